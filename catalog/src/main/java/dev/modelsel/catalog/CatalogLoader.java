@@ -1,0 +1,109 @@
+package dev.modelsel.catalog;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Loads a catalog file (SPEC §2): YAML ({@code .yaml}, {@code .yml}, and JSON text in either) or JSON
+ * ({@code .json}). Either the whole catalog loads, or a {@link CatalogException} names every error with
+ * file, key path and line, and nothing is kept.
+ * <p>
+ * Stateless and thread-safe.
+ */
+public final class CatalogLoader
+{
+    /** The classpath resource holding the default catalog: the guide's data exactly, plus tier 2's floor. */
+    public static final String DEFAULT_CATALOG_RESOURCE = "/dev/modelsel/catalog/default-catalog.yaml";
+
+    private CatalogLoader()
+    {
+    }
+
+    /**
+     * @param file a catalog file; {@code .json} is read as strict JSON, anything else as YAML.
+     * @return the catalog and its warnings.
+     * @throws CatalogException when it cannot be read or is not a valid catalog.
+     */
+    public static LoadedCatalog load(final Path file) throws CatalogException
+    {
+        final String source = file.toString();
+        final String text;
+        try
+        {
+            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw problem(source, "no such file");
+        }
+        catch (final IOException ex)
+        {
+            throw problem(source, "cannot read: " + ex.getMessage());
+        }
+        return parse(source, text, isJsonFile(source));
+    }
+
+    /**
+     * @param source   the name messages give the text, normally its file name.
+     * @param text     catalog text.
+     * @param jsonOnly whether to read it as strict JSON rather than YAML.
+     * @return the catalog and its warnings.
+     * @throws CatalogException when it is not a valid catalog.
+     */
+    public static LoadedCatalog parse(final String source, final String text, final boolean jsonOnly)
+        throws CatalogException
+    {
+        return CatalogValidator.validate(source, SourceReader.read(source, text, jsonOnly));
+    }
+
+    /** The default catalog of SPEC §2, shipped with the library. */
+    public static LoadedCatalog loadDefault()
+    {
+        try (InputStream in = CatalogLoader.class.getResourceAsStream(DEFAULT_CATALOG_RESOURCE))
+        {
+            if (in == null)
+            {
+                throw new IllegalStateException("the default catalog is missing from the jar: " + DEFAULT_CATALOG_RESOURCE);
+            }
+            return parse("default catalog", new String(in.readAllBytes(), StandardCharsets.UTF_8), false);
+        }
+        catch (final CatalogException ex)
+        {
+            throw new IllegalStateException("the shipped default catalog is invalid: " + ex.getMessage(), ex);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** The default catalog's text, as shipped (for {@code catalog show} and for users to copy). */
+    public static String defaultCatalogText()
+    {
+        try (InputStream in = CatalogLoader.class.getResourceAsStream(DEFAULT_CATALOG_RESOURCE))
+        {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static boolean isJsonFile(final String name)
+    {
+        return name.toLowerCase(Locale.ROOT).endsWith(".json");
+    }
+
+    private static CatalogException problem(final String source, final String message)
+    {
+        return new CatalogException(List.of(new CatalogProblem(source, "", 0, message)), List.of());
+    }
+}

@@ -1,0 +1,274 @@
+package dev.modelsel.catalog;
+
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * A catalog compiled for selection: struct-of-arrays indexed by a dense model index, and sets of models as
+ * bitsets of {@code long} words.
+ * <p>
+ * <b>Model indexes are ranks.</b> The models that some tier lists come first, ordered by score descending
+ * and, on equal scores, by first appearance (tier 1 first, list order inside). So the highest-scoring member
+ * of any set is its lowest set bit, and SPEC's tie rule ("earliest in the list") holds for every list whose
+ * order agrees with that rank, which {@link #rankFollowsListOrder(int)} says per tier. Models no tier lists
+ * follow, with indexes from {@link #tieredCount()}; they are in no bitset.
+ * <p>
+ * <b>Tiers</b> are numbered 1..{@link #tierCount()}; rows 0 and {@code tierCount() + 1} exist and are empty,
+ * so "the tier below the last" is simply an empty set.
+ * <p>
+ * <b>Token fit</b> is a row lookup: {@link #fitRow(long)} finds, by binary search over the distinct token
+ * limits, the row of models whose limit is at least that many tokens; a count above every limit gets an
+ * empty row. Memory is (distinct limits + 1) &times; words.
+ * <p>
+ * Immutable and safe to share between threads once constructed.
+ */
+public final class CompiledCatalog
+{
+    private final CatalogDefinition definition;
+    private final int tieredCount;
+    private final int tierCount;
+    private final int words;
+    private final String[] ids;
+    private final long[] tokenLimits;
+    private final double[] scores;
+    private final double[] capabilities;
+    private final double[] inputCosts;
+    private final double[] outputCosts;
+    private final String[] providers;
+    private final Map<String, Integer> indexById;
+    private final long[] tierMasks;
+    private final long[] tierFloorMasks;
+    private final int[] tierPositions;
+    private final int[][] tierMembers;
+    private final int[] lowestTier;
+    private final boolean[] rankFollowsList;
+    private final long[] fitLimits;
+    private final long[] fitMasks;
+    private final int[] initialTiers;
+
+    CompiledCatalog(
+        final CatalogDefinition definition,
+        final int tieredCount,
+        final int tierCount,
+        final int words,
+        final String[] ids,
+        final long[] tokenLimits,
+        final double[] scores,
+        final double[] capabilities,
+        final double[] inputCosts,
+        final double[] outputCosts,
+        final String[] providers,
+        final Map<String, Integer> indexById,
+        final long[] tierMasks,
+        final long[] tierFloorMasks,
+        final int[] tierPositions,
+        final int[][] tierMembers,
+        final int[] lowestTier,
+        final boolean[] rankFollowsList,
+        final long[] fitLimits,
+        final long[] fitMasks,
+        final int[] initialTiers)
+    {
+        this.definition = definition;
+        this.tieredCount = tieredCount;
+        this.tierCount = tierCount;
+        this.words = words;
+        this.ids = ids;
+        this.tokenLimits = tokenLimits;
+        this.scores = scores;
+        this.capabilities = capabilities;
+        this.inputCosts = inputCosts;
+        this.outputCosts = outputCosts;
+        this.providers = providers;
+        this.indexById = Map.copyOf(indexById);
+        this.tierMasks = tierMasks;
+        this.tierFloorMasks = tierFloorMasks;
+        this.tierPositions = tierPositions;
+        this.tierMembers = tierMembers;
+        this.lowestTier = lowestTier;
+        this.rankFollowsList = rankFollowsList;
+        this.fitLimits = fitLimits;
+        this.fitMasks = fitMasks;
+        this.initialTiers = initialTiers;
+    }
+
+    /** The validated definition this was compiled from. */
+    public CatalogDefinition definition()
+    {
+        return definition;
+    }
+
+    /** Every model of the catalog: the tiered ones, then those no tier lists. */
+    public int modelCount()
+    {
+        return ids.length;
+    }
+
+    /** Models listed in at least one tier: indexes {@code 0 .. tieredCount() - 1}. */
+    public int tieredCount()
+    {
+        return tieredCount;
+    }
+
+    public int tierCount()
+    {
+        return tierCount;
+    }
+
+    /** Words in every model bitset of this catalog. */
+    public int words()
+    {
+        return words;
+    }
+
+    public String id(final int model)
+    {
+        return ids[model];
+    }
+
+    /** @return the model's index, or -1 when the catalog does not have it. A hash lookup: not for hot paths. */
+    public int indexOf(final String id)
+    {
+        final Integer index = indexById.get(id);
+        return index == null ? -1 : index;
+    }
+
+    /** @return floor(context_window &times; safety_margin): the most tokens the model takes. */
+    public long tokenLimit(final int model)
+    {
+        return tokenLimits[model];
+    }
+
+    public double score(final int model)
+    {
+        return scores[model];
+    }
+
+    public double capability(final int model)
+    {
+        return capabilities[model];
+    }
+
+    public double inputCostPerMtok(final int model)
+    {
+        return inputCosts[model];
+    }
+
+    /** @return USD per million output tokens, or {@code NaN} when the catalog gives the model no output price. */
+    public double outputCostPerMtok(final int model)
+    {
+        return outputCosts[model];
+    }
+
+    /** @return the provider, or {@code null}. */
+    public String provider(final int model)
+    {
+        return providers[model];
+    }
+
+    /** @return the lowest tier number that lists the model, or 0 when none does. */
+    public int lowestTier(final int model)
+    {
+        return lowestTier[model];
+    }
+
+    public int initialTier(final Complexity complexity)
+    {
+        return initialTiers[complexity.ordinal()];
+    }
+
+    public EscalationPolicy escalation()
+    {
+        return definition.escalation();
+    }
+
+    public double safetyMargin()
+    {
+        return definition.safetyMargin();
+    }
+
+    /** @return whether {@code tier} is 1..{@link #tierCount()}. */
+    public boolean hasTier(final long tier)
+    {
+        return tier >= 1 && tier <= tierCount;
+    }
+
+    /** @return the tier's models, by index, in the tier's list order. The array is a copy. */
+    public int[] tierMembers(final int tier)
+    {
+        return tierMembers[tier].clone();
+    }
+
+    public double minCapability(final int tier)
+    {
+        return definition.tier(tier).minCapability();
+    }
+
+    /** @return the model's position in the tier's list, or {@link Integer#MAX_VALUE} when the tier does not list it. */
+    public int tierPosition(final int tier, final int model)
+    {
+        return tierPositions[tier * tieredCount + model];
+    }
+
+    /**
+     * @return whether, in this tier, models of equal score are ranked in list order, so that the lowest set
+     * bit of any subset of the tier is SPEC's {@code best}. When false, ties need {@link #tierPosition(int, int)}.
+     */
+    public boolean rankFollowsListOrder(final int tier)
+    {
+        return rankFollowsList[tier];
+    }
+
+    /** @return the row of {@link #fitWord} holding exactly the models that fit {@code tokens}. */
+    public int fitRow(final long tokens)
+    {
+        final long[] limits = fitLimits;
+        int low = 0;
+        int high = limits.length;
+        while (low < high)
+        {
+            final int mid = (low + high) >>> 1;
+            if (limits[mid] < tokens)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+        return low;
+    }
+
+    /** One word of {@code fitting(n)} as a set: models of any tier that fit, for the row of {@link #fitRow(long)}. */
+    public long fitWord(final int fitRow, final int word)
+    {
+        return fitMasks[fitRow * words + word];
+    }
+
+    /** One word of SPEC's {@code candidates(t, n)}: the tier's models that fit and meet its floor. */
+    public long candidateWord(final int tier, final int fitRow, final int word)
+    {
+        return tierFloorMasks[tier * words + word] & fitMasks[fitRow * words + word];
+    }
+
+    /** One word of the tier's membership, floor ignored. */
+    public long tierWord(final int tier, final int word)
+    {
+        return tierMasks[tier * words + word];
+    }
+
+    /** The distinct token limits of tiered models, ascending (a copy). */
+    public long[] distinctTokenLimits()
+    {
+        return fitLimits.clone();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "CompiledCatalog{source=" + definition.source() + ", models=" + ids.length + ", tiered=" + tieredCount +
+            ", tiers=" + tierCount + ", words=" + words + ", distinctLimits=" + fitLimits.length +
+            ", tierSizes=" + Arrays.toString(Arrays.stream(tierMembers).mapToInt(m -> m.length).toArray()) + '}';
+    }
+}

@@ -1,0 +1,163 @@
+package dev.modelsel.catalog;
+
+import java.math.BigInteger;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A value read from a catalog file together with the line it starts on, so that every problem the
+ * validator finds can name its line. Jackson's own tree forgets locations, hence this small one.
+ * <p>
+ * Immutable once {@link SourceReader} has built it.
+ */
+final class SourceNode
+{
+    enum Kind
+    {
+        MAPPING("a mapping"),
+        LIST("a list"),
+        STRING("a string"),
+        INTEGER("an integer"),
+        DECIMAL("a decimal number"),
+        BOOLEAN("a boolean"),
+        NULL("nothing (null)");
+
+        final String description;
+
+        Kind(final String description)
+        {
+            this.description = description;
+        }
+    }
+
+    /** A mapping entry: the key's own line is where an unknown or misspelt key is reported. */
+    record Entry(String key, int keyLine, SourceNode value)
+    {
+    }
+
+    private final Kind kind;
+    private final int line;
+    private final Object value;
+
+    private SourceNode(final Kind kind, final int line, final Object value)
+    {
+        this.kind = kind;
+        this.line = line;
+        this.value = value;
+    }
+
+    static SourceNode mapping(final int line, final LinkedHashMap<String, Entry> entries)
+    {
+        return new SourceNode(Kind.MAPPING, line, Collections.unmodifiableMap(entries));
+    }
+
+    static SourceNode list(final int line, final List<SourceNode> items)
+    {
+        return new SourceNode(Kind.LIST, line, List.copyOf(items));
+    }
+
+    static SourceNode string(final int line, final String text)
+    {
+        return new SourceNode(Kind.STRING, line, text);
+    }
+
+    static SourceNode integer(final int line, final BigInteger number)
+    {
+        return new SourceNode(Kind.INTEGER, line, number);
+    }
+
+    static SourceNode decimal(final int line, final double number)
+    {
+        return new SourceNode(Kind.DECIMAL, line, number);
+    }
+
+    static SourceNode bool(final int line, final boolean flag)
+    {
+        return new SourceNode(Kind.BOOLEAN, line, flag);
+    }
+
+    static SourceNode nothing(final int line)
+    {
+        return new SourceNode(Kind.NULL, line, null);
+    }
+
+    Kind kind()
+    {
+        return kind;
+    }
+
+    int line()
+    {
+        return line;
+    }
+
+    boolean is(final Kind expected)
+    {
+        return kind == expected;
+    }
+
+    boolean isNumber()
+    {
+        return kind == Kind.INTEGER || kind == Kind.DECIMAL;
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Entry> entries()
+    {
+        return (Map<String, Entry>)value;
+    }
+
+    @SuppressWarnings("unchecked")
+    List<SourceNode> items()
+    {
+        return (List<SourceNode>)value;
+    }
+
+    String text()
+    {
+        return (String)value;
+    }
+
+    BigInteger integerValue()
+    {
+        return (BigInteger)value;
+    }
+
+    /** The value as a double; integers convert the way a JSON reader would. */
+    double doubleValue()
+    {
+        return kind == Kind.INTEGER ? ((BigInteger)value).doubleValue() : (Double)value;
+    }
+
+    /** How the value reads in a message: the scalar itself, or what kind of thing it is. */
+    String describe()
+    {
+        switch (kind)
+        {
+            case STRING:
+                return "\"" + value + "\"";
+            case INTEGER:
+            case BOOLEAN:
+                return String.valueOf(value);
+            case DECIMAL:
+                return formatDecimal((Double)value);
+            default:
+                return kind.description;
+        }
+    }
+
+    private static String formatDecimal(final double number)
+    {
+        if (Double.isNaN(number))
+        {
+            return "NaN";
+        }
+        if (Double.isInfinite(number))
+        {
+            return number > 0 ? "infinity" : "-infinity";
+        }
+        return Double.toString(number);
+    }
+}

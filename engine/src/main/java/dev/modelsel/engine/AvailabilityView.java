@@ -1,0 +1,122 @@
+package dev.modelsel.engine;
+
+import dev.modelsel.catalog.CompiledCatalog;
+import dev.modelsel.engine.availability.AvailabilityRecord;
+import dev.modelsel.engine.availability.AvailabilityTable;
+
+/**
+ * A selector's local copy of the availability table for one catalog, as bitsets over its model indexes.
+ * <p>
+ * Availability depends on the table and on the time. A view holds both answers to "is it current?": the
+ * table's change sequence it was read under, and the window of time {@code [validFromMs, validUntilMs)} in which
+ * no cooldown deadline passes, so the available set cannot change. The fast path checks one sequence load and
+ * two comparisons; only when either fails is a new view built: from the table when the sequence moved, else from
+ * the deadlines already copied here.
+ * <p>
+ * Immutable; published to selecting threads through a volatile field.
+ */
+final class AvailabilityView
+{
+    final CompiledCatalog catalog;
+    final long sequence;
+    final long validFromMs;
+    final long validUntilMs;
+    /** Models not down whose cooldown, if any, ended at or before the window. */
+    private final long[] availableWords;
+    /** Shared between views of one sequence: never written after construction. */
+    private final long[] downWords;
+    private final long[] cooldownUntilMs;
+
+    private AvailabilityView(
+        final CompiledCatalog catalog,
+        final long sequence,
+        final long[] downWords,
+        final long[] cooldownUntilMs,
+        final long nowMs)
+    {
+        this.catalog = catalog;
+        this.sequence = sequence;
+        this.downWords = downWords;
+        this.cooldownUntilMs = cooldownUntilMs;
+        this.availableWords = new long[catalog.words()];
+
+        long validFrom = Long.MIN_VALUE;
+        long validUntil = Long.MAX_VALUE;
+        for (int m = 0; m < cooldownUntilMs.length; m++)
+        {
+            if (isDown(m))
+            {
+                continue;
+            }
+            final long deadline = cooldownUntilMs[m];
+            if (deadline <= nowMs)
+            {
+                availableWords[m >>> 6] |= 1L << m;
+                validFrom = deadline == AvailabilityRecord.NO_COOLDOWN ? validFrom : Math.max(validFrom, deadline);
+            }
+            else
+            {
+                validUntil = Math.min(validUntil, deadline);
+            }
+        }
+        this.validFromMs = validFrom;
+        this.validUntilMs = validUntil;
+    }
+
+    /** Reads the table's records of every tiered model of the catalog. The sequence is read first: see {@link AvailabilityTable}. */
+    static AvailabilityView read(final CompiledCatalog catalog, final AvailabilityTable table, final long nowMs)
+    {
+        final long sequence = table.changeSequence();
+        final int tiered = catalog.tieredCount();
+        final long[] downWords = new long[catalog.words()];
+        final long[] cooldownUntilMs = new long[tiered];
+        final AvailabilityRecord record = new AvailabilityRecord();
+        for (int m = 0; m < tiered; m++)
+        {
+            table.read(catalog.id(m), record);
+            if (record.down())
+            {
+                downWords[m >>> 6] |= 1L << m;
+            }
+            cooldownUntilMs[m] = record.cooldownUntilMs();
+        }
+        return new AvailabilityView(catalog, sequence, downWords, cooldownUntilMs, nowMs);
+    }
+
+    /** The same records seen at another time. */
+    AvailabilityView at(final long nowMs)
+    {
+        return new AvailabilityView(catalog, sequence, downWords, cooldownUntilMs, nowMs);
+    }
+
+    boolean covers(final long nowMs)
+    {
+        return nowMs >= validFromMs && nowMs < validUntilMs;
+    }
+
+    boolean isAvailable(final int model)
+    {
+        return (availableWords[model >>> 6] & (1L << model)) != 0;
+    }
+
+    long availableWord(final int word)
+    {
+        return availableWords[word];
+    }
+
+    boolean isDown(final int model)
+    {
+        return (downWords[model >>> 6] & (1L << model)) != 0;
+    }
+
+    long downWord(final int word)
+    {
+        return downWords[word];
+    }
+
+    /** @return the model's cooldown deadline, or {@link AvailabilityRecord#NO_COOLDOWN}. */
+    long cooldownUntilMs(final int model)
+    {
+        return cooldownUntilMs[model];
+    }
+}

@@ -1,0 +1,312 @@
+package dev.modelsel.engine;
+
+import dev.modelsel.catalog.CompiledCatalog;
+import dev.modelsel.catalog.Complexity;
+import dev.modelsel.engine.availability.AvailabilityTable;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Picks a model per SPEC §3: {@link #select}, {@link #escalate} and {@link #rateLimited}, answers written into
+ * a caller-owned {@link Selection}.
+ * <p>
+ * <b>Fast path.</b> A select whose best candidate is available costs: one load of the table's change sequence
+ * and two time comparisons (is the local availability view current?), a binary search over the distinct token
+ * limits, and per tier from the initial one upwards an AND of two words until one is non-zero, then a
+ * trailing-zero count and one availability bit. No allocation, no boxing, no hash lookup, no lock. Everything
+ * else (a fallback, a refresh after a write or a passed deadline, a tie against list order) is a slow path.
+ * <p>
+ * <b>Thread safety.</b> Any number of threads may call concurrently, each with its own {@link Selection}. The
+ * availability view is immutable and swapped by compare-and-set; a thread that finds it stale builds a current
+ * one for its own call even if another thread's wins the swap. {@link #reload} swaps in a new catalog; calls
+ * already running finish on the old one, and their {@link Selection#catalog()} says which.
+ * <p>
+ * <b>Visibility.</b> A call that starts after a write to the table returned sees that write: see
+ * {@link AvailabilityTable} for the protocol.
+ */
+public final class Selector
+{
+    private static final VarHandle VIEW;
+
+    static
+    {
+        try
+        {
+            VIEW = MethodHandles.lookup().findVarHandle(Selector.class, "view", AvailabilityView.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final AvailabilityTable table;
+    @SuppressWarnings("unused") // accessed through VIEW
+    private volatile AvailabilityView view;
+
+    private Selector(final CompiledCatalog catalog, final AvailabilityTable table)
+    {
+        this.table = table;
+        this.view = AvailabilityView.read(catalog, table, System.currentTimeMillis());
+    }
+
+    /**
+     * @param catalog the compiled catalog to select from.
+     * @param table   where availability is read (and, by {@link #rateLimited}, written).
+     * @return a selector; cheap to create, meant to be long-lived and shared.
+     */
+    public static Selector create(final CompiledCatalog catalog, final AvailabilityTable table)
+    {
+        return new Selector(catalog, table);
+    }
+
+    /** The catalog calls starting now select from. */
+    public CompiledCatalog catalog()
+    {
+        return view.catalog;
+    }
+
+    public AvailabilityTable availability()
+    {
+        return table;
+    }
+
+    /** Selects from {@code catalog} from now on. Availability is keyed by model id, so it carries over. */
+    public void reload(final CompiledCatalog catalog)
+    {
+        view = AvailabilityView.read(catalog, table, System.currentTimeMillis());
+    }
+
+    /**
+     * SPEC §3 {@code select(complexity, tokens)}: the initial tier, escalated upwards while no candidate fits,
+     * then the fallback chain.
+     *
+     * @param complexity the task's complexity.
+     * @param tokens     its estimated tokens, &ge; 0.
+     * @param nowMs      the time availability is judged at, epoch ms.
+     * @param out        receives the answer.
+     * @return {@code out}.
+     */
+    public Selection select(final Complexity complexity, final long tokens, final long nowMs, final Selection out)
+    {
+        final AvailabilityView view = viewAt(nowMs);
+        final CompiledCatalog catalog = view.catalog;
+        final int initialTier = catalog.initialTier(complexity);
+        final int fitRow = catalog.fitRow(tokens);
+        final int words = catalog.words();
+        for (int tier = initialTier; tier >= 1; tier--)
+        {
+            for (int w = 0; w < words; w++)
+            {
+                final long candidates = catalog.candidateWord(tier, fitRow, w);
+                if (candidates != 0)
+                {
+                    final int best = (w << 6) + Long.numberOfTrailingZeros(candidates);
+                    if (view.isAvailable(best) && catalog.rankFollowsListOrder(tier))
+                    {
+                        return out.ok(catalog, best, tier, initialTier, Fallback.NONE);
+                    }
+                    return FallbackChain.run(view, tier, fitRow, candidates(catalog, tier, fitRow, out),
+                        Selection.NO_MODEL, nowMs, initialTier, out);
+                }
+            }
+        }
+        return out.without(catalog, Status.NO_MODEL_FITS, initialTier);
+    }
+
+    /** {@link #select(Complexity, long, long, Selection)} at the wall-clock time. */
+    public Selection select(final Complexity complexity, final long tokens, final Selection out)
+    {
+        return select(complexity, tokens, System.currentTimeMillis(), out);
+    }
+
+    /**
+     * SPEC §3 {@code escalate}: after model {@code modelId} of tier {@code tier} overflowed, failed or fell short
+     * of the quality threshold, find a model that fits and (for failure and quality) is more capable.
+     *
+     * @param complexity   the task's complexity (for {@code initial_tier}).
+     * @param tokens       the task's tokens now.
+     * @param nowMs        the time availability is judged at.
+     * @param modelId      the model that was used; must be listed in a tier.
+     * @param tier         the tier it was chosen from; must exist.
+     * @param trigger      why.
+     * @param retryCount   retries so far, for {@link Trigger#PHASE_FAILURE}; ignored otherwise.
+     * @param qualityScore the score, for {@link Trigger#QUALITY}; ignored otherwise.
+     * @param out          receives the answer.
+     * @return {@code out}.
+     * @throws IllegalArgumentException when the model is in no tier or the tier does not exist.
+     */
+    public Selection escalate(
+        final Complexity complexity,
+        final long tokens,
+        final long nowMs,
+        final String modelId,
+        final int tier,
+        final Trigger trigger,
+        final long retryCount,
+        final double qualityScore,
+        final Selection out)
+    {
+        final AvailabilityView view = viewAt(nowMs);
+        final CompiledCatalog catalog = view.catalog;
+        final int initialTier = catalog.initialTier(complexity);
+        final int failed = tieredModel(catalog, modelId, tier);
+
+        if (trigger == Trigger.PHASE_FAILURE && retryCount >= catalog.escalation().maxRetries())
+        {
+            return out.without(catalog, Status.GIVE_UP, initialTier);
+        }
+        if (trigger == Trigger.QUALITY && qualityScore >= catalog.escalation().qualityThreshold())
+        {
+            return out.set(catalog, Status.NOT_NEEDED, failed, tier, initialTier, null, Selection.NO_RETRY_AT);
+        }
+
+        final int fitRow = catalog.fitRow(tokens);
+        final long[] sets = out.scratch(catalog.words());
+        if (trigger == Trigger.TOKEN_OVERFLOW)
+        {
+            for (int e = tier; e >= 1; e--)
+            {
+                if (fillCandidates(catalog, e, fitRow, sets))
+                {
+                    return FallbackChain.run(view, e, fitRow, sets, Selection.NO_MODEL, nowMs, initialTier, out);
+                }
+            }
+        }
+        else
+        {
+            final double capability = catalog.capability(failed);
+            for (int step = 1; step <= tier; step++)
+            {
+                final int e = step < tier ? tier - step : tier; // t-1, ..., 1, then t itself
+                if (fillCandidates(catalog, e, fitRow, sets) && keepMoreCapable(catalog, sets, capability))
+                {
+                    return FallbackChain.run(view, e, fitRow, sets, failed, nowMs, initialTier, out);
+                }
+            }
+        }
+        return out.without(catalog, Status.CANNOT_ESCALATE, initialTier);
+    }
+
+    /**
+     * SPEC §3 {@code rate_limited}: records model {@code modelId}'s cooldown until {@code nowMs + retryAfterMs}
+     * in the table (keeping a later deadline), then answers another available candidate of the same tier, or of
+     * the tier below, or {@link Status#WAIT} for the model with its deadline. Never sleeps.
+     *
+     * @throws IllegalArgumentException when the model is in no tier or the tier does not exist.
+     */
+    public Selection rateLimited(
+        final Complexity complexity,
+        final long tokens,
+        final long nowMs,
+        final String modelId,
+        final int tier,
+        final long retryAfterMs,
+        final Selection out)
+    {
+        tieredModel(catalog(), modelId, tier);
+        final long deadline = table.setRateLimited(modelId, saturatedSum(nowMs, retryAfterMs));
+
+        final AvailabilityView view = viewAt(nowMs);
+        final CompiledCatalog catalog = view.catalog;
+        final int initialTier = catalog.initialTier(complexity);
+        final int limited = tieredModel(catalog, modelId, tier);
+        final int fitRow = catalog.fitRow(tokens);
+        final int words = catalog.words();
+        final long[] sets = out.scratch(words);
+        for (int t = tier; t <= tier + 1; t++)
+        {
+            for (int w = 0; w < words; w++)
+            {
+                sets[w] = catalog.candidateWord(t, fitRow, w) & view.availableWord(w);
+            }
+            ModelSets.clear(sets, 0, limited);
+            final int model = ModelSets.best(catalog, t, sets, 0, words);
+            if (model >= 0)
+            {
+                return out.ok(catalog, model, t, initialTier, t == tier ? Fallback.SAME_TIER : Fallback.LOWER_TIER);
+            }
+        }
+        return out.set(catalog, Status.WAIT, limited, tier, initialTier, null, deadline);
+    }
+
+    private AvailabilityView viewAt(final long nowMs)
+    {
+        final AvailabilityView current = (AvailabilityView)VIEW.getAcquire(this);
+        if (current.sequence == table.changeSequence() && current.covers(nowMs))
+        {
+            return current;
+        }
+        return refresh(current, nowMs);
+    }
+
+    private AvailabilityView refresh(final AvailabilityView stale, final long nowMs)
+    {
+        final AvailabilityView fresh = stale.sequence == table.changeSequence() ?
+            stale.at(nowMs) : AvailabilityView.read(stale.catalog, table, nowMs);
+        VIEW.compareAndSet(this, stale, fresh); // losing to a reload or a fresher view is fine: use ours this once
+        return fresh;
+    }
+
+    /** Writes SPEC's {@code candidates(tier, n)} into the first set of the scratch. */
+    private static long[] candidates(final CompiledCatalog catalog, final int tier, final int fitRow, final Selection out)
+    {
+        final int words = catalog.words();
+        final long[] sets = out.scratch(words);
+        fillCandidates(catalog, tier, fitRow, sets);
+        return sets;
+    }
+
+    /** @return whether {@code candidates(tier, n)}, now in the first set of the scratch, is non-empty. */
+    private static boolean fillCandidates(final CompiledCatalog catalog, final int tier, final int fitRow, final long[] sets)
+    {
+        long any = 0;
+        for (int w = 0, words = catalog.words(); w < words; w++)
+        {
+            sets[w] = catalog.candidateWord(tier, fitRow, w);
+            any |= sets[w];
+        }
+        return any != 0;
+    }
+
+    /** Keeps the models more capable than {@code capability}; @return whether any are left. */
+    private static boolean keepMoreCapable(final CompiledCatalog catalog, final long[] sets, final double capability)
+    {
+        final int words = catalog.words();
+        boolean any = false;
+        for (int m = ModelSets.first(sets, 0, words); m >= 0; m = ModelSets.next(sets, 0, words, m + 1))
+        {
+            if (catalog.capability(m) > capability)
+            {
+                any = true;
+            }
+            else
+            {
+                ModelSets.clear(sets, 0, m);
+            }
+        }
+        return any;
+    }
+
+    private static int tieredModel(final CompiledCatalog catalog, final String modelId, final int tier)
+    {
+        final int model = catalog.indexOf(modelId);
+        if (model < 0 || model >= catalog.tieredCount())
+        {
+            throw new IllegalArgumentException("model \"" + modelId + "\" is listed in no tier of the catalog");
+        }
+        if (!catalog.hasTier(tier))
+        {
+            throw new IllegalArgumentException("tier " + tier + " does not exist (the catalog has tiers 1.." +
+                catalog.tierCount() + ")");
+        }
+        return model;
+    }
+
+    private static long saturatedSum(final long a, final long b)
+    {
+        final long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.modelsel.engine.availability;
+
+/**
+ * Where availability lives (SPEC §3 "Availability"): one record per model id, written by whoever learns that a
+ * model is down, back up, or rate limited, and read by selectors.
+ * <p>
+ * Any non-empty id is accepted: a table may be shared by processes whose catalogs differ, and a selector ignores
+ * ids its catalog lacks.
+ * <p>
+ * <b>The change signal.</b> {@link #changeSequence()} changes after every write, and a write's record update
+ * happens-before the sequence change that follows it. A reader that sees a sequence value, then reads records,
+ * sees at least every write up to that value. So a selector keeps a local copy labelled with the sequence it was
+ * read under and re-reads only when the sequence moves; a select that starts after a write returned sees it.
+ * <p>
+ * Implementations are thread-safe; writes to one record are atomic, and {@link #setRateLimited} merges by the
+ * later deadline so concurrent writers never shorten each other's cooldown.
+ */
+public interface AvailabilityTable extends AutoCloseable
+{
+    /** A value that changes after every write; cheap enough to read on every select (a volatile load). */
+    long changeSequence();
+
+    /**
+     * @param modelId the model.
+     * @param into    filled with the model's record; cleared (up, no cooldown) when the table has none.
+     * @return whether the table holds a record for the id.
+     */
+    boolean read(String modelId, AvailabilityRecord into);
+
+    /** Marks the model down; its cooldown, if any, is kept. */
+    void setDown(String modelId);
+
+    /** Marks the model up and clears its cooldown. */
+    void setUp(String modelId);
+
+    /**
+     * Sets the model's cooldown deadline to the later of the present one and {@code untilMs}; the down flag is kept.
+     *
+     * @return the deadline in force after the merge.
+     */
+    long setRateLimited(String modelId, long untilMs);
+
+    /** Calls the visitor for every record the table holds, in no particular order, with a reused record object. */
+    void forEach(RecordVisitor visitor);
+
+    /** Receives records from {@link #forEach}. */
+    @FunctionalInterface
+    interface RecordVisitor
+    {
+        void accept(String modelId, AvailabilityRecord record);
+    }
+
+    @Override
+    default void close()
+    {
+    }
+
+    /** Throws the one clear error for an id the table cannot take. */
+    static String requireModelId(final String modelId)
+    {
+        if (modelId == null || modelId.isEmpty())
+        {
+            throw new IllegalArgumentException("a model id must be a non-empty string");
+        }
+        return modelId;
+    }
+}

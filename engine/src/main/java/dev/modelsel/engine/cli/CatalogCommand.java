@@ -1,0 +1,151 @@
+package dev.modelsel.engine.cli;
+
+import dev.modelsel.catalog.CatalogException;
+import dev.modelsel.catalog.CatalogLoader;
+import dev.modelsel.catalog.CatalogProblem;
+import dev.modelsel.catalog.CompiledCatalog;
+import dev.modelsel.catalog.Complexity;
+import dev.modelsel.catalog.LoadedCatalog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code modelsel catalog validate|show}. */
+@Command(
+    name = "catalog",
+    mixinStandardHelpOptions = true,
+    description = "Checks and shows catalogs.",
+    subcommands = {CatalogCommand.Validate.class, CatalogCommand.Show.class})
+final class CatalogCommand implements Runnable
+{
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run()
+    {
+        throw new ParameterException(spec.commandLine(), "name a subcommand: validate or show");
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Checks a catalog file: every error and warning with key and line. Exit code 0 valid, 1 not.")
+    static final class Validate implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "The catalog file (YAML or JSON).")
+        Path file;
+
+        @Override
+        public Integer call()
+        {
+            final PrintWriter out = spec.commandLine().getOut();
+            try
+            {
+                final LoadedCatalog loaded = CatalogLoader.load(file);
+                print(out, "warning", loaded.warnings());
+                final CompiledCatalog compiled = loaded.compile();
+                out.println(file + ": valid: " + compiled.tierCount() + " tiers, " + compiled.modelCount() + " models, " +
+                    loaded.warnings().size() + " warnings");
+                out.flush();
+                return 0;
+            }
+            catch (final CatalogException ex)
+            {
+                print(out, "error", ex.errors());
+                print(out, "warning", ex.warnings());
+                out.println(file + ": invalid: " + ex.errors().size() + (ex.errors().size() == 1 ? " error" : " errors"));
+                out.flush();
+                return UserError.FAILED;
+            }
+        }
+
+        private static void print(final PrintWriter out, final String kind, final List<CatalogProblem> problems)
+        {
+            problems.forEach(problem -> out.println(kind + ": " + problem));
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+        description = "Shows a catalog as the selector sees it: tiers, models, effective limits, scores and rank.")
+    static final class Show implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", arity = "0..1", description = "The catalog file. Default: the built-in catalog.")
+        Path file;
+
+        @Override
+        public Integer call()
+        {
+            final CatalogSource source = new CatalogSource();
+            source.file = file;
+            final LoadedCatalog loaded = source.load();
+            final CompiledCatalog catalog = loaded.compile();
+            final PrintWriter out = spec.commandLine().getOut();
+            out.println("Catalog: " + catalog.definition().source());
+            out.println("safety_margin " + Display.number(catalog.safetyMargin()) + ": a model fits n tokens when " +
+                "n <= floor(context_window x " + Display.number(catalog.safetyMargin()) + ")");
+            out.println("complexity -> initial tier: low " + catalog.initialTier(Complexity.LOW) + ", medium " +
+                catalog.initialTier(Complexity.MEDIUM) + ", high " + catalog.initialTier(Complexity.HIGH));
+            out.println("escalation: max_retries " + catalog.escalation().maxRetries() + ", quality_threshold " +
+                Display.number(catalog.escalation().qualityThreshold()));
+            final int width = Math.max(5, maxIdLength(catalog));
+            for (int tier = 1; tier <= catalog.tierCount(); tier++)
+            {
+                out.println();
+                out.println("Tier " + tier + " (min_capability " + Display.number(catalog.minCapability(tier)) + ")" +
+                    (catalog.rankFollowsListOrder(tier) ? "" : " - equal scores ranked by this tier's own order"));
+                out.println(String.format("  %-5s %-" + width + "s %14s %12s %10s %12s %12s %10s  %s",
+                    "rank", "model", "context_window", "token_limit", "capability", "input$/Mtok", "output$/Mtok",
+                    "score", "floor"));
+                for (final int m : catalog.tierMembers(tier))
+                {
+                    out.println(String.format("  %-5d %-" + width + "s %14d %12d %10s %12s %12s %10s  %s",
+                        m + 1, catalog.id(m), catalog.definition().models().get(catalog.id(m)).contextWindow(),
+                        catalog.tokenLimit(m), Display.number(catalog.capability(m)),
+                        Display.number(catalog.inputCostPerMtok(m)), Display.number(catalog.outputCostPerMtok(m)),
+                        Display.score(catalog.score(m)),
+                        catalog.capability(m) >= catalog.minCapability(tier) ? "meets" : "below: never a candidate here"));
+                }
+            }
+            if (catalog.modelCount() > catalog.tieredCount())
+            {
+                out.println();
+                out.println("In no tier (never selected):");
+                for (int m = catalog.tieredCount(); m < catalog.modelCount(); m++)
+                {
+                    out.println("  " + catalog.id(m));
+                }
+            }
+            if (!loaded.warnings().isEmpty())
+            {
+                out.println();
+                loaded.warnings().forEach(warning -> out.println("warning: " + warning));
+            }
+            out.println();
+            out.println("rank: the selector's order, best score first (ties: first appearance, tier 1 first).");
+            out.flush();
+            return 0;
+        }
+
+        private static int maxIdLength(final CompiledCatalog catalog)
+        {
+            int max = 0;
+            for (int m = 0; m < catalog.modelCount(); m++)
+            {
+                max = Math.max(max, catalog.id(m).length());
+            }
+            return max;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.modelsel.engine.cli;
+
+import dev.modelsel.engine.Selector;
+import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
+import dev.modelsel.engine.protocol.RunLoop;
+import dev.modelsel.engine.protocol.RunSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.Callable;
+
+/** {@code modelsel run}: the scriptable JSON-lines protocol of SPEC §4 on stdin and stdout. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Reads JSON requests, one per line, on stdin and prints exactly one JSON answer line per non-blank line.",
+        "Ops: select, escalate, rate_limited, set_down, set_up, set_rate_limited (see SPEC.md section 4).",
+        "Without --availability the availability table is private to this run and starts empty."})
+final class RunCommand implements Callable<Integer>
+{
+    @Mixin
+    CatalogSource catalog;
+
+    @Override
+    public Integer call()
+    {
+        final Selector selector = Selector.create(catalog.load().compile(), new InMemoryAvailabilityTable());
+        final RunSession session = new RunSession(selector, System::currentTimeMillis);
+        // The raw descriptors: System.in/out add a lock and a buffer each, and out would flush per line.
+        try (FileInputStream in = new FileInputStream(FileDescriptor.in))
+        {
+            final OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);
+            RunLoop.run(in, out, session);
+        }
+        catch (final IOException ex)
+        {
+            throw new UserError(UserError.FAILED, "run stopped: " + ex.getMessage());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.modelsel.engine.cli;
+
+import dev.modelsel.catalog.CompiledCatalog;
+import dev.modelsel.catalog.Complexity;
+import dev.modelsel.engine.Selection;
+import dev.modelsel.engine.Selector;
+import dev.modelsel.engine.Status;
+import dev.modelsel.engine.availability.AvailabilityTable;
+import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
+import dev.modelsel.engine.protocol.AnswerWriter;
+import dev.modelsel.engine.protocol.Json;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code modelsel select}: one selection, for a person ({@code --explain}) or a script ({@code --json}). */
+@Command(
+    name = "select",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Picks the model for a task of the given complexity and token count (SPEC.md section 3).",
+        "Exit code 0 when a model is chosen, 1 when none fits or none is available."})
+final class SelectCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CatalogSource catalog;
+
+    @Option(names = "--complexity", required = true, paramLabel = "low|medium|high",
+        converter = ComplexityConverter.class, description = "The task's complexity.")
+    Complexity complexity;
+
+    @Option(names = "--tokens", required = true, paramLabel = "N", description = "The task's estimated tokens.")
+    long tokens;
+
+    @Option(names = "--now-ms", paramLabel = "EPOCH_MS", description = "Judge availability at this time. Default: now.")
+    Long nowMs;
+
+    @Option(names = "--json", description = "Print the answer as one JSON object (SPEC.md section 4).")
+    boolean json;
+
+    @Option(names = "--explain", description = "Walk through the selection: tiers, models, verdicts, fallback steps.")
+    boolean explain;
+
+    @Override
+    public Integer call()
+    {
+        if (tokens < 0)
+        {
+            throw new ParameterException(spec.commandLine(), "--tokens must be 0 or more, not " + tokens);
+        }
+        final CompiledCatalog compiled = catalog.load().compile();
+        final AvailabilityTable table = new InMemoryAvailabilityTable();
+        final long now = nowMs != null ? nowMs : System.currentTimeMillis();
+        final Selection answer = Selector.create(compiled, table).select(complexity, tokens, now, new Selection());
+
+        final PrintWriter out = spec.commandLine().getOut();
+        final List<String> story = explain ? Explainer.explain(compiled, table, complexity, tokens, now, answer) : List.of();
+        if (json)
+        {
+            out.println(jsonAnswer(answer, story));
+        }
+        else if (explain)
+        {
+            story.forEach(out::println);
+        }
+        else
+        {
+            out.println(answer.status() == Status.OK ? answer.modelId() + " (tier " + answer.tier() + ", fallback " +
+                answer.fallback() + ")" : answer.status() + (answer.hasRetryAt() ? " (retry at " +
+                Display.time(answer.retryAtMs()) + ")" : ""));
+        }
+        out.flush();
+        return answer.status() == Status.OK ? 0 : UserError.FAILED;
+    }
+
+    /** SPEC §4's answer object, with the explanation's lines as an extra field when asked for. */
+    private static String jsonAnswer(final Selection answer, final List<String> story)
+    {
+        final StringBuilder sb = AnswerWriter.selection(new StringBuilder(), answer);
+        if (story.isEmpty())
+        {
+            return sb.toString();
+        }
+        sb.setLength(sb.length() - 1);
+        sb.append(", \"explanation\": [");
+        for (int i = 0; i < story.size(); i++)
+        {
+            Json.appendString(i == 0 ? sb : sb.append(", "), story.get(i));
+        }
+        return sb.append("]}").toString();
+    }
+
+    /** Wire names only, with a message that lists them. */
+    static final class ComplexityConverter implements CommandLine.ITypeConverter<Complexity>
+    {
+        @Override
+        public Complexity convert(final String value)
+        {
+            final Complexity complexity = Complexity.fromWireName(value);
+            if (complexity == null)
+            {
+                throw new CommandLine.TypeConversionException("must be low, medium or high, not \"" + value + "\"");
+            }
+            return complexity;
+        }
+    }
+}

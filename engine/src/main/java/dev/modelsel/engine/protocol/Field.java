@@ -1,0 +1,60 @@
+package dev.modelsel.engine.protocol;
+
+/** The request fields of the {@code run} protocol that some op reads (SPEC §4), with the JSON type each must have. */
+enum Field
+{
+    COMPLEXITY("complexity", Type.STRING),
+    TOKENS("tokens", Type.NON_NEGATIVE_INTEGER),
+    NOW_MS("now_ms", Type.NON_NEGATIVE_INTEGER),
+    MODEL("model", Type.STRING),
+    TIER("tier", Type.NON_NEGATIVE_INTEGER),
+    TRIGGER("trigger", Type.STRING),
+    RETRY_COUNT("retry_count", Type.NON_NEGATIVE_INTEGER),
+    QUALITY_SCORE("quality_score", Type.NUMBER),
+    RETRY_AFTER_MS("retry_after_ms", Type.NON_NEGATIVE_INTEGER),
+    UNTIL_MS("until_ms", Type.NON_NEGATIVE_INTEGER);
+
+    enum Type
+    {
+        STRING("a string"),
+        NON_NEGATIVE_INTEGER("a non-negative integer"),
+        NUMBER("a number");
+
+        final String description;
+
+        Type(final String description)
+        {
+            this.description = description;
+        }
+    }
+
+    static final Field[] VALUES = values();
+
+    final String wireName;
+    final Type type;
+
+    Field(final String wireName, final Type type)
+    {
+        this.wireName = wireName;
+        this.type = type;
+    }
+
+    /** @return the field with this wire name, or {@code null} for a field no op reads (which is ignored). */
+    static Field fromWireName(final String name)
+    {
+        switch (name)
+        {
+            case "complexity": return COMPLEXITY;
+            case "tokens": return TOKENS;
+            case "now_ms": return NOW_MS;
+            case "model": return MODEL;
+            case "tier": return TIER;
+            case "trigger": return TRIGGER;
+            case "retry_count": return RETRY_COUNT;
+            case "quality_score": return QUALITY_SCORE;
+            case "retry_after_ms": return RETRY_AFTER_MS;
+            case "until_ms": return UNTIL_MS;
+            default: return null;
+        }
+    }
+}

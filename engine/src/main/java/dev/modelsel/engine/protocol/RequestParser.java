@@ -1,0 +1,142 @@
+package dev.modelsel.engine.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import java.io.IOException;
+
+/**
+ * Reads one request line, a JSON object, into a {@link Request}, checking each known field's JSON type on the way
+ * (SPEC §4: {@code 1.5}, {@code "10"} and {@code -5} are not non-negative integers). Unknown fields are skipped.
+ * <p>
+ * Not thread-safe: one per session.
+ */
+final class RequestParser
+{
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /**
+     * @return {@code null} when the line is a JSON object (whatever its fields), else why it is not.
+     */
+    String parse(final byte[] line, final int offset, final int length, final Request into)
+    {
+        into.reset();
+        try (JsonParser parser = JSON.createParser(line, offset, length))
+        {
+            if (parser.nextToken() != JsonToken.START_OBJECT)
+            {
+                return "not a JSON object";
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME)
+            {
+                final String name = parser.currentName();
+                final JsonToken value = parser.nextToken();
+                if ("op".equals(name))
+                {
+                    op(parser, value, into);
+                    continue;
+                }
+                final Field field = Field.fromWireName(name);
+                if (field == null)
+                {
+                    parser.skipChildren();
+                }
+                else
+                {
+                    field(parser, value, field, into);
+                }
+            }
+            if (parser.nextToken() != null)
+            {
+                return "not a single JSON object: more follows it on the line";
+            }
+            return null;
+        }
+        catch (final IOException ex)
+        {
+            return "not valid JSON: " + firstLine(ex.getMessage());
+        }
+    }
+
+    private static void op(final JsonParser parser, final JsonToken value, final Request into) throws IOException
+    {
+        if (value != JsonToken.VALUE_STRING)
+        {
+            into.op = null;
+            into.opProblem = value == JsonToken.VALUE_NULL ? "missing op" : "op must be a string, got " +
+                asWritten(parser, value);
+            parser.skipChildren();
+            return;
+        }
+        final String name = parser.getText();
+        into.op = Op.fromWireName(name);
+        into.opProblem = into.op == null ? "unknown op \"" + name + "\"" : null;
+    }
+
+    private static void field(final JsonParser parser, final JsonToken value, final Field field, final Request into)
+        throws IOException
+    {
+        if (value == JsonToken.VALUE_NULL)
+        {
+            into.putNull(field);
+            return;
+        }
+        switch (field.type)
+        {
+            case STRING:
+                if (value == JsonToken.VALUE_STRING)
+                {
+                    into.putText(field, parser.getText());
+                    return;
+                }
+                break;
+            case NUMBER:
+                if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT)
+                {
+                    into.putNumber(field, parser.getDoubleValue());
+                    return;
+                }
+                break;
+            default:
+                if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER)
+                {
+                    final long number = parser.getLongValue();
+                    if (number >= 0)
+                    {
+                        into.putInteger(field, number);
+                        return;
+                    }
+                }
+                else if (value == JsonToken.VALUE_NUMBER_INT && parser.getBigIntegerValue().signum() >= 0)
+                {
+                    into.putInteger(field, Long.MAX_VALUE); // beyond any limit or clock: saturate
+                    return;
+                }
+                break;
+        }
+        into.putWrongType(field, asWritten(parser, value));
+        parser.skipChildren();
+    }
+
+    private static String asWritten(final JsonParser parser, final JsonToken value) throws IOException
+    {
+        switch (value)
+        {
+            case START_OBJECT:
+                return "an object";
+            case START_ARRAY:
+                return "an array";
+            case VALUE_STRING:
+                return "\"" + parser.getText() + "\"";
+            default:
+                return parser.getText();
+        }
+    }
+
+    private static String firstLine(final String message)
+    {
+        final int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
+    }
+}

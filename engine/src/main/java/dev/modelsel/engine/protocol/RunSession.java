@@ -1,0 +1,230 @@
+package dev.modelsel.engine.protocol;
+
+import dev.modelsel.catalog.CompiledCatalog;
+import dev.modelsel.catalog.Complexity;
+import dev.modelsel.engine.Selection;
+import dev.modelsel.engine.Selector;
+import dev.modelsel.engine.Trigger;
+import dev.modelsel.engine.availability.AvailabilityTable;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.LongSupplier;
+
+/**
+ * The {@code run} protocol (SPEC §4), one request line in, one answer line out. A line that cannot be served
+ * gets an {@code INVALID_REQUEST} answer naming the line and the problem; the session goes on.
+ * <p>
+ * Not thread-safe: one session per input stream.
+ */
+public final class RunSession
+{
+    private final Selector selector;
+    private final AvailabilityTable table;
+    private final LongSupplier clockMs;
+    private final RequestParser parser = new RequestParser();
+    private final Request request = new Request();
+    private final Selection selection = new Selection();
+    private final StringBuilder answer = new StringBuilder(256);
+
+    /**
+     * @param selector selects, and holds the availability table that availability ops write to.
+     * @param clockMs  the time of a request without {@code now_ms}; normally {@link System#currentTimeMillis()}.
+     */
+    public RunSession(final Selector selector, final LongSupplier clockMs)
+    {
+        this.selector = selector;
+        this.table = selector.availability();
+        this.clockMs = clockMs;
+    }
+
+    /**
+     * @param lineNumber the line's number in the input, for error answers.
+     * @return the answer line, without a line break; valid until the next call.
+     */
+    public CharSequence handle(final long lineNumber, final byte[] line, final int offset, final int length)
+    {
+        answer.setLength(0);
+        final String notObject = parser.parse(line, offset, length, request);
+        final String problem = notObject != null ? notObject : serve();
+        if (problem != null)
+        {
+            answer.setLength(0);
+            AnswerWriter.invalid(answer, "line " + lineNumber + ": " + problem);
+        }
+        return answer;
+    }
+
+    /** {@link #handle(long, byte[], int, int)} for a line already in a string. */
+    public String handle(final long lineNumber, final String line)
+    {
+        final byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        return handle(lineNumber, bytes, 0, bytes.length).toString();
+    }
+
+    /** Serves the parsed request into {@link #answer}; @return why it cannot be served, or {@code null}. */
+    private String serve()
+    {
+        if (request.op == null)
+        {
+            return request.opProblem;
+        }
+        switch (request.op)
+        {
+            case SELECT:
+                return select();
+            case ESCALATE:
+                return escalate();
+            case RATE_LIMITED:
+                return rateLimited();
+            case SET_DOWN:
+            case SET_UP:
+            case SET_RATE_LIMITED:
+                return availabilityOp(request.op);
+            default:
+                throw new IllegalStateException("unhandled op " + request.op);
+        }
+    }
+
+    private String select()
+    {
+        final String problem = firstProblem(Field.COMPLEXITY, Field.TOKENS);
+        if (problem != null)
+        {
+            return problem;
+        }
+        final Complexity complexity = Complexity.fromWireName(request.text(Field.COMPLEXITY));
+        if (complexity == null)
+        {
+            return complexityProblem();
+        }
+        selector.select(complexity, request.integer(Field.TOKENS), nowMs(), selection);
+        AnswerWriter.selection(answer, selection);
+        return null;
+    }
+
+    private String escalate()
+    {
+        String problem = firstProblem(Field.COMPLEXITY, Field.TOKENS, Field.MODEL, Field.TIER, Field.TRIGGER);
+        if (problem != null)
+        {
+            return problem;
+        }
+        final Complexity complexity = Complexity.fromWireName(request.text(Field.COMPLEXITY));
+        if (complexity == null)
+        {
+            return complexityProblem();
+        }
+        final Trigger trigger = Trigger.fromWireName(request.text(Field.TRIGGER));
+        if (trigger == null)
+        {
+            return "trigger must be token_overflow, phase_failure or quality, got \"" + request.text(Field.TRIGGER) + "\"";
+        }
+        final Field triggerField = trigger == Trigger.PHASE_FAILURE ? Field.RETRY_COUNT :
+            trigger == Trigger.QUALITY ? Field.QUALITY_SCORE : null;
+        problem = triggerField == null ? null : request.problem(triggerField);
+        if (problem != null || (problem = modelAndTierProblem()) != null)
+        {
+            return problem;
+        }
+        selector.escalate(complexity, request.integer(Field.TOKENS), nowMs(), request.text(Field.MODEL),
+            (int)request.integer(Field.TIER), trigger,
+            trigger == Trigger.PHASE_FAILURE ? request.integer(Field.RETRY_COUNT) : 0,
+            trigger == Trigger.QUALITY ? request.number(Field.QUALITY_SCORE) : 0, selection);
+        AnswerWriter.selection(answer, selection);
+        return null;
+    }
+
+    private String rateLimited()
+    {
+        String problem = firstProblem(Field.COMPLEXITY, Field.TOKENS, Field.MODEL, Field.TIER, Field.RETRY_AFTER_MS);
+        if (problem != null)
+        {
+            return problem;
+        }
+        final Complexity complexity = Complexity.fromWireName(request.text(Field.COMPLEXITY));
+        if (complexity == null)
+        {
+            return complexityProblem();
+        }
+        if ((problem = modelAndTierProblem()) != null)
+        {
+            return problem;
+        }
+        selector.rateLimited(complexity, request.integer(Field.TOKENS), nowMs(), request.text(Field.MODEL),
+            (int)request.integer(Field.TIER), request.integer(Field.RETRY_AFTER_MS), selection);
+        AnswerWriter.selection(answer, selection);
+        return null;
+    }
+
+    private String availabilityOp(final Op op)
+    {
+        String problem = request.problem(Field.MODEL);
+        if (problem == null && op == Op.SET_RATE_LIMITED)
+        {
+            problem = request.problem(Field.UNTIL_MS);
+        }
+        if (problem != null)
+        {
+            return problem;
+        }
+        final String model = request.text(Field.MODEL);
+        if (model.isEmpty())
+        {
+            return "model must not be empty";
+        }
+        switch (op)
+        {
+            case SET_DOWN:
+                table.setDown(model);
+                break;
+            case SET_UP:
+                table.setUp(model);
+                break;
+            default:
+                table.setRateLimited(model, request.integer(Field.UNTIL_MS));
+        }
+        AnswerWriter.ok(answer);
+        return null;
+    }
+
+    /** @return the first of the fields that is missing, null or of the wrong type, then a malformed now_ms; or null. */
+    private String firstProblem(final Field... fields)
+    {
+        for (final Field field : fields)
+        {
+            final String problem = request.problem(field);
+            if (problem != null)
+            {
+                return problem;
+            }
+        }
+        return request.optionalProblem(Field.NOW_MS);
+    }
+
+    private String complexityProblem()
+    {
+        return "complexity must be low, medium or high, got \"" + request.text(Field.COMPLEXITY) + "\"";
+    }
+
+    private String modelAndTierProblem()
+    {
+        final CompiledCatalog catalog = selector.catalog();
+        final String model = request.text(Field.MODEL);
+        final int index = catalog.indexOf(model);
+        if (index < 0 || index >= catalog.tieredCount())
+        {
+            return "model \"" + model + "\" is listed in no tier of the catalog";
+        }
+        final long tier = request.integer(Field.TIER);
+        if (!catalog.hasTier(tier))
+        {
+            return "tier " + tier + " does not exist (the catalog has tiers 1.." + catalog.tierCount() + ")";
+        }
+        return null;
+    }
+
+    private long nowMs()
+    {
+        return request.has(Field.NOW_MS) ? request.integer(Field.NOW_MS) : clockMs.getAsLong();
+    }
+}
