@@ -14,10 +14,10 @@ public record CatalogProblem(String source, String path, int line, String messag
     @Override
     public String toString()
     {
-        final StringBuilder sb = new StringBuilder(source).append(':');
+        final StringBuilder sb = new StringBuilder(source);
         if (!path.isEmpty())
         {
-            sb.append(' ').append(path);
+            sb.append(": ").append(path);
         }
         if (line > 0)
         {

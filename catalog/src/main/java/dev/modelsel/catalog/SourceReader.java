@@ -71,7 +71,7 @@ final class SourceReader
         {
             final JsonLocation location = ex.getLocation();
             throw single(location == null ? 0 : location.getLineNr(), "not valid " + (jsonOnly ? "JSON" : "YAML") +
-                ": " + ex.getOriginalMessage());
+                ": " + ex.getOriginalMessage().replaceAll("\\s*\\R\\s*", "; "));
         }
         catch (final IOException ex)
         {

@@ -1,0 +1,378 @@
+package dev.modelsel.catalog;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One test per error SPEC §2 names: each must be refused, nothing loaded, with a message of the form
+ * {@code file: key.path (line N): what is wrong}.
+ */
+class CatalogValidationTest
+{
+    /** A valid catalog to break one line at a time. Line numbers below refer to this text. */
+    private static final String VALID = String.join("\n",
+        "version: 1",                                           // 1
+        "safety_margin: 0.85",                                  // 2
+        "defaults:",                                            // 3
+        "  context_window: 100000",                             // 4
+        "  input_cost_per_mtok: 5.0",                           // 5
+        "  capability: 0.7",                                    // 6
+        "complexity_tiers: {low: 2, medium: 2, high: 1}",       // 7
+        "escalation: {max_retries: 2, quality_threshold: 0.8}", // 8
+        "models:",                                              // 9
+        "  big:",                                               // 10
+        "    context_window: 200000",                           // 11
+        "    input_cost_per_mtok: 15.0",                        // 12
+        "    output_cost_per_mtok: 75.0",                       // 13
+        "    capability: 1.0",                                  // 14
+        "    provider: acme",                                   // 15
+        "  small: {context_window: 16000, input_cost_per_mtok: 0.5, capability: 0.5}", // 16
+        "tiers:",                                               // 17
+        "  - tier: 1",                                          // 18
+        "    models: [big]",                                    // 19
+        "  - tier: 2",                                          // 20
+        "    min_capability: 0.4",                              // 21
+        "    models: [small, big]",                             // 22
+        "");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldLoadTheValidCatalogWithoutWarnings() throws CatalogException
+    {
+        final LoadedCatalog loaded = CatalogLoader.parse("catalog.yaml", VALID, false);
+        assertTrue(loaded.warnings().isEmpty(), loaded.warnings().toString());
+        assertEquals(2, loaded.definition().tiers().size());
+        assertEquals(75.0, loaded.definition().models().get("big").outputCostPerMtok());
+    }
+
+    @Test
+    void shouldNameTheNearestKeyForAMisspeltTopLevelKey()
+    {
+        assertError(replace("safety_margin: 0.85", "safty_margin: 0.85"), "safty_margin", 2,
+            "unknown key (did you mean \"safety_margin\"?)");
+    }
+
+    @Test
+    void shouldNameTheNearestKeyForAMisspeltModelField()
+    {
+        assertError(replace("    capability: 1.0", "    capabilty: 1.0"), "models.big.capabilty", 14,
+            "did you mean \"capability\"?");
+    }
+
+    @Test
+    void shouldListTheValidKeysWhenNoneIsNear()
+    {
+        assertError(replace("escalation: {max_retries: 2, quality_threshold: 0.8}",
+            "escalation: {max_retries: 2, quality_threshold: 0.8, zzz: 1}"), "escalation.zzz", 8,
+            "the keys here are max_retries, quality_threshold");
+    }
+
+    @Test
+    void shouldRefuseAMissingVersion()
+    {
+        assertError(replace("version: 1\n", ""), "version", 1, "required key is missing");
+    }
+
+    @Test
+    void shouldRefuseAnotherVersion()
+    {
+        assertError(replace("version: 1", "version: 2"), "version", 1, "must be 1");
+    }
+
+    @Test
+    void shouldRefuseAnIntegerWrittenAsADecimal()
+    {
+        assertError(replace("    context_window: 200000", "    context_window: 200000.0"), "models.big.context_window",
+            11, "must be written as an integer");
+        assertError(replace("version: 1", "version: 1.0"), "version", 1, "must be written as an integer");
+        assertError(replace("  - tier: 2", "  - tier: 2.0"), "tiers[1].tier", 20, "must be written as an integer");
+        assertError(replace("max_retries: 2,", "max_retries: 2.5,"), "escalation.max_retries", 8, "integer");
+    }
+
+    @Test
+    void shouldRefuseMissingTiers()
+    {
+        assertError(VALID.substring(0, VALID.indexOf("tiers:\n")), "tiers", 1, "required key is missing");
+    }
+
+    @Test
+    void shouldRefuseAnEmptyTierList()
+    {
+        assertError(VALID.substring(0, VALID.indexOf("tiers:\n")) + "tiers: []\n", "tiers", 17, "at least one tier");
+    }
+
+    @Test
+    void shouldRefuseTiersWithAGap()
+    {
+        assertError(replace("  - tier: 2", "  - tier: 3"), "tiers", 18, "numbered 1..2 without gaps");
+    }
+
+    @Test
+    void shouldRefuseATierNumberGivenTwice()
+    {
+        assertError(replace("  - tier: 2", "  - tier: 1"), "tiers[1].tier", 20, "tier 1 is given twice");
+    }
+
+    @Test
+    void shouldRefuseTierZero()
+    {
+        assertError(replace("  - tier: 1", "  - tier: 0"), "tiers[0].tier", 18, "must be a tier number from 1");
+    }
+
+    @Test
+    void shouldRefuseATierWithoutItsNumberOrModels()
+    {
+        assertError(replace("  - tier: 2\n    min_capability: 0.4\n", "  - min_capability: 0.4\n"), "tiers[1].tier", 20,
+            "required key is missing");
+        assertError(replace("    models: [small, big]\n", ""), "tiers[1].models", 20, "required key is missing");
+    }
+
+    @Test
+    void shouldRefuseAnEmptyTier()
+    {
+        assertError(replace("    models: [small, big]", "    models: []"), "tiers[1].models", 22, "an empty tier");
+    }
+
+    @Test
+    void shouldRefuseAModelListedTwiceInOneTier()
+    {
+        assertError(replace("    models: [small, big]", "    models: [small, big, small]"), "tiers[1].models[2]", 22,
+            "listed twice in this tier (also tiers[1].models[0])");
+    }
+
+    @Test
+    void shouldAllowOneModelInSeveralTiers() throws CatalogException
+    {
+        final LoadedCatalog loaded = CatalogLoader.parse("catalog.yaml", VALID, false);
+        assertEquals(List.of("small", "big"), loaded.definition().tier(2).models());
+        assertEquals(List.of("big"), loaded.definition().tier(1).models());
+    }
+
+    @Test
+    void shouldRefuseAComplexityTierNamingNoTier()
+    {
+        assertError(replace("{low: 2, medium: 2, high: 1}", "{low: 3, medium: 2, high: 1}"), "complexity_tiers.low", 7,
+            "names no tier: 3 (the tiers are 1..2)");
+        assertError(replace("{low: 2, medium: 2, high: 1}", "{low: 2, medium: 0, high: 1}"), "complexity_tiers.medium",
+            7, "names no tier");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownComplexity()
+    {
+        assertError(replace("{low: 2, medium: 2, high: 1}", "{low: 2, medium: 2, hihg: 1}"), "complexity_tiers.hihg", 7,
+            "did you mean \"high\"?");
+    }
+
+    @Test
+    void shouldRefuseValuesOutOfRange()
+    {
+        assertError(replace("context_window: 200000", "context_window: 0"), "models.big.context_window", 11,
+            "must be a token count from 1");
+        assertError(replace("context_window: 200000", "context_window: -5"), "models.big.context_window", 11,
+            "must be a token count from 1");
+        assertError(replace("input_cost_per_mtok: 15.0", "input_cost_per_mtok: -1"), "models.big.input_cost_per_mtok",
+            12, "must be 0 or more");
+        assertError(replace("output_cost_per_mtok: 75.0", "output_cost_per_mtok: -0.5"),
+            "models.big.output_cost_per_mtok", 13, "must be 0 or more");
+        assertError(replace("    capability: 1.0", "    capability: 0"), "models.big.capability", 14,
+            "must be more than 0");
+        assertError(replace("min_capability: 0.4", "min_capability: -0.1"), "tiers[1].min_capability", 21,
+            "must be 0 or more");
+        assertError(replace("max_retries: 2,", "max_retries: -1,"), "escalation.max_retries", 8, "must be 0 or more");
+        assertError(replace("  capability: 0.7", "  capability: -0.7"), "defaults.capability", 6, "must be more than 0");
+        assertError(replace("  context_window: 100000", "  context_window: 9007199254740993"),
+            "defaults.context_window", 4, "from 1 to 9007199254740992");
+    }
+
+    @Test
+    void shouldRefuseNanAndInfinity()
+    {
+        assertError(replace("    capability: 1.0", "    capability: .nan"), "models.big.capability", 14,
+            "must be a finite number, not NaN");
+        assertError(replace("input_cost_per_mtok: 15.0", "input_cost_per_mtok: .inf"), "models.big.input_cost_per_mtok",
+            12, "must be a finite number, not infinity");
+        assertError(replace("quality_threshold: 0.8", "quality_threshold: .NaN"), "escalation.quality_threshold", 8,
+            "finite");
+        assertError(replace("min_capability: 0.4", "min_capability: -.inf"), "tiers[1].min_capability", 21, "finite");
+    }
+
+    @Test
+    void shouldRefuseASafetyMarginOutsideZeroToOne()
+    {
+        for (final String margin : List.of("0", "1.5", "-0.85", "0.0"))
+        {
+            assertError(replace("safety_margin: 0.85", "safety_margin: " + margin), "safety_margin", 2,
+                "must be more than 0 and at most 1");
+        }
+    }
+
+    @Test
+    void shouldAcceptASafetyMarginOfExactlyOne() throws CatalogException
+    {
+        assertEquals(1.0, CatalogLoader.parse("c.yaml", replace("safety_margin: 0.85", "safety_margin: 1"), false)
+            .definition().safetyMargin());
+    }
+
+    @Test
+    void shouldRefuseValuesOfTheWrongType()
+    {
+        assertError(replace("    capability: 1.0", "    capability: high"), "models.big.capability", 14,
+            "must be a number, not \"high\"");
+        assertError(replace("    provider: acme", "    provider: 5"), "models.big.provider", 15, "must be a string");
+        assertError(replace("    models: [big]", "    models: big"), "tiers[0].models", 19, "must be a list");
+        assertError(replace("    models: [small, big]", "    models: [small, 7]"), "tiers[1].models[1]", 22,
+            "a model id is a string");
+        assertError(replace("  context_window: 100000", "  context_window: \"100000\""), "defaults.context_window", 4,
+            "must be an integer, not \"100000\"");
+    }
+
+    @Test
+    void shouldRefuseAKeyGivenTwice()
+    {
+        assertError(replace("    capability: 1.0", "    capability: 1.0\n    capability: 0.9"), "models.big.capability",
+            15, "key given twice (first on line 14)");
+    }
+
+    @Test
+    void shouldReportTheLineOfAYamlSyntaxError()
+    {
+        final CatalogException ex = assertThrows(CatalogException.class,
+            () -> CatalogLoader.parse("catalog.yaml", replace("  - tier: 2", "  - tier: [2"), false));
+        assertTrue(ex.getMessage().startsWith("catalog.yaml (line "), ex.getMessage());
+        assertTrue(ex.getMessage().contains("not valid YAML"), ex.getMessage());
+    }
+
+    @Test
+    void shouldReportTheLineOfAJsonSyntaxError() throws IOException
+    {
+        final Path file = dir.resolve("catalog.json");
+        Files.writeString(file, "{\n  \"version\": 1,\n  \"tiers\": [\n    {\"tier\": 1 \"models\": [\"a\"]}\n  ]\n}\n");
+        final CatalogException ex = assertThrows(CatalogException.class, () -> CatalogLoader.load(file));
+        assertEquals(1, ex.errors().size());
+        assertEquals(4, ex.errors().get(0).line(), ex.getMessage());
+        assertTrue(ex.getMessage().startsWith(file + " (line 4): not valid JSON"), ex.getMessage());
+    }
+
+    @Test
+    void shouldReportEveryErrorAtOnce()
+    {
+        final CatalogException ex = assertThrows(CatalogException.class, () -> CatalogLoader.parse("catalog.yaml",
+            replace(replace("version: 1", "version: 3"), "    capability: 1.0", "    capability: -1"), false));
+        assertEquals(List.of("version", "models.big.capability"),
+            ex.errors().stream().map(CatalogProblem::path).collect(Collectors.toList()));
+    }
+
+    @Test
+    void shouldRefuseAnEmptyFileAndANonMapping()
+    {
+        assertError("", "", 0, "the file is empty");
+        assertError("- just\n- a list\n", "", 1, "a catalog is a mapping");
+    }
+
+    @Test
+    void shouldNameAMissingFile()
+    {
+        final CatalogException ex = assertThrows(CatalogException.class, () -> CatalogLoader.load(dir.resolve("none.yaml")));
+        assertTrue(ex.getMessage().endsWith("none.yaml: no such file"), ex.getMessage());
+    }
+
+    @Test
+    void shouldWarnOfATieredModelThatTakesTheDefaults() throws CatalogException
+    {
+        final LoadedCatalog loaded = CatalogLoader.parse("catalog.yaml",
+            replace("    models: [small, big]", "    models: [small, big, smal1]"), false);
+        assertEquals(1, loaded.warnings().size());
+        assertEquals("catalog.yaml: tiers[1].models[2] (line 22): model \"smal1\" is not in models; it takes all the " +
+            "defaults (did you mean \"small\"?)", loaded.warnings().get(0).toString());
+        final ModelDefinition defaulted = loaded.definition().models().get("smal1");
+        assertEquals(100_000, defaulted.contextWindow());
+        assertEquals(0.7, defaulted.capability());
+        assertEquals(5.0, defaulted.inputCostPerMtok());
+    }
+
+    @Test
+    void shouldWarnOfAModelNoTierLists() throws CatalogException
+    {
+        final LoadedCatalog loaded = CatalogLoader.parse("catalog.yaml",
+            replace("  small: {", "  spare: {capability: 0.1}\n  small: {"), false);
+        assertEquals(List.of("catalog.yaml: models.spare (line 16): no tier lists this model; it is never selected"),
+            loaded.warnings().stream().map(CatalogProblem::toString).collect(Collectors.toList()));
+    }
+
+    @Test
+    void shouldLoadJsonTextFromAYamlFile() throws CatalogException
+    {
+        final String json = "{\"version\": 1, \"safety_margin\": 0.9, \"models\": {\"a\": {\"input_cost_per_mtok\": 2.5e-1}}," +
+            " \"tiers\": [{\"tier\": 1, \"models\": [\"a\"]}]}";
+        final LoadedCatalog loaded = CatalogLoader.parse("catalog.yaml", json, false);
+        assertEquals(0.25, loaded.definition().models().get("a").inputCostPerMtok());
+        assertEquals(0.9, loaded.definition().safetyMargin());
+    }
+
+    @Test
+    void shouldApplyDefaultsAndGuideDefaults() throws CatalogException
+    {
+        final LoadedCatalog loaded = CatalogLoader.parse("c.yaml",
+            "version: 1\ndefaults: {capability: 0.9}\nmodels: {a: {context_window: 10}}\ntiers: [{tier: 1, models: [a]}]\n",
+            false);
+        final ModelDefinition a = loaded.definition().models().get("a");
+        assertEquals(10, a.contextWindow());
+        assertEquals(0.9, a.capability());
+        assertEquals(5.0, a.inputCostPerMtok());
+        assertTrue(!a.hasOutputCost());
+        assertEquals(0.85, loaded.definition().safetyMargin());
+        assertEquals(EscalationPolicy.GUIDE, loaded.definition().escalation());
+    }
+
+    @Test
+    void shouldGiveLeftOutComplexitiesTheirDefaultTiers() throws CatalogException
+    {
+        final String oneTier = "version: 1\ntiers: [{tier: 1, models: [a]}]\n";
+        final CatalogDefinition one = CatalogLoader.parse("c.yaml", oneTier, false).definition();
+        assertEquals(List.of(1, 1, 1), one.initialTiers());
+        final String fourTiers = "version: 1\ncomplexity_tiers: {high: 2}\ntiers: [{tier: 1, models: [a]}, " +
+            "{tier: 2, models: [a]}, {tier: 4, models: [a]}, {tier: 3, models: [a]}]\n";
+        final CatalogDefinition four = CatalogLoader.parse("c.yaml", fourTiers, false).definition();
+        assertEquals(List.of(3, 2, 2), four.initialTiers(), "low, medium, high");
+        assertEquals(List.of(1, 2, 3, 4), four.tiers().stream().map(TierDefinition::number).collect(Collectors.toList()));
+    }
+
+    private static String replace(final String text, final String from, final String to)
+    {
+        if (!text.contains(from))
+        {
+            throw new IllegalArgumentException("the test's catalog has no \"" + from + "\"");
+        }
+        return text.replace(from, to);
+    }
+
+    private static String replace(final String from, final String to)
+    {
+        return replace(VALID, from, to);
+    }
+
+    private static void assertError(final String text, final String path, final int line, final String fragment)
+    {
+        final CatalogException ex = assertThrows(CatalogException.class, () -> CatalogLoader.parse("catalog.yaml", text, false),
+            "should refuse: " + path);
+        final String prefix = "catalog.yaml" + (path.isEmpty() ? "" : ": " + path) + (line > 0 ? " (line " + line + ")" : "") + ": ";
+        final boolean found = ex.errors().stream()
+            .map(CatalogProblem::toString)
+            .anyMatch(message -> message.startsWith(prefix) && message.contains(fragment));
+        assertTrue(found, "expected an error starting \"" + prefix + "\" containing \"" + fragment + "\", got:\n" +
+            ex.getMessage());
+    }
+}

@@ -1,0 +1,83 @@
+package dev.modelsel.engine;
+
+import dev.modelsel.catalog.CatalogLoader;
+import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
+import dev.modelsel.engine.protocol.RunSession;
+import dev.modelsel.engine.reference.ReferenceProtocol;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The project's copy of the shared SPEC vectors ({@code src/test/resources/vectors}, from {@code shared/vectors}):
+ * each op script through a {@code run} session on its catalog, compared on SPEC §4's keys with the expected
+ * answers ({@code status} only for {@code INVALID_REQUEST}). The packaged command runs them too, in CommandIT.
+ */
+class SharedVectorsTest
+{
+    private static final List<String> KEYS = List.of("status", "model", "tier", "initial_tier", "fallback", "retry_at_ms");
+
+    static Stream<String> scripts() throws IOException, URISyntaxException
+    {
+        try (Stream<Path> files = Files.list(vectors()))
+        {
+            return files.map(p -> p.getFileName().toString())
+                .filter(name -> name.endsWith(".jsonl") && !name.endsWith(".expected.jsonl"))
+                .sorted()
+                .collect(Collectors.toList())
+                .stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("scripts")
+    void shouldAnswerAsTheVectorsSay(final String script) throws Exception
+    {
+        final String stem = script.substring(0, script.length() - ".jsonl".length());
+        final Path catalog = vectors().resolve(stem.replace("_ops", "_catalog") + ".yaml");
+        final List<String> requests = Files.readAllLines(vectors().resolve(script));
+        final List<String> expected = Files.readAllLines(vectors().resolve(stem + ".expected.jsonl"));
+        final RunSession session = new RunSession(
+            Selector.create(CatalogLoader.load(catalog).compile(), new InMemoryAvailabilityTable()), () -> 0L);
+
+        int answer = 0;
+        for (int line = 0; line < requests.size(); line++)
+        {
+            if (requests.get(line).isBlank())
+            {
+                continue;
+            }
+            final Map<?, ?> want = ReferenceProtocol.JSON.readValue(expected.get(answer++), Map.class);
+            final Map<?, ?> got = ReferenceProtocol.JSON.readValue(session.handle(line + 1, requests.get(line)), Map.class);
+            final String where = script + " line " + (line + 1) + ": " + requests.get(line);
+            if ("INVALID_REQUEST".equals(want.get("status")))
+            {
+                assertEquals(want.get("status"), got.get("status"), where);
+                continue;
+            }
+            for (final String key : KEYS)
+            {
+                if (want.containsKey(key))
+                {
+                    assertEquals(want.get(key), got.get(key), where + " (" + key + ")");
+                }
+            }
+        }
+        assertEquals(expected.size(), answer, script + ": every expected answer was compared");
+    }
+
+    static Path vectors() throws URISyntaxException
+    {
+        return Path.of(SharedVectorsTest.class.getResource("/vectors/seed_ops.jsonl").toURI()).getParent();
+    }
+}
