@@ -1,0 +1,207 @@
+package dev.modelsel.engine.protocol;
+
+import dev.modelsel.catalog.CatalogLoader;
+import dev.modelsel.engine.Selector;
+import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
+import dev.modelsel.engine.reference.ReferenceProtocol;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** SPEC §4's framing and error answers: one answer per non-blank line, in order, each flushed before the next read. */
+class RunProtocolTest
+{
+    private static final String SONNET = "claude-3-sonnet-20240229";
+
+    private RunSession session;
+
+    @BeforeEach
+    void setUp()
+    {
+        session = new RunSession(Selector.create(CatalogLoader.loadDefault().compile(), new InMemoryAvailabilityTable()),
+            () -> 1_000L);
+    }
+
+    @Test
+    void shouldAnswerEachNonBlankLineInOrderAndSkipBlankOnes() throws IOException
+    {
+        final String input = "\n{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 8000}\r\n   \n" +
+            "garbage\n\t\n{\"op\": \"set_down\", \"model\": \"x\"}";
+        final List<String> answers = run(input);
+        assertEquals(3, answers.size(), answers.toString());
+        assertEquals("OK", status(answers.get(0)));
+        assertEquals("INVALID_REQUEST", status(answers.get(1)));
+        assertTrue(answers.get(1).contains("line 4: not valid JSON"), answers.get(1));
+        assertEquals("{\"status\": \"OK\"}", answers.get(2), "the last line needs no line break");
+    }
+
+    @Test
+    void shouldNameTheProblemOfEachInvalidRequest()
+    {
+        assertInvalid("not a JSON object", "[1, 2]");
+        assertInvalid("missing op", "{\"complexity\": \"low\", \"tokens\": 1}");
+        assertInvalid("unknown op \"pick\"", "{\"op\": \"pick\"}");
+        assertInvalid("op must be a string, got 5", "{\"op\": 5}");
+        assertInvalid("missing tokens", "{\"op\": \"select\", \"complexity\": \"low\"}");
+        assertInvalid("missing tokens", "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": null}");
+        assertInvalid("tokens must be a non-negative integer, got 1.5",
+            "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 1.5}");
+        assertInvalid("tokens must be a non-negative integer, got \"10\"",
+            "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": \"10\"}");
+        assertInvalid("tokens must be a non-negative integer, got -5",
+            "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": -5}");
+        assertInvalid("now_ms must be a non-negative integer, got true",
+            "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 5, \"now_ms\": true}");
+        assertInvalid("complexity must be low, medium or high, got \"LOW\"",
+            "{\"op\": \"select\", \"complexity\": \"LOW\", \"tokens\": 5}");
+        assertInvalid("trigger must be token_overflow, phase_failure or quality, got \"boredom\"",
+            "{\"op\": \"escalate\", \"complexity\": \"low\", \"tokens\": 5, \"model\": \"" + SONNET +
+                "\", \"tier\": 1, \"trigger\": \"boredom\"}");
+        assertInvalid("missing retry_count", "{\"op\": \"escalate\", \"complexity\": \"low\", \"tokens\": 5, \"model\": \"" +
+            SONNET + "\", \"tier\": 1, \"trigger\": \"phase_failure\"}");
+        assertInvalid("quality_score must be a number, got \"0.5\"", "{\"op\": \"escalate\", \"complexity\": \"low\", " +
+            "\"tokens\": 5, \"model\": \"" + SONNET + "\", \"tier\": 1, \"trigger\": \"quality\", \"quality_score\": \"0.5\"}");
+        assertInvalid("model \"gpt-5\" is listed in no tier of the catalog", "{\"op\": \"rate_limited\", \"complexity\": " +
+            "\"low\", \"tokens\": 5, \"model\": \"gpt-5\", \"tier\": 1, \"retry_after_ms\": 10}");
+        assertInvalid("tier 4 does not exist (the catalog has tiers 1..3)", "{\"op\": \"rate_limited\", \"complexity\": " +
+            "\"low\", \"tokens\": 5, \"model\": \"" + SONNET + "\", \"tier\": 4, \"retry_after_ms\": 10}");
+        assertInvalid("model must not be empty", "{\"op\": \"set_up\", \"model\": \"\"}");
+        assertInvalid("missing until_ms", "{\"op\": \"set_rate_limited\", \"model\": \"a\"}");
+        assertInvalid("not a single JSON object", "{\"op\": \"set_up\", \"model\": \"a\"} {}");
+    }
+
+    @Test
+    void shouldIgnoreExtraFieldsAndFieldsTheOpDoesNotUse()
+    {
+        assertEquals("OK", status(session.handle(1, "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 5, " +
+            "\"why\": {\"nested\": [1, {}]}, \"tier\": \"not used\", \"model\": 42}")));
+        assertEquals("OK", status(session.handle(2, "{\"op\": \"escalate\", \"complexity\": \"high\", \"tokens\": 5, " +
+            "\"model\": \"" + SONNET + "\", \"tier\": 1, \"trigger\": \"token_overflow\", \"retry_count\": \"x\"}")));
+    }
+
+    @Test
+    void shouldSaturateIntegersBeyondALong()
+    {
+        final String answer = session.handle(1, "{\"op\": \"select\", \"complexity\": \"low\", " +
+            "\"tokens\": 100000000000000000000000}");
+        assertEquals("NO_MODEL_FITS", status(answer));
+    }
+
+    @Test
+    void shouldEscapeIdsInAnswers()
+    {
+        final StringBuilder out = Json.appendString(new StringBuilder(), "a\"b\\c\n\u0001é");
+        assertEquals("\"a\\\"b\\\\c\\n\\u0001é\"", out.toString());
+    }
+
+    @Test
+    void shouldFlushEveryAnswerBeforeWaitingForMoreInput() throws IOException
+    {
+        final List<String> flushedBeforeRead = new ArrayList<>();
+        final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        final OutputStream out = new OutputStream()
+        {
+            private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+
+            @Override
+            public void write(final int b)
+            {
+                pending.write(b);
+            }
+
+            @Override
+            public void write(final byte[] b, final int off, final int len)
+            {
+                pending.write(b, off, len);
+            }
+
+            @Override
+            public void flush()
+            {
+                written.writeBytes(pending.toByteArray());
+                pending.reset();
+            }
+        };
+        final String[] lines = {
+            "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 1}\n",
+            "{\"op\": \"select\", \"complexity\": \"high\", \"tokens\": 1}\n",
+        };
+        final InputStream in = new InputStream()
+        {
+            private int next;
+
+            @Override
+            public int read()
+            {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(final byte[] b, final int off, final int len)
+            {
+                flushedBeforeRead.add(written.toString(StandardCharsets.UTF_8));
+                if (next == lines.length)
+                {
+                    return -1;
+                }
+                final byte[] line = lines[next++].getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(line, 0, b, off, line.length);
+                return line.length;
+            }
+        };
+        RunLoop.run(in, out, session);
+        assertEquals(3, flushedBeforeRead.size());
+        assertEquals("", flushedBeforeRead.get(0));
+        assertEquals(1, flushedBeforeRead.get(1).split("\n").length, "the first answer is out before the second read");
+        assertEquals(2, flushedBeforeRead.get(2).split("\n").length);
+    }
+
+    @Test
+    void shouldReadLinesLongerThanItsBuffer() throws IOException
+    {
+        final String padding = " ".repeat(200_000);
+        final List<String> answers = run("{\"op\": \"select\"," + padding + "\"complexity\": \"low\", \"tokens\": 1}\n");
+        assertEquals(1, answers.size());
+        assertEquals("OK", status(answers.get(0)));
+    }
+
+    private List<String> run(final String input) throws IOException
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RunLoop.run(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, session);
+        final String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.endsWith("\n"), "every answer ends its line");
+        return List.of(text.split("\n"));
+    }
+
+    private void assertInvalid(final String problem, final String request)
+    {
+        final String answer = session.handle(7, request);
+        assertEquals("INVALID_REQUEST", status(answer), request);
+        assertTrue(answer.contains("\"line 7: " + problem.replace("\"", "\\\"")), answer);
+    }
+
+    private static String status(final String answer)
+    {
+        try
+        {
+            return (String)ReferenceProtocol.JSON.readValue(answer, Map.class).get("status");
+        }
+        catch (final IOException ex)
+        {
+            throw new AssertionError("not JSON: " + answer, ex);
+        }
+    }
+}
