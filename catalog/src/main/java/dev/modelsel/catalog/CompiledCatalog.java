@@ -24,6 +24,9 @@ import java.util.Map;
  */
 public final class CompiledCatalog
 {
+    /** {@link #primaryChoice} when no tier from the initial one up to tier 1 has a candidate. */
+    public static final long NO_CHOICE = -1L;
+
     private final CatalogDefinition definition;
     private final int tieredCount;
     private final int tierCount;
@@ -45,6 +48,7 @@ public final class CompiledCatalog
     private final long[] fitLimits;
     private final long[] fitMasks;
     private final int[] initialTiers;
+    private final long[] primaryChoices;
 
     CompiledCatalog(
         final CatalogDefinition definition,
@@ -90,6 +94,7 @@ public final class CompiledCatalog
         this.fitLimits = fitLimits;
         this.fitMasks = fitMasks;
         this.initialTiers = initialTiers;
+        this.primaryChoices = primaryChoices();
     }
 
     /** The validated definition this was compiled from. */
@@ -222,22 +227,41 @@ public final class CompiledCatalog
     /** @return the row of {@link #fitWord} holding exactly the models that fit {@code tokens}. */
     public int fitRow(final long tokens)
     {
+        // Branch-free lower bound: irregular token counts would mispredict a classic binary search's branches.
         final long[] limits = fitLimits;
-        int low = 0;
-        int high = limits.length;
-        while (low < high)
+        int base = 0;
+        int length = limits.length;
+        while (length > 1)
         {
-            final int mid = (low + high) >>> 1;
-            if (limits[mid] < tokens)
-            {
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid;
-            }
+            final int half = length >>> 1;
+            base = limits[base + half - 1] < tokens ? base + half : base;
+            length -= half;
         }
-        return low;
+        return length == 1 && limits[base] < tokens ? base + 1 : base;
+    }
+
+    /**
+     * SPEC §3 {@code select} steps 1–2 and step 3.1's {@code best(C)}, precomputed: from {@code tier} upwards, the
+     * first tier with a candidate for the row's tokens, and that tier's best candidate (ties by the tier's list).
+     * Availability does not enter into it, so a select whose choice is available is one lookup.
+     *
+     * @return {@code tier << 32 | model}, or {@link #NO_CHOICE}.
+     */
+    public long primaryChoice(final int tier, final int fitRow)
+    {
+        return primaryChoices[tier * (fitLimits.length + 1) + fitRow];
+    }
+
+    /** The model of a {@link #primaryChoice}. */
+    public static int choiceModel(final long choice)
+    {
+        return (int)choice;
+    }
+
+    /** The tier of a {@link #primaryChoice}. */
+    public static int choiceTier(final long choice)
+    {
+        return (int)(choice >>> 32);
     }
 
     /** One word of {@code fitting(n)} as a set: models of any tier that fit, for the row of {@link #fitRow(long)}. */
@@ -262,6 +286,28 @@ public final class CompiledCatalog
     public long[] distinctTokenLimits()
     {
         return fitLimits.clone();
+    }
+
+    /** Tier by tier, each fit row's choice is this tier's best candidate, or else the choice of the tier above. */
+    private long[] primaryChoices()
+    {
+        final int rows = fitLimits.length + 1;
+        final long[] choices = new long[(tierCount + 1) * rows];
+        final long[] candidates = new long[words];
+        Arrays.fill(choices, 0, rows, NO_CHOICE);
+        for (int tier = 1; tier <= tierCount; tier++)
+        {
+            for (int row = 0; row < rows; row++)
+            {
+                for (int w = 0; w < words; w++)
+                {
+                    candidates[w] = candidateWord(tier, row, w);
+                }
+                final int best = ModelSets.best(this, tier, candidates, 0, words);
+                choices[tier * rows + row] = best >= 0 ? (long)tier << 32 | best : choices[(tier - 1) * rows + row];
+            }
+        }
+        return choices;
     }
 
     @Override

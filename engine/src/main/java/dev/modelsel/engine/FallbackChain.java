@@ -1,6 +1,7 @@
 package dev.modelsel.engine;
 
 import dev.modelsel.catalog.CompiledCatalog;
+import dev.modelsel.catalog.ModelSets;
 
 /**
  * SPEC §3's fallback chain, the slow path of every selection whose best candidate is not available (or whose

@@ -17,9 +17,14 @@ public final class Selection
     /** {@link #retryAtMs()} of an answer without a retry time. */
     public static final long NO_RETRY_AT = Long.MIN_VALUE;
 
+    private static final Status[] STATUSES = Status.values();
+    private static final Fallback[] FALLBACKS = Fallback.values();
+    private static final int NO_FALLBACK = -1;
+
+    // Plain ints rather than enum references: reference stores cost a GC write barrier each, on every select.
     private CompiledCatalog catalog;
-    private Status status;
-    private Fallback fallback;
+    private int status = -1;
+    private int fallback = NO_FALLBACK;
     private int model = NO_MODEL;
     private int tier = NO_TIER;
     private int initialTier;
@@ -27,15 +32,16 @@ public final class Selection
     /** Two sets of the catalog's width: the candidate list and a temporary. Grown, never shrunk. */
     private long[] scratch = new long[2];
 
+    /** @return the outcome, or {@code null} before the first selection into this object. */
     public Status status()
     {
-        return status;
+        return status < 0 ? null : STATUSES[status];
     }
 
     /** @return how the model was found, for {@link Status#OK}; otherwise {@code null}. */
     public Fallback fallback()
     {
-        return fallback;
+        return fallback == NO_FALLBACK ? null : FALLBACKS[fallback];
     }
 
     /** @return the model's index in {@link #catalog()}, or {@link #NO_MODEL}. */
@@ -88,12 +94,15 @@ public final class Selection
         final Fallback fallback,
         final long retryAtMs)
     {
-        this.catalog = catalog;
-        this.status = status;
+        if (this.catalog != catalog)
+        {
+            this.catalog = catalog;
+        }
+        this.status = status.ordinal();
         this.model = model;
         this.tier = tier;
         this.initialTier = initialTier;
-        this.fallback = fallback;
+        this.fallback = fallback == null ? NO_FALLBACK : fallback.ordinal();
         this.retryAtMs = retryAtMs;
         return this;
     }
@@ -121,8 +130,8 @@ public final class Selection
     @Override
     public String toString()
     {
-        return "Selection{status=" + status + ", model=" + modelId() + ", tier=" + tier + ", initialTier=" +
-            initialTier + ", fallback=" + fallback + ", retryAtMs=" + (hasRetryAt() ? String.valueOf(retryAtMs) : "null") +
+        return "Selection{status=" + status() + ", model=" + modelId() + ", tier=" + tier + ", initialTier=" +
+            initialTier + ", fallback=" + fallback() + ", retryAtMs=" + (hasRetryAt() ? String.valueOf(retryAtMs) : "null") +
             '}';
     }
 }

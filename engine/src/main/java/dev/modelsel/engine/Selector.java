@@ -2,6 +2,7 @@ package dev.modelsel.engine;
 
 import dev.modelsel.catalog.CompiledCatalog;
 import dev.modelsel.catalog.Complexity;
+import dev.modelsel.catalog.ModelSets;
 import dev.modelsel.engine.availability.AvailabilityTable;
 
 import java.lang.invoke.MethodHandles;
@@ -13,9 +14,10 @@ import java.lang.invoke.VarHandle;
  * <p>
  * <b>Fast path.</b> A select whose best candidate is available costs: one load of the table's change sequence
  * and two time comparisons (is the local availability view current?), a binary search over the distinct token
- * limits, and per tier from the initial one upwards an AND of two words until one is non-zero, then a
- * trailing-zero count and one availability bit. No allocation, no boxing, no hash lookup, no lock. Everything
- * else (a fallback, a refresh after a write or a passed deadline, a tie against list order) is a slow path.
+ * limits, one lookup of the precomputed choice for that initial tier and fit row
+ * ({@link CompiledCatalog#primaryChoice}), and one availability bit. No allocation, no boxing, no hash lookup, no
+ * lock, no loop over models. Everything else (a fallback, a refresh after a write or a passed deadline) is a slow
+ * path over bitset words.
  * <p>
  * <b>Thread safety.</b> Any number of threads may call concurrently, each with its own {@link Selection}. The
  * availability view is immutable and swapped by compare-and-set; a thread that finds it stale builds a current
@@ -94,25 +96,19 @@ public final class Selector
         final CompiledCatalog catalog = view.catalog;
         final int initialTier = catalog.initialTier(complexity);
         final int fitRow = catalog.fitRow(tokens);
-        final int words = catalog.words();
-        for (int tier = initialTier; tier >= 1; tier--)
+        final long choice = catalog.primaryChoice(initialTier, fitRow);
+        if (choice == CompiledCatalog.NO_CHOICE)
         {
-            for (int w = 0; w < words; w++)
-            {
-                final long candidates = catalog.candidateWord(tier, fitRow, w);
-                if (candidates != 0)
-                {
-                    final int best = (w << 6) + Long.numberOfTrailingZeros(candidates);
-                    if (view.isAvailable(best) && catalog.rankFollowsListOrder(tier))
-                    {
-                        return out.ok(catalog, best, tier, initialTier, Fallback.NONE);
-                    }
-                    return FallbackChain.run(view, tier, fitRow, candidates(catalog, tier, fitRow, out),
-                        Selection.NO_MODEL, nowMs, initialTier, out);
-                }
-            }
+            return out.without(catalog, Status.NO_MODEL_FITS, initialTier);
         }
-        return out.without(catalog, Status.NO_MODEL_FITS, initialTier);
+        final int model = CompiledCatalog.choiceModel(choice);
+        final int tier = CompiledCatalog.choiceTier(choice);
+        if (view.isAvailable(model))
+        {
+            return out.ok(catalog, model, tier, initialTier, Fallback.NONE);
+        }
+        return FallbackChain.run(view, tier, fitRow, candidates(catalog, tier, fitRow, out), Selection.NO_MODEL, nowMs,
+            initialTier, out);
     }
 
     /** {@link #select(Complexity, long, long, Selection)} at the wall-clock time. */
@@ -166,12 +162,12 @@ public final class Selector
         final long[] sets = out.scratch(catalog.words());
         if (trigger == Trigger.TOKEN_OVERFLOW)
         {
-            for (int e = tier; e >= 1; e--)
+            final long choice = catalog.primaryChoice(tier, fitRow); // the first tier t, t-1, ..., 1 with a candidate
+            if (choice != CompiledCatalog.NO_CHOICE)
             {
-                if (fillCandidates(catalog, e, fitRow, sets))
-                {
-                    return FallbackChain.run(view, e, fitRow, sets, Selection.NO_MODEL, nowMs, initialTier, out);
-                }
+                final int e = CompiledCatalog.choiceTier(choice);
+                fillCandidates(catalog, e, fitRow, sets);
+                return FallbackChain.run(view, e, fitRow, sets, Selection.NO_MODEL, nowMs, initialTier, out);
             }
         }
         else

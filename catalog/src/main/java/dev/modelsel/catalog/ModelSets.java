@@ -1,28 +1,26 @@
-package dev.modelsel.engine;
-
-import dev.modelsel.catalog.CompiledCatalog;
+package dev.modelsel.catalog;
 
 /**
- * Sets of models as {@code long} words in a region {@code [base, base + words)} of an array, indexed by the
- * catalog's rank order. Used on the slow paths; the fast path inlines its one word operation.
+ * Sets of models as {@code long} words in a region {@code [base, base + words)} of an array, indexed by a
+ * {@link CompiledCatalog}'s rank order. For the compiler and the selector's slow paths; the fast path needs none.
  */
-final class ModelSets
+public final class ModelSets
 {
     /** Passed as the tier of {@link #best} for SPEC's {@code fitting(n)} order, which rank order already is. */
-    static final int FITTING_ORDER = 0;
+    public static final int FITTING_ORDER = 0;
 
     private ModelSets()
     {
     }
 
     /** @return the lowest set bit, or -1 when the set is empty. */
-    static int first(final long[] set, final int base, final int words)
+    public static int first(final long[] set, final int base, final int words)
     {
         return next(set, base, words, 0);
     }
 
     /** @return the lowest set bit at or above {@code from}, or -1. */
-    static int next(final long[] set, final int base, final int words, final int from)
+    public static int next(final long[] set, final int base, final int words, final int from)
     {
         int w = from >>> 6;
         if (w >= words)
@@ -41,7 +39,7 @@ final class ModelSets
         return (w << 6) + Long.numberOfTrailingZeros(word);
     }
 
-    static void clear(final long[] set, final int base, final int bit)
+    public static void clear(final long[] set, final int base, final int bit)
     {
         if (bit >= 0)
         {
@@ -56,7 +54,7 @@ final class ModelSets
      *
      * @return the best model, or -1 for an empty set.
      */
-    static int best(final CompiledCatalog catalog, final int tier, final long[] set, final int base, final int words)
+    public static int best(final CompiledCatalog catalog, final int tier, final long[] set, final int base, final int words)
     {
         final int first = first(set, base, words);
         if (first < 0 || tier == FITTING_ORDER || catalog.rankFollowsListOrder(tier))
