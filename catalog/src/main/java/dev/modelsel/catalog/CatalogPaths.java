@@ -20,8 +20,8 @@ final class CatalogPaths
     }
 
     /**
-     * The candidate nearest to {@code typed} by edit distance, when it is near enough to be a likely typo
-     * (at most a third of the longer word, and at least one letter), else {@code null}.
+     * The candidate nearest to {@code typed} by edit distance, when it is near enough to be a likely typo (at most
+     * a quarter of the shorter word, and at least one edit), else {@code null}.
      */
     static String nearest(final String typed, final Collection<String> candidates)
     {
@@ -30,14 +30,14 @@ final class CatalogPaths
         for (final String candidate : candidates)
         {
             final int distance = editDistance(typed, candidate);
-            if (distance < bestDistance)
+            final int allowed = Math.max(1, Math.min(typed.length(), candidate.length()) / 4);
+            if (distance <= allowed && distance < bestDistance)
             {
                 best = candidate;
                 bestDistance = distance;
             }
         }
-        final int allowed = Math.max(1, Math.max(typed.length(), best == null ? 0 : best.length()) / 3);
-        return best != null && bestDistance <= allowed ? best : null;
+        return best;
     }
 
     /** " (did you mean \"x\"?)" or nothing. */

@@ -112,9 +112,10 @@ final class Explainer
                 verdict = candidateRank == 1 ? "candidate 1: the best score" : "candidate " + candidateRank + ": " +
                     (catalog.score(m) == bestScore ? "same score, later in the tier's list" : "lower score");
             }
-            lines.add(String.format("  %-" + width + "s  limit %-9d capability %-6s $%s/Mtok  score %-8s %-28s %s",
+            lines.add(String.format("  %-" + width + "s  limit %-9d capability %-6s %-12s score %-8s %-10s %s",
                 catalog.id(m), catalog.tokenLimit(m), Display.number(catalog.capability(m)),
-                Display.number(catalog.inputCostPerMtok(m)), Display.score(catalog.score(m)), availability(m), verdict));
+                "$" + Display.number(catalog.inputCostPerMtok(m)) + "/Mtok", Display.score(catalog.score(m)),
+                availability(m), verdict));
         }
         return candidates;
     }
