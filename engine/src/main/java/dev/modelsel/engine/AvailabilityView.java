@@ -10,8 +10,8 @@ import dev.modelsel.engine.availability.AvailabilityTable;
  * Availability depends on the table and on the time. A view holds both answers to "is it current?": the
  * table's change sequence it was read under, and the window of time {@code [validFromMs, validUntilMs)} in which
  * no cooldown deadline passes, so the available set cannot change. The fast path checks one sequence load and
- * two comparisons; only when either fails is a new view built: from the table when the sequence moved, else from
- * the deadlines already copied here.
+ * one comparison ({@link #covers}); only when either fails is a new view built: from the table when the sequence
+ * moved, else from the deadlines already copied here.
  * <p>
  * Immutable; published to selecting threads through a volatile field.
  */
@@ -20,7 +20,8 @@ final class AvailabilityView
     final CompiledCatalog catalog;
     final long sequence;
     final long validFromMs;
-    final long validUntilMs;
+    /** The window's length, as an unsigned number: up to 2^64 - 1 when no deadline bounds it on either side. */
+    private final long windowMs;
     /** Models not down whose cooldown, if any, ended at or before the window. */
     private final long[] availableWords;
     /** Shared between views of one sequence: never written after construction. */
@@ -60,7 +61,7 @@ final class AvailabilityView
             }
         }
         this.validFromMs = validFrom;
-        this.validUntilMs = validUntil;
+        this.windowMs = validUntil - validFrom;
     }
 
     /** Reads the table's records of every tiered model of the catalog. The sequence is read first: see {@link AvailabilityTable}. */
@@ -89,9 +90,13 @@ final class AvailabilityView
         return new AvailabilityView(catalog, sequence, downWords, cooldownUntilMs, nowMs);
     }
 
+    /**
+     * {@code validFromMs <= nowMs < validUntilMs} in one unsigned comparison: a time before the window wraps round
+     * to an offset larger than any window can be.
+     */
     boolean covers(final long nowMs)
     {
-        return nowMs >= validFromMs && nowMs < validUntilMs;
+        return Long.compareUnsigned(nowMs - validFromMs, windowMs) < 0;
     }
 
     boolean isAvailable(final int model)

@@ -13,7 +13,7 @@ import java.lang.invoke.VarHandle;
  * a caller-owned {@link Selection}.
  * <p>
  * <b>Fast path.</b> A select whose best candidate is available costs: one load of the table's change sequence
- * and two time comparisons (is the local availability view current?), a binary search over the distinct token
+ * and one time comparison (is the local availability view current?), a binary search over the distinct token
  * limits, one lookup of the precomputed choice for that initial tier and fit row
  * ({@link CompiledCatalog#primaryChoice}), and one availability bit. No allocation, no boxing, no hash lookup, no
  * lock, no loop over models. Everything else (a fallback, a refresh after a write or a passed deadline) is a slow
