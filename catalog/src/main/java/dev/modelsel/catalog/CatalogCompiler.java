@@ -87,8 +87,7 @@ public final class CatalogCompiler
             rankFollowsList[t] = rankFollowsListOrder(tierMembers[t], scores, tierPositions, t * tieredCount);
         }
 
-        final long[] fitLimits = distinctSorted(tokenLimits, tieredCount);
-        final long[] fitMasks = fitMasks(fitLimits, tokenLimits, tieredCount, words);
+        final FitIndex fit = new FitIndex(tokenLimits, tieredCount, words);
 
         final int[] initialTiers = new int[Complexity.values().length];
         for (final Complexity complexity : Complexity.values())
@@ -98,7 +97,7 @@ public final class CatalogCompiler
 
         return new CompiledCatalog(definition, tieredCount, tierCount, words, ids, tokenLimits, scores, capabilities,
             inputCosts, outputCosts, providers, indexById, tierMasks, tierFloorMasks, tierPositions,
-            tierMembers, lowestTier, rankFollowsList, fitLimits, fitMasks, initialTiers);
+            tierMembers, lowestTier, rankFollowsList, fit, initialTiers);
     }
 
     /**
@@ -170,31 +169,6 @@ public final class CatalogCompiler
             }
         }
         return true;
-    }
-
-    private static long[] distinctSorted(final long[] tokenLimits, final int tieredCount)
-    {
-        return Arrays.stream(tokenLimits, 0, tieredCount).distinct().sorted().toArray();
-    }
-
-    /** Row i holds the models whose limit is at least {@code fitLimits[i]}; the extra last row is empty. */
-    private static long[] fitMasks(final long[] fitLimits, final long[] tokenLimits, final int tieredCount, final int words)
-    {
-        final int rows = fitLimits.length + 1;
-        final long[] masks = new long[rows * words];
-        for (int m = 0; m < tieredCount; m++)
-        {
-            final int row = Arrays.binarySearch(fitLimits, tokenLimits[m]);
-            setBit(masks, row * words, m);
-        }
-        for (int row = fitLimits.length - 2; row >= 0; row--)
-        {
-            for (int w = 0; w < words; w++)
-            {
-                masks[row * words + w] |= masks[(row + 1) * words + w];
-            }
-        }
-        return masks;
     }
 
     private static void setBit(final long[] words, final int base, final int bit)

@@ -3,6 +3,9 @@ package dev.modelsel.catalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,6 +25,9 @@ public final class CatalogLoader
     /** The classpath resource holding the default catalog: the guide's data exactly, plus tier 2's floor. */
     public static final String DEFAULT_CATALOG_RESOURCE = "/dev/modelsel/catalog/default-catalog.yaml";
 
+    /** Far above any real catalog (100,000 models take about 10 MiB), far below what would strain the heap. */
+    static final int MAX_CATALOG_BYTES = 64 << 20;
+
     private CatalogLoader()
     {
     }
@@ -34,10 +40,14 @@ public final class CatalogLoader
     public static LoadedCatalog load(final Path file) throws CatalogException
     {
         final String source = file.toString();
-        final String text;
-        try
+        if (Files.isDirectory(file))
         {
-            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            throw problem(source, "is a directory, not a catalog file");
+        }
+        final byte[] bytes;
+        try (InputStream in = Files.newInputStream(file))
+        {
+            bytes = in.readNBytes(MAX_CATALOG_BYTES + 1); // bounded: /dev/zero must not exhaust the heap
         }
         catch (final NoSuchFileException ex)
         {
@@ -47,7 +57,11 @@ public final class CatalogLoader
         {
             throw problem(source, "cannot read: " + ex.getMessage());
         }
-        return parse(source, text, isJsonFile(source));
+        if (bytes.length > MAX_CATALOG_BYTES)
+        {
+            throw problem(source, "larger than " + (MAX_CATALOG_BYTES >> 20) + " MiB: not a catalog");
+        }
+        return parse(source, utf8(source, bytes), isJsonFile(source));
     }
 
     /**
@@ -94,6 +108,23 @@ public final class CatalogLoader
         catch (final IOException ex)
         {
             throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Strict decoding: a byte that is not UTF-8 would otherwise become a model id of replacement characters. */
+    private static String utf8(final String source, final byte[] bytes) throws CatalogException
+    {
+        try
+        {
+            return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes))
+                .toString();
+        }
+        catch (final CharacterCodingException ex)
+        {
+            throw problem(source, "not UTF-8 text (" + ex.getMessage() + ")");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.modelsel.catalog;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,6 +29,8 @@ final class CatalogValidator
     private static final List<String> ESCALATION_KEYS = List.of("max_retries", "quality_threshold");
     private static final List<String> TIER_KEYS = List.of("tier", "min_capability", "models");
     private static final List<String> COMPLEXITY_KEYS = List.of("low", "medium", "high");
+    /** Problems in file order (a stable sort keeps the order found within a line). */
+    private static final Comparator<CatalogProblem> BY_LINE = Comparator.comparingInt(CatalogProblem::line);
 
     private final String source;
     private final List<CatalogProblem> errors = new ArrayList<>();
@@ -42,6 +45,8 @@ final class CatalogValidator
     {
         final CatalogValidator validator = new CatalogValidator(source);
         final CatalogDefinition definition = validator.catalog(root);
+        validator.errors.sort(BY_LINE);
+        validator.warnings.sort(BY_LINE);
         if (!validator.errors.isEmpty())
         {
             throw new CatalogException(validator.errors, validator.warnings);
@@ -56,7 +61,7 @@ final class CatalogValidator
             error("", root.line(), "a catalog is a mapping with \"version\" and \"tiers\", not " + root.kind().description);
             return null;
         }
-        final Map<String, SourceNode.Entry> top = root.entries();
+        final Map<String, SourceNode.Entry> top = withoutNullSections(root.entries());
         unknownKeys("", top, TOP_KEYS);
 
         final SourceNode.Entry version = top.get("version");
@@ -86,6 +91,18 @@ final class CatalogValidator
             .sorted((a, b) -> Integer.compare(a.number, b.number))
             .forEach(tier -> ordered.add(new TierDefinition(tier.number, tier.minCapability, tier.models)));
         return new CatalogDefinition(source, margin, defaults, initialTiers, escalation, models, ordered);
+    }
+
+    /**
+     * A section written with no value ({@code models:} alone) is as good as left out, except {@code version} and
+     * {@code tiers}, whose emptiness is an error said by their own checks.
+     */
+    private static Map<String, SourceNode.Entry> withoutNullSections(final Map<String, SourceNode.Entry> entries)
+    {
+        final Map<String, SourceNode.Entry> kept = new LinkedHashMap<>(entries);
+        kept.values().removeIf(entry -> entry.value().is(SourceNode.Kind.NULL) &&
+            !entry.key().equals("version") && !entry.key().equals("tiers"));
+        return kept;
     }
 
     /** A tier as read, before its number is known to fit 1..N. */
@@ -276,9 +293,10 @@ final class CatalogValidator
             {
                 continue;
             }
-            if (tierCount > 0 && (number < 1 || number > tierCount))
+            if (number < 1 || (tierCount > 0 && number > tierCount))
             {
-                error(path, tier.value().line(), "names no tier: " + number + " (the tiers are 1.." + tierCount + ")");
+                error(path, tier.value().line(), "names no tier: " + number +
+                    (tierCount > 0 ? " (the tiers are 1.." + tierCount + ")" : " (tiers are numbered from 1)"));
                 continue;
             }
             initial.set(complexity.ordinal(), number.intValue());
@@ -467,7 +485,8 @@ final class CatalogValidator
         final double value = node.doubleValue();
         if (!Double.isFinite(value))
         {
-            error(path, node.line(), "must be a finite number, not " + node.describe());
+            error(path, node.line(), "must be a finite number, not " + (Double.isNaN(value) ? "NaN" :
+                value > 0 ? "infinity" : "-infinity") + " (" + node.describe() + ")");
             return fallback;
         }
         if (!range.holds(value))
@@ -528,6 +547,10 @@ final class CatalogValidator
 
     private static String hint(final String key, final List<String> known)
     {
+        if (key.equals("<<"))
+        {
+            return ": YAML merge keys are not supported; write the fields out (an alias of a whole mapping works)";
+        }
         final String nearest = CatalogPaths.nearest(key, known);
         return nearest != null ? " (did you mean \"" + nearest + "\"?)" : "; the keys here are " + String.join(", ", known);
     }

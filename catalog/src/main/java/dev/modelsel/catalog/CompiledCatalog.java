@@ -16,9 +16,14 @@ import java.util.Map;
  * <b>Tiers</b> are numbered 1..{@link #tierCount()}; rows 0 and {@code tierCount() + 1} exist and are empty,
  * so "the tier below the last" is simply an empty set.
  * <p>
- * <b>Token fit</b> is a row lookup: {@link #fitRow(long)} finds, by binary search over the distinct token
- * limits, the row of models whose limit is at least that many tokens; a count above every limit gets an
- * empty row. Memory is (distinct limits + 1) &times; words.
+ * <b>Token fit</b> is a row lookup: {@link #fitRow(long)} finds, by a branch-free search over the distinct token
+ * limits, the row of the models whose limit is at least that many tokens (a count above every limit gets the
+ * empty row), and {@link #fitSet} writes that set into the caller's words. See {@link FitIndex} for how the memory
+ * stays bounded for catalogs where every model has a window of its own.
+ * <p>
+ * <b>Primary choices.</b> What SPEC's {@code select} picks before availability enters (the first tier from the
+ * initial one upwards with a candidate, and its best candidate) depends only on the initial tier and the fit
+ * row, so it is precomputed: {@link #primaryChoice}.
  * <p>
  * Immutable and safe to share between threads once constructed.
  */
@@ -45,8 +50,7 @@ public final class CompiledCatalog
     private final int[][] tierMembers;
     private final int[] lowestTier;
     private final boolean[] rankFollowsList;
-    private final long[] fitLimits;
-    private final long[] fitMasks;
+    private final FitIndex fit;
     private final int[] initialTiers;
     private final long[] primaryChoices;
 
@@ -69,8 +73,7 @@ public final class CompiledCatalog
         final int[][] tierMembers,
         final int[] lowestTier,
         final boolean[] rankFollowsList,
-        final long[] fitLimits,
-        final long[] fitMasks,
+        final FitIndex fit,
         final int[] initialTiers)
     {
         this.definition = definition;
@@ -91,8 +94,7 @@ public final class CompiledCatalog
         this.tierMembers = tierMembers;
         this.lowestTier = lowestTier;
         this.rankFollowsList = rankFollowsList;
-        this.fitLimits = fitLimits;
-        this.fitMasks = fitMasks;
+        this.fit = fit;
         this.initialTiers = initialTiers;
         this.primaryChoices = primaryChoices();
     }
@@ -224,20 +226,16 @@ public final class CompiledCatalog
         return rankFollowsList[tier];
     }
 
-    /** @return the row of {@link #fitWord} holding exactly the models that fit {@code tokens}. */
+    /** @return the fit row of {@code tokens}: the models that fit it are {@link #fitSet} of this row. */
     public int fitRow(final long tokens)
     {
-        // Branch-free lower bound: irregular token counts would mispredict a classic binary search's branches.
-        final long[] limits = fitLimits;
-        int base = 0;
-        int length = limits.length;
-        while (length > 1)
-        {
-            final int half = length >>> 1;
-            base = limits[base + half - 1] < tokens ? base + half : base;
-            length -= half;
-        }
-        return length == 1 && limits[base] < tokens ? base + 1 : base;
+        return fit.row(tokens);
+    }
+
+    /** Writes SPEC's {@code fitting(n)} for the fit row of n, as a set, into {@code into[base .. base + words())}. */
+    public void fitSet(final int fitRow, final long[] into, final int base)
+    {
+        fit.fill(fitRow, into, base);
     }
 
     /**
@@ -249,7 +247,7 @@ public final class CompiledCatalog
      */
     public long primaryChoice(final int tier, final int fitRow)
     {
-        return primaryChoices[tier * (fitLimits.length + 1) + fitRow];
+        return primaryChoices[tier * (fit.rows() + 1) + fitRow];
     }
 
     /** The model of a {@link #primaryChoice}. */
@@ -264,16 +262,10 @@ public final class CompiledCatalog
         return (int)(choice >>> 32);
     }
 
-    /** One word of {@code fitting(n)} as a set: models of any tier that fit, for the row of {@link #fitRow(long)}. */
-    public long fitWord(final int fitRow, final int word)
+    /** One word of the tier's models that meet its floor; AND it with a {@link #fitSet} for {@code candidates(t, n)}. */
+    public long tierFloorWord(final int tier, final int word)
     {
-        return fitMasks[fitRow * words + word];
-    }
-
-    /** One word of SPEC's {@code candidates(t, n)}: the tier's models that fit and meet its floor. */
-    public long candidateWord(final int tier, final int fitRow, final int word)
-    {
-        return tierFloorMasks[tier * words + word] & fitMasks[fitRow * words + word];
+        return tierFloorMasks[tier * words + word];
     }
 
     /** One word of the tier's membership, floor ignored. */
@@ -285,36 +277,60 @@ public final class CompiledCatalog
     /** The distinct token limits of tiered models, ascending (a copy). */
     public long[] distinctTokenLimits()
     {
-        return fitLimits.clone();
+        final long[] limits = new long[fit.rows()];
+        for (int r = 0; r < limits.length; r++)
+        {
+            limits[r] = fit.limit(r);
+        }
+        return limits;
     }
 
-    /** Tier by tier, each fit row's choice is this tier's best candidate, or else the choice of the tier above. */
+    /**
+     * Sweeps the fit rows from the largest limit down, so each row's candidates are the previous row's plus the
+     * models of this limit: a tier's best candidate only ever gives way to a better newcomer. Linear in models
+     * and rows, not in their product.
+     */
     private long[] primaryChoices()
     {
-        final int rows = fitLimits.length + 1;
+        final int rows = fit.rows() + 1;
         final long[] choices = new long[(tierCount + 1) * rows];
-        final long[] candidates = new long[words];
-        Arrays.fill(choices, 0, rows, NO_CHOICE);
-        for (int tier = 1; tier <= tierCount; tier++)
+        Arrays.fill(choices, NO_CHOICE);
+        final int[] best = new int[tierCount + 1];
+        Arrays.fill(best, -1);
+        for (int row = rows - 2; row >= 0; row--)
         {
-            for (int row = 0; row < rows; row++)
+            for (int i = fit.rowStart(row); i < fit.rowStart(row + 1); i++)
             {
-                for (int w = 0; w < words; w++)
+                final int model = fit.modelAt(i);
+                for (int tier = 1; tier <= tierCount; tier++)
                 {
-                    candidates[w] = candidateWord(tier, row, w);
+                    if ((tierFloorWord(tier, model >>> 6) & (1L << model)) != 0 && isBetter(tier, model, best[tier]))
+                    {
+                        best[tier] = model;
+                    }
                 }
-                final int best = ModelSets.best(this, tier, candidates, 0, words);
-                choices[tier * rows + row] = best >= 0 ? (long)tier << 32 | best : choices[(tier - 1) * rows + row];
+            }
+            for (int tier = 1; tier <= tierCount; tier++)
+            {
+                choices[tier * rows + row] = best[tier] >= 0 ?
+                    (long)tier << 32 | best[tier] : choices[(tier - 1) * rows + row];
             }
         }
         return choices;
+    }
+
+    /** SPEC's {@code best} order within a tier: higher score, then earlier in the tier's list. */
+    private boolean isBetter(final int tier, final int model, final int incumbent)
+    {
+        return incumbent < 0 || scores[model] > scores[incumbent] ||
+            scores[model] == scores[incumbent] && tierPosition(tier, model) < tierPosition(tier, incumbent);
     }
 
     @Override
     public String toString()
     {
         return "CompiledCatalog{source=" + definition.source() + ", models=" + ids.length + ", tiered=" + tieredCount +
-            ", tiers=" + tierCount + ", words=" + words + ", distinctLimits=" + fitLimits.length +
+            ", tiers=" + tierCount + ", words=" + words + ", distinctLimits=" + fit.rows() + ", fitStride=" + fit.stride() +
             ", tierSizes=" + Arrays.toString(Arrays.stream(tierMembers).mapToInt(m -> m.length).toArray()) + '}';
     }
 }

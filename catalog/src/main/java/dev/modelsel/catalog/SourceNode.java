@@ -40,47 +40,50 @@ final class SourceNode
     private final Kind kind;
     private final int line;
     private final Object value;
+    /** A scalar as the file writes it ({@code no}, {@code 0x10}, {@code .inf}), for messages; else {@code null}. */
+    private final String asWritten;
 
-    private SourceNode(final Kind kind, final int line, final Object value)
+    private SourceNode(final Kind kind, final int line, final Object value, final String asWritten)
     {
         this.kind = kind;
         this.line = line;
         this.value = value;
+        this.asWritten = asWritten;
     }
 
     static SourceNode mapping(final int line, final LinkedHashMap<String, Entry> entries)
     {
-        return new SourceNode(Kind.MAPPING, line, Collections.unmodifiableMap(entries));
+        return new SourceNode(Kind.MAPPING, line, Collections.unmodifiableMap(entries), null);
     }
 
     static SourceNode list(final int line, final List<SourceNode> items)
     {
-        return new SourceNode(Kind.LIST, line, List.copyOf(items));
+        return new SourceNode(Kind.LIST, line, List.copyOf(items), null);
     }
 
     static SourceNode string(final int line, final String text)
     {
-        return new SourceNode(Kind.STRING, line, text);
+        return new SourceNode(Kind.STRING, line, text, null);
     }
 
-    static SourceNode integer(final int line, final BigInteger number)
+    static SourceNode integer(final int line, final BigInteger number, final String asWritten)
     {
-        return new SourceNode(Kind.INTEGER, line, number);
+        return new SourceNode(Kind.INTEGER, line, number, asWritten);
     }
 
-    static SourceNode decimal(final int line, final double number)
+    static SourceNode decimal(final int line, final double number, final String asWritten)
     {
-        return new SourceNode(Kind.DECIMAL, line, number);
+        return new SourceNode(Kind.DECIMAL, line, number, asWritten);
     }
 
-    static SourceNode bool(final int line, final boolean flag)
+    static SourceNode bool(final int line, final boolean flag, final String asWritten)
     {
-        return new SourceNode(Kind.BOOLEAN, line, flag);
+        return new SourceNode(Kind.BOOLEAN, line, flag, asWritten);
     }
 
     static SourceNode nothing(final int line)
     {
-        return new SourceNode(Kind.NULL, line, null);
+        return new SourceNode(Kind.NULL, line, null, null);
     }
 
     Kind kind()
@@ -131,7 +134,7 @@ final class SourceNode
         return kind == Kind.INTEGER ? ((BigInteger)value).doubleValue() : (Double)value;
     }
 
-    /** How the value reads in a message: the scalar itself, or what kind of thing it is. */
+    /** How the value reads in a message: a scalar as written, or what kind of thing it is. */
     String describe()
     {
         switch (kind)
@@ -139,25 +142,11 @@ final class SourceNode
             case STRING:
                 return "\"" + value + "\"";
             case INTEGER:
-            case BOOLEAN:
-                return String.valueOf(value);
             case DECIMAL:
-                return formatDecimal((Double)value);
+            case BOOLEAN:
+                return asWritten;
             default:
                 return kind.description;
         }
-    }
-
-    private static String formatDecimal(final double number)
-    {
-        if (Double.isNaN(number))
-        {
-            return "NaN";
-        }
-        if (Double.isInfinite(number))
-        {
-            return number > 0 ? "infinity" : "-infinity";
-        }
-        return Double.toString(number);
     }
 }

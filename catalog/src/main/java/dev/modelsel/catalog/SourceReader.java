@@ -7,31 +7,38 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
  * Reads catalog text, YAML or JSON, into a {@link SourceNode} tree that remembers lines. Keys given twice
- * in one mapping are refused (YAML parsers silently keep the last one, which hides typos).
+ * in one mapping are refused (YAML parsers silently keep the last one, which hides typos). A YAML alias
+ * ({@code *defaults}) stands for the mapping or list its anchor ({@code &defaults}) names; an empty plain
+ * value ({@code gpt-4:} alone) is null, as YAML says.
  */
 final class SourceReader
 {
     /** Large imported catalogs run to megabytes; SnakeYAML's default cap is 3 MB. */
-    private static final int MAX_YAML_CODE_POINTS = 256 * 1024 * 1024;
+    private static final int MAX_YAML_CODE_POINTS = CatalogLoader.MAX_CATALOG_BYTES;
 
     private static final JsonFactory JSON = JsonFactory.builder()
         .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
         .build();
     private static final YAMLFactory YAML = YAMLFactory.builder()
         .loaderOptions(yamlLoaderOptions())
+        .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
         .build();
 
     private final String source;
+    private final Map<String, SourceNode> anchors = new HashMap<>();
 
     private SourceReader(final String source)
     {
@@ -83,31 +90,51 @@ final class SourceReader
     {
         final int line = parser.currentTokenLocation().getLineNr();
         final JsonToken token = parser.currentToken();
+        if (parser instanceof YAMLParser && ((YAMLParser)parser).isCurrentAlias())
+        {
+            final SourceNode anchored = anchors.get(parser.getText());
+            if (anchored == null)
+            {
+                throw single(line, "the alias *" + parser.getText() + " at " + path + " names no anchored mapping " +
+                    "or list before it (anchors on single values are not supported: write the value out)");
+            }
+            return anchored;
+        }
         switch (token)
         {
             case START_OBJECT:
-                return readMapping(parser, path, line);
+                return anchored(parser.getObjectId(), readMapping(parser, path, line));
             case START_ARRAY:
+                final Object anchor = parser.getObjectId();
                 final List<SourceNode> items = new ArrayList<>();
                 while (parser.nextToken() != JsonToken.END_ARRAY)
                 {
                     items.add(readValue(parser, path + "[" + items.size() + "]"));
                 }
-                return SourceNode.list(line, items);
+                return anchored(anchor, SourceNode.list(line, items));
             case VALUE_STRING:
                 return SourceNode.string(line, parser.getText());
             case VALUE_NUMBER_INT:
-                return SourceNode.integer(line, parser.getBigIntegerValue());
+                return SourceNode.integer(line, parser.getBigIntegerValue(), parser.getText());
             case VALUE_NUMBER_FLOAT:
-                return SourceNode.decimal(line, decimal(parser));
+                return SourceNode.decimal(line, decimal(parser), parser.getText());
             case VALUE_TRUE:
             case VALUE_FALSE:
-                return SourceNode.bool(line, token == JsonToken.VALUE_TRUE);
+                return SourceNode.bool(line, token == JsonToken.VALUE_TRUE, parser.getText());
             case VALUE_NULL:
                 return SourceNode.nothing(line);
             default:
                 throw single(line, "unexpected " + token + " at " + (path.isEmpty() ? "the top" : path));
         }
+    }
+
+    private SourceNode anchored(final Object anchor, final SourceNode node)
+    {
+        if (anchor != null)
+        {
+            anchors.put(anchor.toString(), node);
+        }
+        return node;
     }
 
     private SourceNode readMapping(final JsonParser parser, final String path, final int line)

@@ -92,7 +92,7 @@ class CatalogCompilerTest
         assertEquals(1, catalog.tieredCount());
         assertEquals("spare", catalog.id(1));
         assertEquals(0, catalog.lowestTier(1));
-        assertEquals(1L, catalog.fitWord(catalog.fitRow(0), 0));
+        assertEquals(1L, fitting(catalog, 0)[0]);
     }
 
     @Test
@@ -100,13 +100,13 @@ class CatalogCompilerTest
     {
         final CompiledCatalog catalog = compile("version: 1\nmodels: {weak: {capability: 0.5}, strong: {capability: 0.9}}\n" +
             "tiers: [{tier: 1, min_capability: 0.8, models: [weak, strong]}]\n");
-        final int row = catalog.fitRow(10);
         final long strong = 1L << catalog.indexOf("strong");
         final long weak = 1L << catalog.indexOf("weak");
-        assertEquals(strong, catalog.candidateWord(1, row, 0));
+        assertEquals(strong | weak, fitting(catalog, 10)[0]);
+        assertEquals(strong, catalog.tierFloorWord(1, 0));
         assertEquals(strong | weak, catalog.tierWord(1, 0));
-        assertEquals(0L, catalog.candidateWord(2, row, 0), "the row below the last tier is empty");
-        assertEquals(0L, catalog.candidateWord(0, row, 0), "row 0 is empty");
+        assertEquals(0L, catalog.tierFloorWord(2, 0), "the row below the last tier is empty");
+        assertEquals(0L, catalog.tierFloorWord(0, 0), "row 0 is empty");
     }
 
     @ParameterizedTest
@@ -144,26 +144,93 @@ class CatalogCompilerTest
             assertFalse(isSet(catalog, catalog.fitRow(limit + 1), m), where + ": does not fit limit + 1");
             assertTrue((catalog.tierWord(1, m >>> 6) & (1L << m)) != 0, where + ": in tier 1");
         }
-        for (int row = 0; row <= catalog.distinctTokenLimits().length; row++)
+        final long[] limits = catalog.distinctTokenLimits();
+        for (int row = 0; row <= limits.length; row++)
         {
-            int count = 0;
-            for (int w = 0; w < catalog.words(); w++)
-            {
-                count += Long.bitCount(catalog.fitWord(row, w));
-            }
-            final long tokens = row < catalog.distinctTokenLimits().length ? catalog.distinctTokenLimits()[row] : Long.MAX_VALUE;
-            int expected = 0;
+            final long[] set = new long[catalog.words()];
+            catalog.fitSet(row, set, 0);
+            final long tokens = row < limits.length ? limits[row] : Long.MAX_VALUE;
             for (int m = 0; m < catalog.tieredCount(); m++)
             {
-                expected += catalog.tokenLimit(m) >= tokens ? 1 : 0;
+                assertEquals(catalog.tokenLimit(m) >= tokens, (set[m >>> 6] & (1L << m)) != 0, where + ": row " + row);
             }
-            assertEquals(expected, count, where + ": row " + row);
+        }
+        assertPrimaryChoices(catalog, where);
+    }
+
+    @Test
+    void shouldKeepFitMasksWithinBudgetWhenEveryModelHasItsOwnWindow() throws CatalogException
+    {
+        final int models = 30_000;
+        final StringBuilder json = new StringBuilder("{\"version\": 1, \"models\": {");
+        final StringBuilder ids = new StringBuilder();
+        for (int i = 0; i < models; i++)
+        {
+            json.append(i == 0 ? "" : ", ").append("\"m").append(i).append("\": {\"context_window\": ").append(1000 + i * 7L)
+                .append(", \"capability\": ").append(1 + i % 13).append('}');
+            ids.append(i == 0 ? "" : ", ").append("\"m").append(i).append('"');
+        }
+        json.append("}, \"tiers\": [{\"tier\": 1, \"models\": [").append(ids).append("]}]}");
+        final CompiledCatalog catalog = CatalogLoader.parse("wide.json", json.toString(), true).compile();
+        assertEquals(models, catalog.distinctTokenLimits().length);
+        assertTrue(catalog.toString().contains("fitStride="), catalog.toString());
+        final Random random = new Random(7);
+        for (int probe = 0; probe < 200; probe++)
+        {
+            final long tokens = random.nextInt(1000 + models * 7);
+            final long[] set = fitting(catalog, tokens);
+            for (int m = 0; m < catalog.tieredCount(); m++)
+            {
+                if (catalog.tokenLimit(m) >= tokens != ((set[m >>> 6] & (1L << m)) != 0))
+                {
+                    throw new AssertionError("model " + m + " at " + tokens + " tokens");
+                }
+            }
+        }
+        assertPrimaryChoices(catalog, "wide catalog");
+    }
+
+    /** Every precomputed choice against a plain scan of the tiers as SPEC §3 writes them. */
+    private static void assertPrimaryChoices(final CompiledCatalog catalog, final String where)
+    {
+        final long[] limits = catalog.distinctTokenLimits();
+        for (int row = 0; row <= limits.length; row += Math.max(1, limits.length / 500))
+        {
+            final long tokens = row < limits.length ? limits[row] : limits[limits.length - 1] + 1;
+            for (int initial = 1; initial <= catalog.tierCount(); initial++)
+            {
+                long expected = CompiledCatalog.NO_CHOICE;
+                for (int tier = initial; tier >= 1 && expected == CompiledCatalog.NO_CHOICE; tier--)
+                {
+                    int best = -1;
+                    for (final int m : catalog.tierMembers(tier))
+                    {
+                        if (catalog.tokenLimit(m) >= tokens && catalog.capability(m) >= catalog.minCapability(tier) &&
+                            (best < 0 || catalog.score(m) > catalog.score(best)))
+                        {
+                            best = m;
+                        }
+                    }
+                    expected = best < 0 ? CompiledCatalog.NO_CHOICE : (long)tier << 32 | best;
+                }
+                assertEquals(expected, catalog.primaryChoice(initial, catalog.fitRow(tokens)),
+                    where + ": initial tier " + initial + ", " + tokens + " tokens");
+            }
         }
     }
 
     private static boolean isSet(final CompiledCatalog catalog, final int fitRow, final int model)
     {
-        return (catalog.fitWord(fitRow, model >>> 6) & (1L << model)) != 0;
+        final long[] set = new long[catalog.words() + 2];
+        catalog.fitSet(fitRow, set, 1); // at an offset, to catch a fill that ignores its base
+        return (set[1 + (model >>> 6)] & (1L << model)) != 0;
+    }
+
+    private static long[] fitting(final CompiledCatalog catalog, final long tokens)
+    {
+        final long[] set = new long[catalog.words()];
+        catalog.fitSet(catalog.fitRow(tokens), set, 0);
+        return set;
     }
 
     private static CompiledCatalog compile(final String yaml) throws CatalogException

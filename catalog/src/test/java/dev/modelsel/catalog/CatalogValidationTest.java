@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -280,6 +282,84 @@ class CatalogValidationTest
     {
         assertError("", "", 0, "the file is empty");
         assertError("- just\n- a list\n", "", 1, "a catalog is a mapping");
+    }
+
+    @Test
+    void shouldResolveYamlAliasesOfMappingsAndLists() throws CatalogException
+    {
+        final LoadedCatalog loaded = CatalogLoader.parse("c.yaml", "version: 1\n" +
+            "models:\n  a: &common {context_window: 32000, capability: 0.9}\n  b: *common\n" +
+            "tiers:\n  - {tier: 1, models: &both [a, b]}\n  - {tier: 2, models: *both}\n", false);
+        assertEquals(32_000, loaded.definition().models().get("b").contextWindow());
+        assertEquals(0.9, loaded.definition().models().get("b").capability());
+        assertEquals(List.of("a", "b"), loaded.definition().tier(2).models());
+    }
+
+    @Test
+    void shouldRefuseAnAliasOfASingleValue()
+    {
+        assertError("version: 1\ntiers: [{tier: 1, models: [&x a, b]}, {tier: 2, models: [*x]}]\n", "", 2,
+            "the alias *x at tiers[1].models[0] names no anchored mapping or list");
+    }
+
+    @Test
+    void shouldExplainThatMergeKeysAreNotSupported()
+    {
+        assertError("version: 1\nmodels:\n  a: &base {capability: 0.9}\n  b:\n    <<: *base\n    context_window: 5\n" +
+            "tiers: [{tier: 1, models: [a, b]}]\n", "models.b.<<", 5, "YAML merge keys are not supported");
+    }
+
+    @Test
+    void shouldGiveAModelWrittenWithoutAValueEveryDefault() throws CatalogException
+    {
+        final LoadedCatalog loaded = CatalogLoader.parse("c.yaml", "version: 1\nmodels:\n  a:\n" +
+            "tiers: [{tier: 1, models: [a]}]\n", false);
+        assertTrue(loaded.warnings().isEmpty(), loaded.warnings().toString());
+        assertEquals(100_000, loaded.definition().models().get("a").contextWindow());
+        assertTrue(loaded.definition().models().get("a").declared());
+        assertEquals(0, CatalogLoader.parse("c.yaml", "version: 1\nmodels:\ndefaults:\n" +
+            "tiers: [{tier: 1, models: [a]}]\n", false).definition().models().values().stream()
+            .filter(ModelDefinition::declared).count(), "an empty models section declares nothing");
+    }
+
+    @Test
+    void shouldListErrorsInFileOrder()
+    {
+        final CatalogException ex = assertThrows(CatalogException.class, () -> CatalogLoader.parse("catalog.yaml",
+            replace(replace(replace("version: 1", "version: 3"), "escalation: {max_retries: 2,",
+                "escalation: {max_retries: -2,"), "  capability: 0.7", "  capability: 0"), false));
+        assertEquals(List.of(1, 6, 8), ex.errors().stream().map(CatalogProblem::line).collect(Collectors.toList()),
+            ex.getMessage());
+    }
+
+    @Test
+    void shouldQuoteAnIdAsTheFileWritesIt()
+    {
+        assertError(replace("    models: [small, big]", "    models: [small, no]"), "tiers[1].models[1]", 22,
+            "a model id is a string, not a boolean; quote it: \"no\"");
+    }
+
+    @Test
+    void shouldRefuseTextThatIsNotUtf8() throws IOException
+    {
+        final Path file = dir.resolve("latin1.yaml");
+        Files.write(file, "version: 1\ntiers: [{tier: 1, models: [caf\u00e9]}]\n".getBytes(StandardCharsets.ISO_8859_1));
+        final CatalogException ex = assertThrows(CatalogException.class, () -> CatalogLoader.load(file));
+        assertTrue(ex.getMessage().startsWith(file + ": not UTF-8 text"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseADirectoryAndAHugeFile() throws IOException
+    {
+        final CatalogException directory = assertThrows(CatalogException.class, () -> CatalogLoader.load(dir));
+        assertTrue(directory.getMessage().endsWith("is a directory, not a catalog file"), directory.getMessage());
+        final Path huge = dir.resolve("huge.yaml");
+        try (RandomAccessFile sparse = new RandomAccessFile(huge.toFile(), "rw"))
+        {
+            sparse.setLength(CatalogLoader.MAX_CATALOG_BYTES + 1L);
+        }
+        final CatalogException tooBig = assertThrows(CatalogException.class, () -> CatalogLoader.load(huge));
+        assertTrue(tooBig.getMessage().endsWith("larger than 64 MiB: not a catalog"), tooBig.getMessage());
     }
 
     @Test

@@ -29,8 +29,8 @@ public final class Selection
     private int tier = NO_TIER;
     private int initialTier;
     private long retryAtMs = NO_RETRY_AT;
-    /** Two sets of the catalog's width: the candidate list and a temporary. Grown, never shrunk. */
-    private long[] scratch = new long[2];
+    /** Three sets of the catalog's width for the slow paths: fitting, candidates, a temporary. Grown, never shrunk. */
+    private long[] scratch = new long[3];
 
     /** @return the outcome, or {@code null} before the first selection into this object. */
     public Status status()
@@ -117,12 +117,12 @@ public final class Selection
         return set(catalog, status, NO_MODEL, NO_TIER, initialTier, null, NO_RETRY_AT);
     }
 
-    /** Work space of at least {@code 2 * words} longs; allocates only when a wider catalog is first seen. */
+    /** Work space of at least {@code 3 * words} longs; allocates only when a wider catalog is first seen. */
     long[] scratch(final int words)
     {
-        if (scratch.length < 2 * words)
+        if (scratch.length < 3 * words)
         {
-            scratch = new long[2 * words];
+            scratch = new long[3 * words];
         }
         return scratch;
     }

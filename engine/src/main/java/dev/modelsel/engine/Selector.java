@@ -107,8 +107,9 @@ public final class Selector
         {
             return out.ok(catalog, model, tier, initialTier, Fallback.NONE);
         }
-        return FallbackChain.run(view, tier, fitRow, candidates(catalog, tier, fitRow, out), Selection.NO_MODEL, nowMs,
-            initialTier, out);
+        final long[] sets = FallbackChain.fitting(catalog, fitRow, out);
+        FallbackChain.candidates(catalog, tier, sets);
+        return FallbackChain.run(view, tier, sets, Selection.NO_MODEL, nowMs, initialTier, out);
     }
 
     /** {@link #select(Complexity, long, long, Selection)} at the wall-clock time. */
@@ -159,15 +160,15 @@ public final class Selector
         }
 
         final int fitRow = catalog.fitRow(tokens);
-        final long[] sets = out.scratch(catalog.words());
+        final long[] sets = FallbackChain.fitting(catalog, fitRow, out);
         if (trigger == Trigger.TOKEN_OVERFLOW)
         {
             final long choice = catalog.primaryChoice(tier, fitRow); // the first tier t, t-1, ..., 1 with a candidate
             if (choice != CompiledCatalog.NO_CHOICE)
             {
                 final int e = CompiledCatalog.choiceTier(choice);
-                fillCandidates(catalog, e, fitRow, sets);
-                return FallbackChain.run(view, e, fitRow, sets, Selection.NO_MODEL, nowMs, initialTier, out);
+                FallbackChain.candidates(catalog, e, sets);
+                return FallbackChain.run(view, e, sets, Selection.NO_MODEL, nowMs, initialTier, out);
             }
         }
         else
@@ -176,9 +177,9 @@ public final class Selector
             for (int step = 1; step <= tier; step++)
             {
                 final int e = step < tier ? tier - step : tier; // t-1, ..., 1, then t itself
-                if (fillCandidates(catalog, e, fitRow, sets) && keepMoreCapable(catalog, sets, capability))
+                if (FallbackChain.candidates(catalog, e, sets) && keepMoreCapable(catalog, sets, capability))
                 {
-                    return FallbackChain.run(view, e, fitRow, sets, failed, nowMs, initialTier, out);
+                    return FallbackChain.run(view, e, sets, failed, nowMs, initialTier, out);
                 }
             }
         }
@@ -201,24 +202,28 @@ public final class Selector
         final long retryAfterMs,
         final Selection out)
     {
-        tieredModel(catalog(), modelId, tier);
+        final CompiledCatalog catalog = catalog();
+        final int limited = tieredModel(catalog, modelId, tier);
         final long deadline = table.setRateLimited(modelId, saturatedSum(nowMs, retryAfterMs));
 
-        final AvailabilityView view = viewAt(nowMs);
-        final CompiledCatalog catalog = view.catalog;
+        AvailabilityView view = viewAt(nowMs); // after the write: the sequence moved, so this reads it back
+        if (view.catalog != catalog)
+        {
+            view = AvailabilityView.read(catalog, table, nowMs); // reloaded meanwhile: answer in the catalog checked
+        }
         final int initialTier = catalog.initialTier(complexity);
-        final int limited = tieredModel(catalog, modelId, tier);
-        final int fitRow = catalog.fitRow(tokens);
         final int words = catalog.words();
-        final long[] sets = out.scratch(words);
+        final long[] sets = FallbackChain.fitting(catalog, catalog.fitRow(tokens), out);
+        final int fitting = FallbackChain.FITTING * words;
+        final int others = FallbackChain.TEMPORARY * words;
         for (int t = tier; t <= tier + 1; t++)
         {
             for (int w = 0; w < words; w++)
             {
-                sets[w] = catalog.candidateWord(t, fitRow, w) & view.availableWord(w);
+                sets[others + w] = catalog.tierFloorWord(t, w) & sets[fitting + w] & view.availableWord(w);
             }
-            ModelSets.clear(sets, 0, limited);
-            final int model = ModelSets.best(catalog, t, sets, 0, words);
+            ModelSets.clear(sets, others, limited);
+            final int model = ModelSets.best(catalog, t, sets, others, words);
             if (model >= 0)
             {
                 return out.ok(catalog, model, t, initialTier, t == tier ? Fallback.SAME_TIER : Fallback.LOWER_TIER);
@@ -245,33 +250,13 @@ public final class Selector
         return fresh;
     }
 
-    /** Writes SPEC's {@code candidates(tier, n)} into the first set of the scratch. */
-    private static long[] candidates(final CompiledCatalog catalog, final int tier, final int fitRow, final Selection out)
-    {
-        final int words = catalog.words();
-        final long[] sets = out.scratch(words);
-        fillCandidates(catalog, tier, fitRow, sets);
-        return sets;
-    }
-
-    /** @return whether {@code candidates(tier, n)}, now in the first set of the scratch, is non-empty. */
-    private static boolean fillCandidates(final CompiledCatalog catalog, final int tier, final int fitRow, final long[] sets)
-    {
-        long any = 0;
-        for (int w = 0, words = catalog.words(); w < words; w++)
-        {
-            sets[w] = catalog.candidateWord(tier, fitRow, w);
-            any |= sets[w];
-        }
-        return any != 0;
-    }
-
-    /** Keeps the models more capable than {@code capability}; @return whether any are left. */
+    /** Keeps the candidates more capable than {@code capability}; @return whether any are left. */
     private static boolean keepMoreCapable(final CompiledCatalog catalog, final long[] sets, final double capability)
     {
         final int words = catalog.words();
+        final int candidates = FallbackChain.CANDIDATES * words;
         boolean any = false;
-        for (int m = ModelSets.first(sets, 0, words); m >= 0; m = ModelSets.next(sets, 0, words, m + 1))
+        for (int m = ModelSets.first(sets, candidates, words); m >= 0; m = ModelSets.next(sets, candidates, words, m + 1))
         {
             if (catalog.capability(m) > capability)
             {
@@ -279,7 +264,7 @@ public final class Selector
             }
             else
             {
-                ModelSets.clear(sets, 0, m);
+                ModelSets.clear(sets, candidates, m);
             }
         }
         return any;

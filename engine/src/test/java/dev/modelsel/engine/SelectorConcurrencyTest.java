@@ -71,8 +71,9 @@ class SelectorConcurrencyTest
     @Test
     void shouldGiveEveryThreadAWholeAnswerWhileWritesAndReloadsGoOn() throws Exception
     {
-        final CompiledCatalog catalog = CatalogLoader.loadDefault().compile();
-        final Selector selector = Selector.create(catalog, new InMemoryAvailabilityTable());
+        final CompiledCatalog first = CatalogLoader.loadDefault().compile();
+        final CompiledCatalog second = CatalogLoader.loadDefault().compile(); // equal answers, another object
+        final Selector selector = Selector.create(first, new InMemoryAvailabilityTable());
         final AtomicBoolean running = new AtomicBoolean(true);
         final ExecutorService threads = Executors.newFixedThreadPool(4);
         try
@@ -99,6 +100,7 @@ class SelectorConcurrencyTest
                 }));
             }
             final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            CompiledCatalog last = first;
             for (int i = 0; System.nanoTime() < deadline; i++)
             {
                 if (i % 2 == 0)
@@ -111,7 +113,8 @@ class SelectorConcurrencyTest
                 }
                 if (i % 100 == 0)
                 {
-                    selector.reload(catalog);
+                    last = last == first ? second : first;
+                    selector.reload(last);
                 }
             }
             running.set(false);
@@ -119,6 +122,9 @@ class SelectorConcurrencyTest
             {
                 assertTrue(reader.get(30, TimeUnit.SECONDS) > 0);
             }
+            selector.availability().setUp(SONNET); // one more refresh: it must not bring an old catalog back
+            assertEquals(last, selector.select(Complexity.HIGH, 145_000, NOW, new Selection()).catalog(),
+                "the last reload stays in force");
         }
         finally
         {

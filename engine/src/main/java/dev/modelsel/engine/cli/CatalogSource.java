@@ -24,6 +24,10 @@ final class CatalogSource
         {
             return CatalogLoader.loadDefault();
         }
+        if (file.toString().isEmpty())
+        {
+            throw new UserError(UserError.USAGE, "--catalog needs a file name");
+        }
         try
         {
             return CatalogLoader.load(file);

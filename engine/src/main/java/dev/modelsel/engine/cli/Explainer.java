@@ -24,7 +24,6 @@ final class Explainer
     private final AvailabilityTable table;
     private final long tokens;
     private final long nowMs;
-    private final int fitRow;
     private final List<String> lines = new ArrayList<>();
     private final AvailabilityRecord record = new AvailabilityRecord();
 
@@ -34,7 +33,6 @@ final class Explainer
         this.table = table;
         this.tokens = tokens;
         this.nowMs = nowMs;
-        this.fitRow = catalog.fitRow(tokens);
     }
 
     static List<String> explain(
@@ -199,7 +197,7 @@ final class Explainer
 
     private boolean isCandidate(final int tier, final int model)
     {
-        return (catalog.candidateWord(tier, fitRow, model >>> 6) & (1L << model)) != 0;
+        return catalog.tokenLimit(model) >= tokens && catalog.capability(model) >= catalog.minCapability(tier);
     }
 
     private String availability(final int model)

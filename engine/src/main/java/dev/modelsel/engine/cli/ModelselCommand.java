@@ -26,7 +26,7 @@ public final class ModelselCommand implements Runnable
     @Override
     public void run()
     {
-        throw new ParameterException(spec.commandLine(), "name a command: select, run or catalog (see modelsel --help)");
+        throw new ParameterException(spec.commandLine(), "name a command: select, run or catalog");
     }
 
     public static void main(final String[] args)

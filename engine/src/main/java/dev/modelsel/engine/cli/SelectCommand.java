@@ -59,6 +59,10 @@ final class SelectCommand implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "--tokens must be 0 or more, not " + tokens);
         }
+        if (nowMs != null && nowMs < 0)
+        {
+            throw new ParameterException(spec.commandLine(), "--now-ms must be 0 or more, not " + nowMs);
+        }
         final CompiledCatalog compiled = catalog.load().compile();
         final AvailabilityTable table = new InMemoryAvailabilityTable();
         final long now = nowMs != null ? nowMs : System.currentTimeMillis();

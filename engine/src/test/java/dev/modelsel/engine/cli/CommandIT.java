@@ -82,6 +82,9 @@ class CommandIT
             new String[] {"select", "--complexity", "huge", "--tokens", "5"},
             new String[] {"select", "--complexity", "low", "--tokens", "-5"},
             new String[] {"select", "--complexity", "low", "--tokens", "many"},
+            new String[] {"select", "--complexity", "low", "--tokens", "5", "--now-ms", "-5"},
+            new String[] {"select", "--complexity", "low", "--tokens", "5", "--catalog="},
+            new String[] {"catalog"},
             new String[] {"pick"},
             new String[] {}))
         {
@@ -91,7 +94,16 @@ class CommandIT
             assertEquals(1, result.err().lines().count(), what);
             assertTrue(result.err().startsWith("modelsel: "), what);
             assertFalse(result.err().contains("Exception"), what);
+            assertTrue(result.err().split("--help", -1).length <= 2, what + ": one hint at most");
         }
+    }
+
+    @Test
+    void shouldTellItsVersion() throws Exception
+    {
+        final Result result = modelsel(null, "--version");
+        assertEquals(0, result.exitCode());
+        assertTrue(result.out().matches("modelsel \\d+\\.\\d+\\.\\d+.*\\R"), result.out());
     }
 
     @Test

@@ -100,6 +100,19 @@ class RunProtocolTest
     }
 
     @Test
+    void shouldSaturateACooldownDeadlineBeyondALong()
+    {
+        final String sonnet = "\"model\": \"" + SONNET + "\"";
+        final String answer = session.handle(1, "{\"op\": \"rate_limited\", \"complexity\": \"high\", " +
+            "\"tokens\": 145000, " + sonnet + ", \"tier\": 1, \"retry_after_ms\": 9223372036854775000, \"now_ms\": 10000}");
+        assertEquals("OK", status(answer), "opus takes over");
+        final String wait = session.handle(2, "{\"op\": \"rate_limited\", \"complexity\": \"high\", " +
+            "\"tokens\": 145000, \"model\": \"claude-3-opus-20240229\", \"tier\": 1, \"retry_after_ms\": 10, " +
+            "\"now_ms\": 9223372036854775800}");
+        assertTrue(wait.contains("\"status\": \"WAIT\"") && wait.contains("\"retry_at_ms\": 9223372036854775807"), wait);
+    }
+
+    @Test
     void shouldEscapeIdsInAnswers()
     {
         final StringBuilder out = Json.appendString(new StringBuilder(), "a\"b\\c\n\u0001é");

@@ -1,0 +1,135 @@
+package dev.modelsel.catalog;
+
+import java.util.Arrays;
+
+/**
+ * Turns "which models fit n tokens?" into a bitset, for a catalog's tiered models.
+ * <p>
+ * The distinct token limits, ascending, number the <em>rows</em>: row {@code r} is every model whose limit is at
+ * least {@code limits[r]}, and a count of {@code n} tokens belongs to the first row whose limit is at least
+ * {@code n} (row {@code limits.length}, past the end, is empty). Models are also kept grouped by row.
+ * <p>
+ * Keeping one bitset per row costs rows &times; words longs, which grows with the square of the catalog when
+ * every model has a window of its own. So a bitset is kept for every {@code stride}-th row only, the stride
+ * chosen to keep them all within {@link #BUDGET_BYTES}; any other row is its next kept row plus the models of the
+ * rows in between, at most {@code stride - 1} groups. Catalogs of the real world have few distinct windows and a
+ * stride of 1: every row kept, a fill is a copy.
+ * <p>
+ * Immutable.
+ */
+final class FitIndex
+{
+    /** At most this much memory for the kept rows. */
+    static final long BUDGET_BYTES = 16L << 20;
+
+    private final long[] limits;
+    private final int words;
+    private final int stride;
+    /** Kept row {@code i} is row {@code i * stride}; the last kept row is the empty one past the end. */
+    private final long[] keptRows;
+    /** Models of row r: {@code modelsByRow[rowStart[r] .. rowStart[r + 1])}. */
+    private final int[] rowStart;
+    private final int[] modelsByRow;
+
+    FitIndex(final long[] tokenLimits, final int tieredCount, final int words)
+    {
+        this.words = words;
+        this.limits = Arrays.stream(tokenLimits, 0, tieredCount).distinct().sorted().toArray();
+        final int rows = limits.length;
+
+        rowStart = new int[rows + 1];
+        final int[] rowOfModel = new int[tieredCount];
+        for (int m = 0; m < tieredCount; m++)
+        {
+            rowOfModel[m] = Arrays.binarySearch(limits, tokenLimits[m]);
+            rowStart[rowOfModel[m] + 1]++;
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            rowStart[r + 1] += rowStart[r];
+        }
+        modelsByRow = new int[tieredCount];
+        final int[] next = Arrays.copyOf(rowStart, rows);
+        for (int m = 0; m < tieredCount; m++)
+        {
+            modelsByRow[next[rowOfModel[m]]++] = m;
+        }
+
+        final long rowBytes = 8L * words;
+        stride = (int)Math.max(1, Math.min(rows, ((rows + 1) * rowBytes + BUDGET_BYTES - 1) / BUDGET_BYTES));
+        final int kept = (rows + stride - 1) / stride + 1;
+        keptRows = new long[kept * words];
+        final long[] running = new long[words];
+        for (int r = rows - 1; r >= 0; r--)
+        {
+            for (int i = rowStart[r]; i < rowStart[r + 1]; i++)
+            {
+                running[modelsByRow[i] >>> 6] |= 1L << modelsByRow[i];
+            }
+            if (r % stride == 0)
+            {
+                System.arraycopy(running, 0, keptRows, (r / stride) * words, words);
+            }
+        }
+    }
+
+    /** @return the row of {@code tokens}: the first whose limit is at least that, or {@link #rows()} when none is. */
+    int row(final long tokens)
+    {
+        // Branch-free lower bound: irregular token counts would mispredict a classic binary search's branches.
+        final long[] limits = this.limits;
+        int base = 0;
+        int length = limits.length;
+        while (length > 1)
+        {
+            final int half = length >>> 1;
+            base = limits[base + half - 1] < tokens ? base + half : base;
+            length -= half;
+        }
+        return length == 1 && limits[base] < tokens ? base + 1 : base;
+    }
+
+    /** The number of non-empty rows: the distinct limits. */
+    int rows()
+    {
+        return limits.length;
+    }
+
+    long limit(final int row)
+    {
+        return limits[row];
+    }
+
+    /** Writes the models of {@code row} (those that fit its tokens) into {@code into[base .. base + words)}. */
+    void fill(final int row, final long[] into, final int base)
+    {
+        final int kept = Math.min((row + stride - 1) / stride, keptRows.length / words - 1);
+        System.arraycopy(keptRows, kept * words, into, base, words);
+        final int keptRow = Math.min(kept * stride, limits.length);
+        for (int i = rowStart[row]; i < rowStart[keptRow]; i++)
+        {
+            into[base + (modelsByRow[i] >>> 6)] |= 1L << modelsByRow[i];
+        }
+    }
+
+    /** The models whose limit is exactly that of {@code row}: indexes {@link #rowStart(int)} .. {@code rowStart(row + 1)}. */
+    int rowStart(final int row)
+    {
+        return rowStart[row];
+    }
+
+    int modelAt(final int index)
+    {
+        return modelsByRow[index];
+    }
+
+    int stride()
+    {
+        return stride;
+    }
+
+    long memoryBytes()
+    {
+        return 8L * (keptRows.length + limits.length) + 4L * (rowStart.length + modelsByRow.length);
+    }
+}
