@@ -13,6 +13,9 @@ public final class AvailabilityRecord
 
     private boolean down;
     private long cooldownUntilMs = NO_COOLDOWN;
+    private long changes;
+    private long writerPid;
+    private long changedAtMs;
 
     public boolean down()
     {
@@ -23,6 +26,24 @@ public final class AvailabilityRecord
     public long cooldownUntilMs()
     {
         return cooldownUntilMs;
+    }
+
+    /** @return how many writes changed this record (0 for a model the table has never heard of). */
+    public long changes()
+    {
+        return changes;
+    }
+
+    /** @return the process id of the last writer, or 0. */
+    public long writerPid()
+    {
+        return writerPid;
+    }
+
+    /** @return when the record last changed, epoch ms, or 0. */
+    public long changedAtMs()
+    {
+        return changedAtMs;
     }
 
     public boolean hasCooldown()
@@ -38,8 +59,17 @@ public final class AvailabilityRecord
 
     public AvailabilityRecord set(final boolean down, final long cooldownUntilMs)
     {
+        return set(down, cooldownUntilMs, 0, 0, 0);
+    }
+
+    public AvailabilityRecord set(
+        final boolean down, final long cooldownUntilMs, final long changes, final long writerPid, final long changedAtMs)
+    {
         this.down = down;
         this.cooldownUntilMs = cooldownUntilMs;
+        this.changes = changes;
+        this.writerPid = writerPid;
+        this.changedAtMs = changedAtMs;
         return this;
     }
 
@@ -53,6 +83,7 @@ public final class AvailabilityRecord
     public String toString()
     {
         return "AvailabilityRecord{down=" + down + ", cooldownUntilMs=" +
-            (hasCooldown() ? String.valueOf(cooldownUntilMs) : "none") + '}';
+            (hasCooldown() ? String.valueOf(cooldownUntilMs) : "none") + ", changes=" + changes + ", writerPid=" + writerPid +
+            ", changedAtMs=" + changedAtMs + '}';
     }
 }

@@ -34,6 +34,12 @@ public interface AvailabilityTable extends AutoCloseable
     void setUp(String modelId);
 
     /**
+     * Clears the down flag but leaves a cooldown to expire: what a successful call to the model says (it answers,
+     * yet a rate limit the provider gave still stands).
+     */
+    void clearDown(String modelId);
+
+    /**
      * Sets the model's cooldown deadline to the later of the present one and {@code untilMs}; the down flag is kept.
      *
      * @return the deadline in force after the merge.

@@ -2,21 +2,30 @@ package dev.modelsel.engine.availability;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * An availability table private to one process: the default of {@code modelsel run} without
  * {@code --availability}, and of tests. Records are immutable values swapped atomically in a concurrent map; the
- * change sequence is bumped (a volatile write) after each swap, which gives {@link AvailabilityTable}'s ordering.
+ * change sequence is bumped (a volatile write) after each swap that changed something, which gives
+ * {@link AvailabilityTable}'s ordering.
  * <p>
  * Thread-safe.
  */
 public final class InMemoryAvailabilityTable implements AvailabilityTable
 {
-    private record State(boolean down, long cooldownUntilMs)
+    private record State(boolean down, long cooldownUntilMs, long changes, long changedAtMs)
     {
+        static final State UNKNOWN = new State(false, AvailabilityRecord.NO_COOLDOWN, 0, 0);
+
+        State with(final boolean down, final long cooldownUntilMs)
+        {
+            return down == this.down && cooldownUntilMs == this.cooldownUntilMs ? this :
+                new State(down, cooldownUntilMs, changes + 1, System.currentTimeMillis());
+        }
     }
 
-    private static final State UP = new State(false, AvailabilityRecord.NO_COOLDOWN);
+    private static final long PID = ProcessHandle.current().pid();
 
     private final ConcurrentHashMap<String, State> records = new ConcurrentHashMap<>();
     private final AtomicLong changeSequence = new AtomicLong();
@@ -36,38 +45,54 @@ public final class InMemoryAvailabilityTable implements AvailabilityTable
             into.clear();
             return false;
         }
-        into.set(state.down, state.cooldownUntilMs);
+        into.set(state.down, state.cooldownUntilMs, state.changes, PID, state.changedAtMs);
         return true;
     }
 
     @Override
     public void setDown(final String modelId)
     {
-        records.merge(AvailabilityTable.requireModelId(modelId), new State(true, AvailabilityRecord.NO_COOLDOWN),
-            (old, ignored) -> new State(true, old.cooldownUntilMs));
-        changeSequence.incrementAndGet();
+        update(modelId, state -> state.with(true, state.cooldownUntilMs));
     }
 
     @Override
     public void setUp(final String modelId)
     {
-        records.put(AvailabilityTable.requireModelId(modelId), UP);
-        changeSequence.incrementAndGet();
+        update(modelId, state -> state.with(false, AvailabilityRecord.NO_COOLDOWN));
+    }
+
+    @Override
+    public void clearDown(final String modelId)
+    {
+        update(modelId, state -> state.with(false, state.cooldownUntilMs));
     }
 
     @Override
     public long setRateLimited(final String modelId, final long untilMs)
     {
-        final State merged = records.merge(AvailabilityTable.requireModelId(modelId), new State(false, untilMs),
-            (old, ignored) -> new State(old.down, Math.max(old.cooldownUntilMs, untilMs)));
-        changeSequence.incrementAndGet();
-        return merged.cooldownUntilMs;
+        return update(modelId, state -> state.with(state.down, Math.max(state.cooldownUntilMs, untilMs))).cooldownUntilMs;
     }
 
     @Override
     public void forEach(final RecordVisitor visitor)
     {
         final AvailabilityRecord record = new AvailabilityRecord();
-        records.forEach((id, state) -> visitor.accept(id, record.set(state.down, state.cooldownUntilMs)));
+        records.forEach((id, state) ->
+            visitor.accept(id, record.set(state.down, state.cooldownUntilMs, state.changes, PID, state.changedAtMs)));
+    }
+
+    private State update(final String modelId, final UnaryOperator<State> change)
+    {
+        final State[] before = new State[1];
+        final State after = records.compute(AvailabilityTable.requireModelId(modelId), (id, old) ->
+        {
+            before[0] = old == null ? State.UNKNOWN : old;
+            return change.apply(before[0]);
+        });
+        if (after != before[0])
+        {
+            changeSequence.incrementAndGet();
+        }
+        return after;
     }
 }

@@ -1,5 +1,8 @@
 package dev.modelsel.engine.cli;
 
+import dev.modelsel.engine.availability.StuckTableException;
+import dev.modelsel.engine.jvm.JvmFlags;
+import dev.modelsel.engine.jvm.MissingJvmFlagsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +20,7 @@ import java.io.PrintWriter;
     mixinStandardHelpOptions = true,
     versionProvider = ModelselCommand.Version.class,
     description = "Picks the LLM model for each step of an agent's work (see SPEC.md).",
-    subcommands = {SelectCommand.class, RunCommand.class, CatalogCommand.class})
+    subcommands = {SelectCommand.class, RunCommand.class, CatalogCommand.class, AvailabilityCommand.class})
 public final class ModelselCommand implements Runnable
 {
     @Spec
@@ -26,11 +29,12 @@ public final class ModelselCommand implements Runnable
     @Override
     public void run()
     {
-        throw new ParameterException(spec.commandLine(), "name a command: select, run or catalog");
+        throw new ParameterException(spec.commandLine(), "name a command: select, run, catalog or availability");
     }
 
     public static void main(final String[] args)
     {
+        JvmFlags.applySystemProperties(); // -D flags cannot ride in a jar's manifest; they must precede Chronicle
         System.exit(execute(args));
     }
 
@@ -41,11 +45,11 @@ public final class ModelselCommand implements Runnable
         commandLine.setParameterExceptionHandler(ModelselCommand::usageError);
         commandLine.setExecutionExceptionHandler((ex, failed, parseResult) ->
         {
-            if (ex instanceof UserError)
+            if (ex instanceof UserError || ex instanceof StuckTableException || ex instanceof MissingJvmFlagsException)
             {
                 failed.getErr().println("modelsel: " + ex.getMessage());
                 failed.getErr().flush();
-                return ((UserError)ex).exitCode();
+                return ex instanceof UserError ? ((UserError)ex).exitCode() : UserError.FAILED;
             }
             throw ex;
         });

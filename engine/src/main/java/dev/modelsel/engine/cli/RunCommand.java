@@ -1,7 +1,8 @@
 package dev.modelsel.engine.cli;
 
+import dev.modelsel.catalog.CompiledCatalog;
 import dev.modelsel.engine.Selector;
-import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
+import dev.modelsel.engine.availability.AvailabilityTable;
 import dev.modelsel.engine.protocol.RunLoop;
 import dev.modelsel.engine.protocol.RunSession;
 import picocli.CommandLine.Command;
@@ -22,20 +23,27 @@ import java.util.concurrent.Callable;
     description = {
         "Reads JSON requests, one per line, on stdin and prints exactly one JSON answer line per non-blank line.",
         "Ops: select, escalate, rate_limited, set_down, set_up, set_rate_limited (see SPEC.md section 4).",
-        "Without --availability the availability table is private to this run and starts empty."})
+        "Without --availability the availability table is private to this run and starts empty.",
+        "A --catalog file that changes is reloaded between requests (availability carries over)."})
 final class RunCommand implements Callable<Integer>
 {
     @Mixin
     CatalogSource catalog;
 
+    @Mixin
+    TableSource availability;
+
     @Override
     public Integer call()
     {
-        final Selector selector = Selector.create(catalog.load().compile(), new InMemoryAvailabilityTable());
-        final RunSession session = new RunSession(selector, System::currentTimeMillis);
+        final CompiledCatalog compiled = catalog.load().compile();
         // The raw descriptors: System.in/out add a lock and a buffer each, and out would flush per line.
-        try (FileInputStream in = new FileInputStream(FileDescriptor.in))
+        try (AvailabilityTable table = availability.open();
+            FileInputStream in = new FileInputStream(FileDescriptor.in))
         {
+            final Selector selector = Selector.create(compiled, table);
+            final RunSession session = new RunSession(selector, System::currentTimeMillis,
+                catalog.file == null ? () -> { } : new CatalogWatcher(catalog.file, selector, System.err));
             final OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);
             RunLoop.run(in, out, session);
         }

@@ -6,7 +6,6 @@ import dev.modelsel.engine.Selection;
 import dev.modelsel.engine.Selector;
 import dev.modelsel.engine.Status;
 import dev.modelsel.engine.availability.AvailabilityTable;
-import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
 import dev.modelsel.engine.protocol.AnswerWriter;
 import dev.modelsel.engine.protocol.Json;
 import picocli.CommandLine;
@@ -36,6 +35,9 @@ final class SelectCommand implements Callable<Integer>
     @Mixin
     CatalogSource catalog;
 
+    @Mixin
+    TableSource availability;
+
     @Option(names = "--complexity", required = true, paramLabel = "low|medium|high",
         converter = ComplexityConverter.class, description = "The task's complexity.")
     Complexity complexity;
@@ -64,8 +66,15 @@ final class SelectCommand implements Callable<Integer>
             throw new ParameterException(spec.commandLine(), "--now-ms must be 0 or more, not " + nowMs);
         }
         final CompiledCatalog compiled = catalog.load().compile();
-        final AvailabilityTable table = new InMemoryAvailabilityTable();
         final long now = nowMs != null ? nowMs : System.currentTimeMillis();
+        try (AvailabilityTable table = availability.open())
+        {
+            return select(compiled, table, now);
+        }
+    }
+
+    private int select(final CompiledCatalog compiled, final AvailabilityTable table, final long now)
+    {
         final Selection answer = Selector.create(compiled, table).select(complexity, tokens, now, new Selection());
 
         final PrintWriter out = spec.commandLine().getOut();

@@ -21,6 +21,7 @@ public final class RunSession
     private final Selector selector;
     private final AvailabilityTable table;
     private final LongSupplier clockMs;
+    private final Runnable beforeEachRequest;
     private final RequestParser parser = new RequestParser();
     private final Request request = new Request();
     private final Selection selection = new Selection();
@@ -32,9 +33,18 @@ public final class RunSession
      */
     public RunSession(final Selector selector, final LongSupplier clockMs)
     {
+        this(selector, clockMs, () -> { });
+    }
+
+    /**
+     * @param beforeEachRequest runs before each request is served, e.g. to reload a catalog that changed.
+     */
+    public RunSession(final Selector selector, final LongSupplier clockMs, final Runnable beforeEachRequest)
+    {
         this.selector = selector;
         this.table = selector.availability();
         this.clockMs = clockMs;
+        this.beforeEachRequest = beforeEachRequest;
     }
 
     /**
@@ -43,6 +53,7 @@ public final class RunSession
      */
     public CharSequence handle(final long lineNumber, final byte[] line, final int offset, final int length)
     {
+        beforeEachRequest.run();
         answer.setLength(0);
         final String notObject = parser.parse(line, offset, length, request);
         final String problem = notObject != null ? notObject : serve();

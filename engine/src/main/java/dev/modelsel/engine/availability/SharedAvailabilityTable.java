@@ -1,0 +1,192 @@
+package dev.modelsel.engine.availability;
+
+import dev.modelsel.engine.jvm.JvmFlags;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The availability table every process on the host shares: an off-heap Chronicle Map persisted to a file that
+ * each process maps, plus a mapped change-sequence file beside it (layout and protocol:
+ * {@link SharedTableDescriptor}). A process that sees a 429 or an outage writes it here, and every other process's
+ * next select avoids that model.
+ * <p>
+ * <b>Opening.</b> The first process creates the files; later ones open them. A file that is not one of our tables
+ * (junk, truncated, another map, another layout version) is refused with {@link ForeignTableException} and never
+ * rewritten. When no other process has the table open, the opener recovers it first, which releases any entry
+ * lock a killed writer left behind.
+ * <p>
+ * <b>One instance per JVM per file</b> (Chronicle's rule): {@link #open} hands out the open instance again for
+ * the same path, counting handles; the files are closed when the last handle is.
+ * <p>
+ * Needs the JVM flags of the parent POM; without them {@link #open} throws
+ * {@link dev.modelsel.engine.jvm.MissingJvmFlagsException} naming the missing ones. Thread-safe.
+ */
+public final class SharedAvailabilityTable implements AvailabilityTable
+{
+    /** A system property that moves the default table. */
+    public static final String PATH_PROPERTY = "modelsel.availability.table";
+
+    private static final Map<Path, SharedAvailabilityTable> OPEN = new HashMap<>();
+
+    private final Path path;
+    private final ChronicleAvailabilityMap store;
+    private int handles = 1;
+
+    private SharedAvailabilityTable(final Path path, final ChronicleAvailabilityMap store)
+    {
+        this.path = path;
+        this.store = store;
+    }
+
+    /**
+     * The default table: {@code -Dmodelsel.availability.table=PATH} if set, else
+     * {@code /dev/shm/modelsel/availability.table} where {@code /dev/shm} exists (memory only, gone at reboot),
+     * else {@code modelsel/availability.table} under the temp directory.
+     */
+    public static Path defaultPath()
+    {
+        final String configured = System.getProperty(PATH_PROPERTY);
+        if (configured != null && !configured.isEmpty())
+        {
+            return Path.of(configured);
+        }
+        final Path shm = Path.of("/dev/shm");
+        final Path base = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+        return base.resolve("modelsel").resolve("availability.table");
+    }
+
+    /**
+     * Opens the table at {@code path}, creating it (and its directory) if need be.
+     *
+     * @throws ForeignTableException when a file there is not one of our tables.
+     * @throws dev.modelsel.engine.jvm.MissingJvmFlagsException when this JVM lacks flags Chronicle Map needs.
+     * @throws IOException when the files cannot be created or read.
+     */
+    public static SharedAvailabilityTable open(final Path path) throws IOException
+    {
+        JvmFlags.require("the shared availability table");
+        final Path key = path.toAbsolutePath().normalize();
+        synchronized (OPEN)
+        {
+            final SharedAvailabilityTable open = OPEN.get(key);
+            if (open != null)
+            {
+                open.handles++;
+                return open;
+            }
+            if (key.getParent() != null)
+            {
+                Files.createDirectories(key.getParent());
+            }
+            final SharedAvailabilityTable table = new SharedAvailabilityTable(key, ChronicleAvailabilityMap.open(key));
+            OPEN.put(key, table);
+            return table;
+        }
+    }
+
+    /**
+     * Deletes the table at {@code path} (both files) so that the next process to use it starts afresh; only when
+     * no process has it open, and only when it is one of our tables.
+     *
+     * @throws IllegalStateException when a process (this one included) has it open.
+     * @throws ForeignTableException when a file there is not one of ours; nothing is deleted.
+     */
+    public static void reset(final Path path) throws IOException
+    {
+        final Path key = path.toAbsolutePath().normalize();
+        synchronized (OPEN)
+        {
+            if (OPEN.containsKey(key))
+            {
+                throw new IllegalStateException(key + ": this process has it open; close it first");
+            }
+            ChronicleAvailabilityMap.delete(key);
+        }
+    }
+
+    /** The map file; the change sequence lives beside it in {@link #sequencePath()}. */
+    public Path path()
+    {
+        return path;
+    }
+
+    public Path sequencePath()
+    {
+        return ChronicleAvailabilityMap.sequencePath(path);
+    }
+
+    @Override
+    public long changeSequence()
+    {
+        return store.changeSequence();
+    }
+
+    @Override
+    public boolean read(final String modelId, final AvailabilityRecord into)
+    {
+        return store.read(modelId, into);
+    }
+
+    @Override
+    public void setDown(final String modelId)
+    {
+        store.update(AvailabilityTable.requireModelId(modelId), entry -> entry.down = true);
+    }
+
+    @Override
+    public void setUp(final String modelId)
+    {
+        store.update(AvailabilityTable.requireModelId(modelId), entry ->
+        {
+            entry.down = false;
+            entry.cooldownUntilMs = AvailabilityRecord.NO_COOLDOWN;
+        });
+    }
+
+    @Override
+    public void clearDown(final String modelId)
+    {
+        store.update(AvailabilityTable.requireModelId(modelId), entry -> entry.down = false);
+    }
+
+    @Override
+    public long setRateLimited(final String modelId, final long untilMs)
+    {
+        return store.update(AvailabilityTable.requireModelId(modelId),
+            entry -> entry.cooldownUntilMs = Math.max(entry.cooldownUntilMs, untilMs)).cooldownUntilMs;
+    }
+
+    @Override
+    public void forEach(final RecordVisitor visitor)
+    {
+        store.forEach(visitor);
+    }
+
+    /** Gives back this handle; the last one closes the files. The table itself stays on disk. */
+    @Override
+    public void close()
+    {
+        synchronized (OPEN)
+        {
+            if (handles == 0)
+            {
+                return;
+            }
+            if (--handles == 0)
+            {
+                OPEN.remove(path);
+                store.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "SharedAvailabilityTable{" + path + '}';
+    }
+}

@@ -1,0 +1,78 @@
+package dev.modelsel.engine.availability;
+
+/**
+ * The on-disk layout of a shared availability table: two files that every process on the host maps.
+ * <pre>
+ * PATH        a Chronicle Map 3.27 file: key = model id (CharSequence, any non-empty id),
+ *             value = one entry, fixed size, layout below. Chronicle's own header (self-describing text
+ *             naming the key and value classes) opens the file.
+ * PATH.seq    the change signal, 4 KiB, mapped with Agrona: layout below.
+ * </pre>
+ * <b>PATH.seq</b> (little-endian, 4096 bytes):
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                  Magic "MODELSEL" (8 bytes)                   |  0
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                     Layout Version (int)                      |  8
+ *  +---------------------------------------------------------------+
+ *  |                      Reserved (52 bytes)                      |  12
+ *  ...                                                           ...
+ *  +---------------------------------------------------------------+
+ *  |                   Change Sequence (long)                      |  64: its own cache line
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                     Reserved to 4096                          |  72
+ *  ...                                                           ...
+ * </pre>
+ * The magic and version are written before the file is published under its name (a temporary file, then a hard
+ * link, which never replaces an existing file), so a reader never sees a half-made one.
+ * <p>
+ * <b>Map entry</b> (Chronicle map value, 29 bytes, written and read field by field by {@link AvailabilityEntry}):
+ * <pre>
+ *  +--------+------------------------+------------------------+------------+------------------------+
+ *  | down   | cooldown until ms      | changes                | writer pid | changed at ms          |
+ *  | 1 byte | long, MIN_VALUE = none | long, writes to entry  | int        | long, epoch ms         |
+ *  +--------+------------------------+------------------------+------------+------------------------+
+ *  0        1                        9                        17           21                       29
+ * </pre>
+ * <b>Protocol.</b> A writer updates an entry under Chronicle's entry lock, releases it, then increments the change
+ * sequence with an atomic add (a full fence). A reader reads the change sequence with acquire semantics
+ * ({@code getLongVolatile}) before it reads entries, and reads entries under Chronicle's read lock. So a reader that
+ * sees a sequence value sees every entry write that preceded its increment: a select that starts after a write
+ * returned, in any process, sees that write. A write that changes nothing (a cooldown earlier than the one in force)
+ * leaves the sequence alone.
+ */
+public final class SharedTableDescriptor
+{
+    /** The file beside the map that holds the change sequence. */
+    public static final String SEQUENCE_FILE_SUFFIX = ".seq";
+
+    /** "MODELSEL" as a little-endian long. */
+    public static final long MAGIC = 0x4C45534C45444F4DL;
+    /** Bump when either layout changes; a table of another version is refused, never rewritten. */
+    public static final int LAYOUT_VERSION = 1;
+
+    public static final int MAGIC_OFFSET = 0;
+    public static final int LAYOUT_VERSION_OFFSET = MAGIC_OFFSET + 8;
+    public static final int CHANGE_SEQUENCE_OFFSET = 64;
+    public static final int SEQUENCE_FILE_LENGTH = 4096;
+
+    public static final int ENTRY_DOWN_OFFSET = 0;
+    public static final int ENTRY_COOLDOWN_UNTIL_MS_OFFSET = ENTRY_DOWN_OFFSET + 1;
+    public static final int ENTRY_CHANGES_OFFSET = ENTRY_COOLDOWN_UNTIL_MS_OFFSET + 8;
+    public static final int ENTRY_WRITER_PID_OFFSET = ENTRY_CHANGES_OFFSET + 8;
+    public static final int ENTRY_CHANGED_AT_MS_OFFSET = ENTRY_WRITER_PID_OFFSET + 4;
+    public static final int ENTRY_LENGTH = ENTRY_CHANGED_AT_MS_OFFSET + 8;
+
+    /** Entries the map is sized for: far more model ids than any host's catalogs hold. */
+    public static final long MAP_ENTRIES = 65_536;
+    /** Model ids average well under this many bytes ("anthropic/claude-3-5-sonnet-20241022" is 36). */
+    public static final int MAP_AVERAGE_KEY_BYTES = 48;
+
+    private SharedTableDescriptor()
+    {
+    }
+}

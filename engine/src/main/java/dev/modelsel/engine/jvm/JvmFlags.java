@@ -1,0 +1,121 @@
+package dev.modelsel.engine.jvm;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The JVM flags Chronicle Map and Agrona need on Java 17, as the parent POM's {@code modelsel.jvmFlags} lists them
+ * (copied into this jar at build time), and the check that names the ones this JVM lacks, so that a user sees one
+ * clear message rather than a Chronicle stack trace from a static initialiser.
+ * <p>
+ * Stateless and thread-safe.
+ */
+public final class JvmFlags
+{
+    private static final String RESOURCE = "/dev/modelsel/engine/jvm-flags.txt";
+    private static final String ADD_OPENS = "--add-opens=";
+    private static final String ADD_EXPORTS = "--add-exports=";
+
+    private JvmFlags()
+    {
+    }
+
+    /** Every flag, in the parent POM's order. */
+    public static List<String> all()
+    {
+        try (InputStream in = JvmFlags.class.getResourceAsStream(RESOURCE))
+        {
+            if (in == null)
+            {
+                throw new IllegalStateException("the jar lacks " + RESOURCE);
+            }
+            return List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split("\\s+"));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * The opens and exports this JVM lacks for unnamed-module code such as modelsel's, and {@code -D} settings that
+     * are not set; also a note when the JDK's {@code jdk.compiler} module is absent (Chronicle compiles code at
+     * run time, so a JRE will not do).
+     */
+    public static List<String> missing()
+    {
+        final Module self = JvmFlags.class.getModule();
+        final List<String> missing = new ArrayList<>();
+        for (final String flag : all())
+        {
+            if (flag.startsWith(ADD_OPENS) || flag.startsWith(ADD_EXPORTS))
+            {
+                final boolean opens = flag.startsWith(ADD_OPENS);
+                final String target = flag.substring((opens ? ADD_OPENS : ADD_EXPORTS).length(), flag.lastIndexOf('='));
+                final String moduleName = target.substring(0, target.indexOf('/'));
+                final String packageName = target.substring(target.indexOf('/') + 1);
+                final Optional<Module> module = ModuleLayer.boot().findModule(moduleName);
+                final boolean granted = module.isPresent() &&
+                    (opens ? module.get().isOpen(packageName, self) : module.get().isExported(packageName, self));
+                if (!granted)
+                {
+                    missing.add(flag);
+                }
+            }
+            else if (flag.startsWith("-D"))
+            {
+                final String setting = flag.substring(2);
+                final int equals = setting.indexOf('=');
+                final String key = equals < 0 ? setting : setting.substring(0, equals);
+                final String value = equals < 0 ? "" : setting.substring(equals + 1);
+                if (!value.equals(System.getProperty(key)))
+                {
+                    missing.add(flag);
+                }
+            }
+        }
+        return missing;
+    }
+
+    /** Sets each {@code -D} flag of the list this JVM was not started with; one it was started with stays. */
+    public static void applySystemProperties()
+    {
+        for (final String flag : all())
+        {
+            if (flag.startsWith("-D") && flag.contains("="))
+            {
+                final String setting = flag.substring(2);
+                System.getProperties().putIfAbsent(setting.substring(0, setting.indexOf('=')),
+                    setting.substring(setting.indexOf('=') + 1));
+            }
+        }
+    }
+
+    /**
+     * Sets the {@code -D} flags this JVM was not started with (a system property set before Chronicle's classes
+     * load is as good as one on the command line), then checks the rest.
+     *
+     * @param what what needs them, for the message ("the shared availability table").
+     * @throws MissingJvmFlagsException naming every flag still missing.
+     */
+    public static void require(final String what)
+    {
+        applySystemProperties();
+        final List<String> missing = missing();
+        if (ModuleLayer.boot().findModule("jdk.compiler").isEmpty())
+        {
+            missing.add("(a full JDK: the jdk.compiler module is absent, and Chronicle Map compiles code at run time)");
+        }
+        if (!missing.isEmpty())
+        {
+            throw new MissingJvmFlagsException(what + " needs these JVM flags, missing here: " + String.join(" ", missing) +
+                " (java -jar modelsel.jar has them in its manifest; add them to the java command line of a program " +
+                "that uses the library)");
+        }
+    }
+}

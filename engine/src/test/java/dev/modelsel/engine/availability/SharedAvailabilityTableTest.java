@@ -1,0 +1,200 @@
+package dev.modelsel.engine.availability;
+
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The shared table in one process: SPEC §3's writes, the change signal, and refusing files that are not ours. */
+class SharedAvailabilityTableTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldWriteAndReadRecordsAndMergeCooldownsByTheLaterDeadline() throws IOException
+    {
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(dir.resolve("t.table")))
+        {
+            final AvailabilityRecord record = new AvailabilityRecord();
+            assertFalse(table.read("gpt-4o", record));
+            assertTrue(record.isAvailable(0));
+
+            table.setDown("gpt-4o");
+            assertTrue(table.read("gpt-4o", record));
+            assertTrue(record.down());
+            assertEquals(1, record.changes());
+            assertEquals(ProcessHandle.current().pid(), record.writerPid());
+
+            assertEquals(5_000, table.setRateLimited("gpt-4o", 5_000));
+            assertEquals(5_000, table.setRateLimited("gpt-4o", 3_000), "an earlier deadline never shortens a cooldown");
+            assertEquals(9_000, table.setRateLimited("gpt-4o", 9_000));
+            table.clearDown("gpt-4o");
+            table.read("gpt-4o", record);
+            assertFalse(record.down());
+            assertEquals(9_000, record.cooldownUntilMs(), "clearing down leaves the cooldown to expire");
+            assertFalse(record.isAvailable(8_999));
+            assertTrue(record.isAvailable(9_000));
+
+            table.setUp("gpt-4o");
+            table.read("gpt-4o", record);
+            assertFalse(record.down());
+            assertFalse(record.hasCooldown());
+        }
+    }
+
+    @Test
+    void shouldAnnounceEveryChangeAndNothingElse() throws IOException
+    {
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(dir.resolve("t.table")))
+        {
+            final long start = table.changeSequence();
+            table.setRateLimited("m", 100);
+            assertEquals(start + 1, table.changeSequence());
+            table.setRateLimited("m", 50);
+            table.setUp("other");
+            table.clearDown("m");
+            assertEquals(start + 1, table.changeSequence(), "writes that change nothing are not announced");
+            table.setDown("m");
+            assertEquals(start + 2, table.changeSequence());
+        }
+    }
+
+    @Test
+    void shouldAcceptAnyNonEmptyIdAndListThemAll() throws IOException
+    {
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(dir.resolve("t.table")))
+        {
+            final String[] ids = {"openrouter/anthropic/claude-3.5-sonnet:beta", "model@2024-01-01", "ünïcødé", "x".repeat(2000)};
+            for (final String id : ids)
+            {
+                table.setDown(id);
+            }
+            final Map<String, Boolean> seen = new HashMap<>();
+            table.forEach((id, record) -> seen.put(id, record.down()));
+            assertEquals(ids.length, seen.size());
+            Arrays.stream(ids).forEach(id -> assertTrue(seen.get(id), id));
+            assertThrows(IllegalArgumentException.class, () -> table.setDown(""));
+        }
+    }
+
+    @Test
+    void shouldKeepRecordsAcrossCloseAndReopen() throws IOException
+    {
+        final Path path = dir.resolve("t.table");
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            table.setRateLimited("m", 1234);
+        }
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            final AvailabilityRecord record = new AvailabilityRecord();
+            assertTrue(table.read("m", record));
+            assertEquals(1234, record.cooldownUntilMs());
+        }
+    }
+
+    @Test
+    void shouldHandOutOneInstancePerFile() throws IOException
+    {
+        final Path path = dir.resolve("t.table");
+        try (SharedAvailabilityTable first = SharedAvailabilityTable.open(path);
+            SharedAvailabilityTable second = SharedAvailabilityTable.open(dir.resolve("sub/../t.table")))
+        {
+            assertSame(first, second);
+            second.close();
+            first.setDown("still-open");
+        }
+    }
+
+    @Test
+    void shouldRefuseJunkAndLeaveItAsItIs() throws Exception
+    {
+        final byte[] junk = new byte[64 * 1024];
+        new Random(1).nextBytes(junk);
+        assertRefused(Files.write(dir.resolve("junk.table"), junk), "not a modelsel availability table");
+        assertRefused(Files.writeString(dir.resolve("text.table"), "hello\n"), "too short");
+        assertFalse(Files.exists(dir.resolve("junk.table.seq")), "nothing is created beside a file that is not ours");
+    }
+
+    @Test
+    void shouldRefuseATruncatedTable() throws Exception
+    {
+        final Path path = dir.resolve("t.table");
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            table.setDown("m");
+        }
+        final byte[] whole = Files.readAllBytes(path);
+        Files.write(path, Arrays.copyOf(whole, 1000));
+        assertRefused(path, "not a modelsel availability table");
+        Files.write(path, Arrays.copyOf(whole, 4096));
+        assertRefused(path, "unexpected length 4096");
+    }
+
+    @Test
+    void shouldRefuseAMapOfOtherTypes() throws Exception
+    {
+        final Path path = dir.resolve("longs.table");
+        try (ChronicleMap<Long, Long> other = ChronicleMapBuilder.of(Long.class, Long.class).entries(100)
+            .createPersistedTo(path.toFile()))
+        {
+            other.put(1L, 2L);
+        }
+        assertRefused(path, "a Chronicle map of long to long");
+    }
+
+    @Test
+    void shouldRefuseASequenceFileOfANewerLayout() throws Exception
+    {
+        final Path path = dir.resolve("t.table");
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            table.setDown("m");
+        }
+        final Path sequence = dir.resolve("t.table.seq");
+        final byte[] bytes = Files.readAllBytes(sequence);
+        bytes[SharedTableDescriptor.LAYOUT_VERSION_OFFSET] = 2;
+        Files.write(sequence, bytes);
+        final String before = sha256(sequence) + sha256(path);
+        final ForeignTableException refused = assertThrows(ForeignTableException.class,
+            () -> SharedAvailabilityTable.open(path));
+        assertTrue(refused.getMessage().contains("layout version 2, newer than the version 1 this modelsel reads"),
+            refused.getMessage());
+        assertEquals(before, sha256(sequence) + sha256(path));
+    }
+
+    private static void assertRefused(final Path path, final String reason) throws Exception
+    {
+        final String before = sha256(path);
+        final ForeignTableException refused = assertThrows(ForeignTableException.class,
+            () -> SharedAvailabilityTable.open(path), path.toString());
+        assertTrue(refused.getMessage().startsWith(path.toAbsolutePath().toString()), refused.getMessage());
+        assertTrue(refused.getMessage().contains(reason), refused.getMessage());
+        assertTrue(refused.getMessage().contains("left as it is"), refused.getMessage());
+        assertEquals(before, sha256(path), "the refused file's bytes are unchanged");
+        assertNotEquals("", before);
+    }
+
+    private static String sha256(final Path path) throws Exception
+    {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(path)));
+    }
+}

@@ -1,0 +1,150 @@
+package dev.modelsel.engine.availability;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The shared table across real separate JVMs ({@link TableWorker}), not threads pretending. */
+class SharedTableProcessesTest
+{
+    private static final String[] MODELS = {"alpha", "beta", "gamma"};
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldKeepTheLatestDeadlineWhenFourProcessesWriteAtOnce() throws Exception
+    {
+        final Path table = dir.resolve("shared.table");
+        final Path go = dir.resolve("go");
+        final List<Process> writers = new ArrayList<>();
+        try
+        {
+            for (int w = 0; w < 4; w++)
+            {
+                final List<String> args = new ArrayList<>(List.of("cooldowns", table.toString(), String.valueOf(1000 + w),
+                    "300", go.toString()));
+                args.addAll(List.of(MODELS));
+                writers.add(Jvms.start(true, TableWorker.class, args.toArray(String[]::new)));
+            }
+            for (final Process writer : writers)
+            {
+                assertEquals("ready", firstLine(writer), "each writer opened the table");
+            }
+            Files.createFile(go); // all four start writing together
+
+            final Map<String, Long> latest = new HashMap<>();
+            for (final Process writer : writers)
+            {
+                for (final String line : rest(writer))
+                {
+                    final String[] parts = line.split(" ");
+                    latest.merge(parts[1], Long.parseLong(parts[2]), Math::max);
+                }
+                assertTrue(writer.waitFor(60, TimeUnit.SECONDS));
+                assertEquals(0, writer.exitValue());
+            }
+            assertEquals(Map.of("alpha", true, "beta", true, "gamma", true),
+                Map.of("alpha", latest.containsKey("alpha"), "beta", latest.containsKey("beta"),
+                    "gamma", latest.containsKey("gamma")));
+            try (SharedAvailabilityTable shared = SharedAvailabilityTable.open(table))
+            {
+                final AvailabilityRecord record = new AvailabilityRecord();
+                for (final String model : MODELS)
+                {
+                    assertTrue(shared.read(model, record));
+                    assertEquals(latest.get(model), record.cooldownUntilMs(), model + ": the maximum written wins");
+                }
+            }
+        }
+        finally
+        {
+            writers.forEach(Process::destroyForcibly);
+        }
+    }
+
+    @Test
+    void shouldOpenReadAndWriteAfterAWriterIsKilledMidStream() throws Exception
+    {
+        final Path table = dir.resolve("killed.table");
+        for (int round = 0; round < 3; round++)
+        {
+            final Process writer = Jvms.start(true, TableWorker.class, "churn", table.toString());
+            try
+            {
+                assertEquals("writing", firstLine(writer));
+                Thread.sleep(20L * round);
+            }
+            finally
+            {
+                writer.destroyForcibly(); // SIGKILL: no shutdown hook, locks and all left as they are
+                assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
+            }
+            final Process next = Jvms.start(true, TableWorker.class, "open", table.toString());
+            assertEquals("ok", firstLine(next), "round " + round + ": the table opens, writes and reads again");
+            assertTrue(next.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, next.exitValue());
+        }
+        try (SharedAvailabilityTable shared = SharedAvailabilityTable.open(table))
+        {
+            final int[] churned = {0};
+            shared.forEach((id, record) -> churned[0] += id.startsWith("churn-") ? 1 : 0);
+            assertTrue(churned[0] > 0 && churned[0] <= 50, "the killed writer's records are readable: " + churned[0]);
+            shared.setDown("after-the-kill");
+        }
+    }
+
+    @Test
+    void shouldNameTheMissingFlagsInsteadOfAChronicleStackTrace() throws Exception
+    {
+        final Process bare = Jvms.start(false, TableWorker.class, "open", dir.resolve("t.table").toString());
+        final String line = firstLine(bare);
+        assertTrue(bare.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(3, bare.exitValue());
+        assertTrue(line.startsWith("MissingJvmFlagsException: the shared availability table needs these JVM flags, " +
+            "missing here: "), line);
+        assertTrue(line.contains("--add-opens=java.base/java.lang=ALL-UNNAMED"), line);
+        assertTrue(line.contains("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED"), line);
+        assertFalse(line.contains("-Dchronicle.analytics.disable"), "a -D flag is set by the library itself: " + line);
+        assertFalse(Files.exists(dir.resolve("t.table")), "nothing was created");
+    }
+
+    private static String firstLine(final Process process) throws IOException
+    {
+        final String line = reader(process).readLine();
+        return line == null ? "(no output, exit " + (process.isAlive() ? "still running" : process.exitValue()) + ")" : line;
+    }
+
+    private static List<String> rest(final Process process) throws IOException
+    {
+        final List<String> lines = new ArrayList<>();
+        for (String line = reader(process).readLine(); line != null; line = reader(process).readLine())
+        {
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    private static final Map<Process, BufferedReader> READERS = new HashMap<>();
+
+    private static BufferedReader reader(final Process process)
+    {
+        return READERS.computeIfAbsent(process,
+            p -> new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+    }
+}
