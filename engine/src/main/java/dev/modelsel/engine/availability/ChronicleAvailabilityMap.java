@@ -241,7 +241,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
             final Data<AvailabilityEntry> value = context.wrapValueAsData(after);
             if (found == null)
             {
-                context.insert(context.absentEntry(), value);
+                insert(context, value);
             }
             else
             {
@@ -250,6 +250,21 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         }
         sequence.announceChange();
         return after;
+    }
+
+    private void insert(
+        final ExternalMapQueryContext<CharSequence, AvailabilityEntry, ?> context, final Data<AvailabilityEntry> value)
+    {
+        try
+        {
+            context.insert(context.absentEntry(), value);
+        }
+        catch (final IllegalStateException full) // Chronicle: "Attempt to allocate #17 extra segment tier..."
+        {
+            throw new SharedTableException(path + ": full (it holds " + map.longSize() + " model ids, about three " +
+                "times the " + SharedTableDescriptor.MAP_ENTRIES + " it is sized for); when no process uses it, " +
+                "modelsel availability reset clears it");
+        }
     }
 
     /** Every entry, each under its segment's lock; the key is a reused builder. */
@@ -273,7 +288,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         {
             if (!lock.tryLock(LOCK_TIMEOUT_MS, TimeUnit.MILLISECONDS))
             {
-                throw new StuckTableException(path + ": the entry of \"" + modelId + "\" has been locked for over " +
+                throw new SharedTableException(path + ": the entry of \"" + modelId + "\" has been locked for over " +
                     LOCK_TIMEOUT_MS + " ms, so a process died while writing it; stop every process that uses this " +
                     "table: the next one to open it recovers it");
             }
@@ -281,7 +296,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            throw new StuckTableException(path + ": interrupted while waiting for the entry of \"" + modelId + "\"");
+            throw new SharedTableException(path + ": interrupted while waiting for the entry of \"" + modelId + "\"");
         }
     }
 

@@ -58,10 +58,10 @@ public final class OutcomeReporter
         DateTimeFormatter.RFC_1123_DATE_TIME,
         new DateTimeFormatterBuilder().appendPattern("EEEE, dd-MMM-")
             .appendValueReduced(ChronoField.YEAR, 2, 2, 1970).appendPattern(" HH:mm:ss zzz")
-            .toFormatter(Locale.ROOT),
+            .toFormatter(Locale.US),
         new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern("EEE MMM")
             .appendLiteral(' ').padNext(2).appendValue(ChronoField.DAY_OF_MONTH)
-            .appendPattern(" HH:mm:ss yyyy").toFormatter(Locale.ROOT).withZone(ZoneOffset.UTC));
+            .appendPattern(" HH:mm:ss yyyy").toFormatter(Locale.US).withZone(ZoneOffset.UTC));
 
     private final AvailabilityTable table;
     private final LongSupplier clockMs;

@@ -1,6 +1,6 @@
 package dev.modelsel.engine.cli;
 
-import dev.modelsel.engine.availability.StuckTableException;
+import dev.modelsel.engine.availability.SharedTableException;
 import dev.modelsel.engine.jvm.JvmFlags;
 import dev.modelsel.engine.jvm.MissingJvmFlagsException;
 import picocli.CommandLine;
@@ -45,7 +45,7 @@ public final class ModelselCommand implements Runnable
         commandLine.setParameterExceptionHandler(ModelselCommand::usageError);
         commandLine.setExecutionExceptionHandler((ex, failed, parseResult) ->
         {
-            if (ex instanceof UserError || ex instanceof StuckTableException || ex instanceof MissingJvmFlagsException)
+            if (ex instanceof UserError || ex instanceof SharedTableException || ex instanceof MissingJvmFlagsException)
             {
                 failed.getErr().println("modelsel: " + ex.getMessage());
                 failed.getErr().flush();

@@ -1,0 +1,15 @@
+package dev.modelsel.engine.availability;
+
+/**
+ * The shared table cannot serve a read or write: an entry stayed locked past any real write (the process writing
+ * it died), or the table is full. The message names the table and the way out.
+ */
+public final class SharedTableException extends IllegalStateException
+{
+    private static final long serialVersionUID = 1L;
+
+    public SharedTableException(final String message)
+    {
+        super(message);
+    }
+}
