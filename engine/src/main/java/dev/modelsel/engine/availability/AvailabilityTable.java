@@ -7,17 +7,19 @@ package dev.modelsel.engine.availability;
  * Any non-empty id is accepted: a table may be shared by processes whose catalogs differ, and a selector ignores
  * ids its catalog lacks.
  * <p>
- * <b>The change signal.</b> {@link #changeSequence()} changes after every write, and a write's record update
- * happens-before the sequence change that follows it. A reader that sees a sequence value, then reads records,
- * sees at least every write up to that value. So a selector keeps a local copy labelled with the sequence it was
- * read under and re-reads only when the sequence moves; a select that starts after a write returned sees it.
+ * <b>The change signal.</b> {@link #changeSequence()} has moved by the time any write returns, past a value whose
+ * readers see that write: a record update happens-before the sequence change that announces it, and a write that
+ * changed nothing returns only after the change of any write it raced with was announced. A reader that sees a
+ * sequence value, then reads records, sees every write announced up to that value. So a selector keeps a local copy
+ * labelled with the sequence it was read under and re-reads only when the sequence moves; a select that starts
+ * after a write returned sees it.
  * <p>
  * Implementations are thread-safe; writes to one record are atomic, and {@link #setRateLimited} merges by the
  * later deadline so concurrent writers never shorten each other's cooldown.
  */
 public interface AvailabilityTable extends AutoCloseable
 {
-    /** A value that changes after every write; cheap enough to read on every select (a volatile load). */
+    /** A value that moves with writes (see the class comment); cheap enough to read on every select (a volatile load). */
     long changeSequence();
 
     /**

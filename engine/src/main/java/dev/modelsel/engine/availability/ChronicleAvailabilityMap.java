@@ -1,6 +1,7 @@
 package dev.modelsel.engine.availability;
 
 import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.hash.locks.InterProcessDeadLockException;
 import net.openhft.chronicle.hash.locks.InterProcessLock;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
@@ -34,56 +36,97 @@ final class ChronicleAvailabilityMap implements AutoCloseable
     private final Path path;
     private final SequenceFile sequence;
     private final ChronicleMap<CharSequence, AvailabilityEntry> map;
+    private final boolean recovered;
     private final ThreadLocal<AvailabilityEntry> readScratch = ThreadLocal.withInitial(AvailabilityEntry::new);
 
     private ChronicleAvailabilityMap(
-        final Path path, final SequenceFile sequence, final ChronicleMap<CharSequence, AvailabilityEntry> map)
+        final Path path,
+        final SequenceFile sequence,
+        final ChronicleMap<CharSequence, AvailabilityEntry> map,
+        final boolean recovered)
     {
         this.path = path;
         this.sequence = sequence;
         this.map = map;
+        this.recovered = recovered;
+    }
+
+    /** The map itself, for tests that must hold its locks as a dying writer would. */
+    ChronicleMap<CharSequence, AvailabilityEntry> chronicleMap()
+    {
+        return map;
+    }
+
+    /** Whether opening recovered the map after a process died with it open. */
+    boolean recovered()
+    {
+        return recovered;
     }
 
     /**
      * Opens the table at {@code path}, creating it if it does not exist. One process at a time opens (a lock on the
-     * sequence file): if no other process has the map open, the map is recovered first, which releases any entry
-     * lock a killed writer left; otherwise it is opened as it is.
+     * sequence file). If no other process has the map open but the sequence file still counts one, a process died
+     * with it open: the map is recovered first, which releases any entry lock the dead writer held.
      *
      * @throws ForeignTableException when either file is not one of ours; neither is changed.
      */
     static ChronicleAvailabilityMap open(final Path path) throws IOException
     {
-        refuseIfForeign(path, MapFileCheck.check(path)); // before creating anything beside a file that is not ours
-        final SequenceFile sequence = SequenceFile.openOrCreate(sequencePath(path));
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            final ChronicleMap<CharSequence, AvailabilityEntry> map = sequence.whileOpening(() -> openMap(path));
-            if (map.keyClass() != CharSequence.class || map.valueClass() != AvailabilityEntry.class)
+            refuseIfForeign(path, MapFileCheck.check(path)); // before creating anything beside a file not ours
+            final Path sequencePath = sequencePath(path);
+            final boolean createsSequence = !Files.exists(sequencePath, LinkOption.NOFOLLOW_LINKS);
+            try
             {
-                map.close();
-                throw new ForeignTableException(path + ": a Chronicle map of " + map.keyClass().getName() + " to " +
-                    map.valueClass().getName() + "; refused, and left as it is");
+                final SequenceFile sequence = SequenceFile.openOrCreate(sequencePath);
+                final Opened opened = sequence.whileOpening(() -> openMap(path, sequence));
+                return new ChronicleAvailabilityMap(path, sequence, opened.map, opened.recovered);
             }
-            return new ChronicleAvailabilityMap(path, sequence, map);
+            catch (final SequenceFile.ReplacedException replaced)
+            {
+                if (attempt == 5)
+                {
+                    throw replaced;
+                }
+            }
+            catch (final ForeignTableException refused)
+            {
+                if (createsSequence)
+                {
+                    Files.deleteIfExists(sequencePath); // leave nothing beside a file that is not a usable table
+                }
+                throw refused;
+            }
         }
-        catch (final IOException | RuntimeException ex)
-        {
-            sequence.close();
-            throw ex;
-        }
+    }
+
+    private record Opened(ChronicleMap<CharSequence, AvailabilityEntry> map, boolean recovered)
+    {
     }
 
     /**
      * Deletes a table, both files, when it is ours and no process has it open; refuses otherwise and changes
-     * nothing. This process must not have it open either.
+     * nothing. This process must not have it open either. A table left incomplete by a process that died while
+     * creating or recovering it is deleted too: that is the way out for it.
      */
     static void delete(final Path path) throws IOException
     {
-        refuseIfForeign(path, MapFileCheck.check(path));
+        final MapFileCheck.Result check = MapFileCheck.check(path);
+        refuseIfForeign(path, check);
         final Path sequence = sequencePath(path);
-        if (!Files.exists(sequence))
+        final Object sequenceKey = SequenceFile.fileKey(sequence);
+        if (sequenceKey == null)
         {
-            Files.deleteIfExists(path); // a map without its sequence file was never opened by modelsel
+            if (check.verdict() == MapFileCheck.Verdict.OURS)
+            {
+                Files.delete(path); // ours by its header, never opened by modelsel (or its sequence file was deleted)
+            }
+            else if (Files.exists(path, LinkOption.NOFOLLOW_LINKS))
+            {
+                throw new ForeignTableException(path + ": " + check.reason() + ", and no " + sequence + " beside it; " +
+                    "refused, and left as it is");
+            }
             return;
         }
         final String refusal = SequenceFile.refusal(sequence);
@@ -91,7 +134,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         {
             throw new ForeignTableException(sequence + ": " + refusal + "; refused, and left as it is");
         }
-        SequenceFile.whileOpening(sequence, () ->
+        SequenceFile.whileOpening(sequence, sequenceKey, () ->
         {
             if (Files.exists(path) && Files.size(path) > 0 && !noOtherProcessHasItOpen(path))
             {
@@ -109,7 +152,8 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         return path.resolveSibling(path.getFileName() + SharedTableDescriptor.SEQUENCE_FILE_SUFFIX);
     }
 
-    private static ChronicleMap<CharSequence, AvailabilityEntry> openMap(final Path path) throws IOException
+    /** Under the opening lock. */
+    private static Opened openMap(final Path path, final SequenceFile sequence) throws IOException
     {
         final long giveUpAt = System.currentTimeMillis() + INCOMPLETE_WAIT_MS;
         MapFileCheck.Result check = MapFileCheck.check(path);
@@ -118,27 +162,58 @@ final class ChronicleAvailabilityMap implements AutoCloseable
             sleep(50);
             check = MapFileCheck.check(path);
         }
+        final Opened opened;
         switch (check.verdict())
         {
             case ABSENT:
-                return builder().createPersistedTo(path.toFile());
+                opened = new Opened(checkTypes(path, builder().createPersistedTo(path.toFile())), false);
+                sequence.forgetOpenHandles(); // a new map: any count left with an old sequence file is moot
+                break;
             case OURS:
-                if (noOtherProcessHasItOpen(path))
-                {
-                    // Chronicle's own open checks the file's length against its header and never writes: a
-                    // truncated table fails here. Recovery would "repair" it by growing it back.
-                    openAsItIs(path).close();
-                    return builder().recoverPersistedTo(path.toFile(), true);
-                }
-                return openAsItIs(path);
+                opened = openExisting(path, sequence);
+                break;
             case INCOMPLETE:
-                throw new ForeignTableException(path + ": " + check.reason() + ": the process creating it died " +
-                    "part-way; refused, and left as it is (when no modelsel process uses the table, delete " + path +
-                    " and " + sequencePath(path) + ")");
+                throw new ForeignTableException(path + ": " + check.reason() + ": a process died while creating or " +
+                    "recovering it; refused, and left as it is (modelsel availability reset deletes it once no " +
+                    "process uses it)");
             default:
                 refuseIfForeign(path, check);
                 throw new IllegalStateException("unreachable");
         }
+        sequence.opened();
+        return opened;
+    }
+
+    private static Opened openExisting(final Path path, final SequenceFile sequence) throws IOException
+    {
+        if (!noOtherProcessHasItOpen(path))
+        {
+            return new Opened(checkTypes(path, openAsItIs(path)), false);
+        }
+        // Chronicle's own open checks the file's length against its header and never writes: a truncated table
+        // fails here, before recovery could "repair" it by growing it back.
+        final ChronicleMap<CharSequence, AvailabilityEntry> asItIs = checkTypes(path, openAsItIs(path));
+        if (sequence.openHandles() == 0)
+        {
+            return new Opened(asItIs, false);
+        }
+        asItIs.close();
+        final ChronicleMap<CharSequence, AvailabilityEntry> recovered = builder().recoverPersistedTo(path.toFile(), true);
+        sequence.forgetOpenHandles();
+        return new Opened(recovered, true);
+    }
+
+    /** Chronicle opens a map of any types from its header: ours must be model ids to entries. */
+    private static ChronicleMap<CharSequence, AvailabilityEntry> checkTypes(
+        final Path path, final ChronicleMap<CharSequence, AvailabilityEntry> map) throws ForeignTableException
+    {
+        if (map.keyClass() == CharSequence.class && map.valueClass() == AvailabilityEntry.class)
+        {
+            return map;
+        }
+        final String types = map.keyClass().getName() + " to " + map.valueClass().getName();
+        map.close();
+        throw new ForeignTableException(path + ": a Chronicle map of " + types + "; refused, and left as it is");
     }
 
     private static ChronicleMap<CharSequence, AvailabilityEntry> openAsItIs(final Path path) throws IOException
@@ -210,7 +285,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
     }
 
     /**
-     * Changes one entry under its lock, and announces the change after the lock is released.
+     * Changes one entry under its segment's lock, and announces the change before releasing it.
      *
      * @return the entry as it is after the change.
      */
@@ -247,8 +322,8 @@ final class ChronicleAvailabilityMap implements AutoCloseable
             {
                 context.replaceValue(found, value);
             }
+            sequence.announceChange(); // before the lock goes: a writer that finds nothing to change comes after it
         }
-        sequence.announceChange();
         return after;
     }
 
@@ -273,13 +348,20 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         final StringBuilder key = new StringBuilder();
         final AvailabilityEntry entry = new AvailabilityEntry();
         final AvailabilityRecord record = new AvailabilityRecord();
-        map.forEachEntry(e ->
+        try
         {
-            e.key().getUsing(key);
-            e.value().getUsing(entry);
-            visitor.accept(key.toString(),
-                record.set(entry.down, entry.cooldownUntilMs, entry.changes, entry.writerPid, entry.changedAtMs));
-        });
+            map.forEachEntry(e ->
+            {
+                e.key().getUsing(key);
+                e.value().getUsing(entry);
+                visitor.accept(key.toString(),
+                    record.set(entry.down, entry.cooldownUntilMs, entry.changes, entry.writerPid, entry.changedAtMs));
+            });
+        }
+        catch (final InterProcessDeadLockException stuck)
+        {
+            throw stuck(null);
+        }
     }
 
     private void lock(final InterProcessLock lock, final String modelId)
@@ -288,9 +370,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         {
             if (!lock.tryLock(LOCK_TIMEOUT_MS, TimeUnit.MILLISECONDS))
             {
-                throw new SharedTableException(path + ": the entry of \"" + modelId + "\" has been locked for over " +
-                    LOCK_TIMEOUT_MS + " ms, so a process died while writing it; stop every process that uses this " +
-                    "table: the next one to open it recovers it");
+                throw stuck(modelId);
             }
         }
         catch (final InterruptedException ex)
@@ -298,6 +378,13 @@ final class ChronicleAvailabilityMap implements AutoCloseable
             Thread.currentThread().interrupt();
             throw new SharedTableException(path + ": interrupted while waiting for the entry of \"" + modelId + "\"");
         }
+    }
+
+    private SharedTableException stuck(final String modelId)
+    {
+        return new SharedTableException(path + ": " + (modelId == null ? "a segment" : "the segment holding \"" +
+            modelId + "\"") + " has been locked far longer than any write takes, so a process died while writing " +
+            "it; stop every process that uses this table: the next one to open it recovers it");
     }
 
     private static void sleep(final long ms)
@@ -312,12 +399,14 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         }
     }
 
+    /** Closes the map, then tells the sequence file this process no longer has it open. */
     @Override
     public void close()
     {
         try
         {
             map.close();
+            sequence.closed();
         }
         finally
         {

@@ -7,8 +7,8 @@ import java.util.function.UnaryOperator;
 /**
  * An availability table private to one process: the default of {@code modelsel run} without
  * {@code --availability}, and of tests. Records are immutable values swapped atomically in a concurrent map; the
- * change sequence is bumped (a volatile write) after each swap that changed something, which gives
- * {@link AvailabilityTable}'s ordering.
+ * change sequence is bumped (a volatile write) after every write, changed or not: a write that changed nothing may
+ * have raced with one that did and has not yet bumped, and must not return before a bump that covers both.
  * <p>
  * Thread-safe.
  */
@@ -83,16 +83,9 @@ public final class InMemoryAvailabilityTable implements AvailabilityTable
 
     private State update(final String modelId, final UnaryOperator<State> change)
     {
-        final State[] before = new State[1];
-        final State after = records.compute(AvailabilityTable.requireModelId(modelId), (id, old) ->
-        {
-            before[0] = old == null ? State.UNKNOWN : old;
-            return change.apply(before[0]);
-        });
-        if (after != before[0])
-        {
-            changeSequence.incrementAndGet();
-        }
+        final State after = records.compute(AvailabilityTable.requireModelId(modelId),
+            (id, old) -> change.apply(old == null ? State.UNKNOWN : old));
+        changeSequence.incrementAndGet();
         return after;
     }
 }

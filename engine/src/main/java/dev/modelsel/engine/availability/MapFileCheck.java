@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -27,7 +28,7 @@ final class MapFileCheck
 {
     enum Verdict
     {
-        /** Missing or empty: Chronicle creates it, under its own file lock. */
+        /** Missing, or an empty regular file: Chronicle creates it, under its own file lock. */
         ABSENT,
         /** Ours, complete. */
         OURS,
@@ -54,13 +55,18 @@ final class MapFileCheck
 
     static Result check(final Path file) throws IOException
     {
-        if (!Files.exists(file) || Files.size(file) == 0)
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS))
         {
             return new Result(Verdict.ABSENT, "no table yet");
         }
         if (!Files.isRegularFile(file))
         {
-            return new Result(Verdict.FOREIGN, "not a regular file");
+            return new Result(Verdict.FOREIGN, Files.isSymbolicLink(file) && !Files.exists(file) ?
+                "a symbolic link to nothing" : "not a regular file");
+        }
+        if (Files.size(file) == 0)
+        {
+            return new Result(Verdict.ABSENT, "an empty file: a table that was never made, or one being made");
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {

@@ -3,46 +3,70 @@ package dev.modelsel.engine.availability;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
 
 import static dev.modelsel.engine.availability.SharedTableDescriptor.CHANGE_SEQUENCE_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.LAYOUT_VERSION;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.LAYOUT_VERSION_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.MAGIC;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.MAGIC_OFFSET;
+import static dev.modelsel.engine.availability.SharedTableDescriptor.OPEN_HANDLES_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.SEQUENCE_FILE_LENGTH;
 
 /**
- * The table's change signal, {@code PATH.seq}: a 4 KiB file mapped into every process (see
- * {@link SharedTableDescriptor}), and the lock that lets one process at a time open the table.
+ * The table's {@code PATH.seq} (see {@link SharedTableDescriptor}): the change sequence every selector watches,
+ * the count of processes that have the table open, and the lock that lets one process at a time open, recover or
+ * delete the table.
  * <p>
- * Thread-safe: the sequence is read and incremented with atomic operations on the mapping.
+ * Thread-safe: the counters are read and changed with atomic operations on the mapping. The mapping is never
+ * unmapped by {@link #close()}: a selector still reading a closed table reads a stale value, not freed memory.
  */
 final class SequenceFile implements AutoCloseable
 {
+    /** How long an opener waits for another to finish opening before it gives up and says so. */
+    private static final long GATE_TIMEOUT_MS = 10_000;
+
+    /** The file at the path is not the one mapped or locked: a reset replaced it meanwhile. Open again. */
+    static final class ReplacedException extends IOException
+    {
+        private static final long serialVersionUID = 1L;
+
+        ReplacedException(final Path path)
+        {
+            super(path + " was replaced while this process was opening it");
+        }
+    }
+
     private final Path path;
-    private final MappedByteBuffer mapping;
+    private final Object fileKey;
     private final UnsafeBuffer buffer;
 
-    private SequenceFile(final Path path, final MappedByteBuffer mapping)
+    private SequenceFile(final Path path, final Object fileKey, final MappedByteBuffer mapping)
     {
         this.path = path;
-        this.mapping = mapping;
+        this.fileKey = fileKey;
         this.buffer = new UnsafeBuffer(mapping);
     }
 
-    /** Opens the sequence file, creating it if it does not exist; refuses one that is not ours. */
+    /**
+     * Opens the sequence file, creating it if it does not exist; refuses one that is not ours.
+     *
+     * @throws ReplacedException when the file changed under the path while it was being mapped.
+     */
     static SequenceFile openOrCreate(final Path path) throws IOException
     {
-        if (!Files.exists(path))
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS))
         {
             create(path);
         }
@@ -51,7 +75,13 @@ final class SequenceFile implements AutoCloseable
         {
             throw new ForeignTableException(path + ": " + refusal + "; refused, and left as it is");
         }
-        return new SequenceFile(path, IoUtil.mapExistingFile(path.toFile(), "modelsel availability sequence"));
+        final Object before = fileKey(path);
+        final MappedByteBuffer mapping = IoUtil.mapExistingFile(path.toFile(), "modelsel availability sequence");
+        if (!Objects.equals(before, fileKey(path)))
+        {
+            throw new ReplacedException(path);
+        }
+        return new SequenceFile(path, before, mapping);
     }
 
     /**
@@ -90,7 +120,7 @@ final class SequenceFile implements AutoCloseable
     /** @return why the file is not a sequence file of this layout, or {@code null} when it is. */
     static String refusal(final Path path) throws IOException
     {
-        if (!Files.isRegularFile(path))
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS))
         {
             return "not a regular file";
         }
@@ -127,28 +157,93 @@ final class SequenceFile implements AutoCloseable
         return buffer.getLongVolatile(CHANGE_SEQUENCE_OFFSET);
     }
 
-    /** Atomic add, a full fence: call after the entry write it announces has completed. */
+    /** Atomic add, a full fence: call after the entry write it announces, before its lock is released. */
     void announceChange()
     {
         buffer.getAndAddLong(CHANGE_SEQUENCE_OFFSET, 1);
     }
 
+    /** Processes that opened the table and have not closed it; one that was killed stays counted. */
+    long openHandles()
+    {
+        return buffer.getLongVolatile(OPEN_HANDLES_OFFSET);
+    }
+
+    /** Only while opening, when no other process has the table open: forgets processes that died with it open. */
+    void forgetOpenHandles()
+    {
+        buffer.putLongVolatile(OPEN_HANDLES_OFFSET, 0);
+    }
+
+    void opened()
+    {
+        buffer.getAndAddLong(OPEN_HANDLES_OFFSET, 1);
+    }
+
+    void closed()
+    {
+        buffer.getAndAddLong(OPEN_HANDLES_OFFSET, -1);
+    }
+
     /**
-     * Runs {@code work} while holding an exclusive lock on the sequence file's first byte, which every opener of
-     * this table takes: so only one process at a time checks, recovers, creates or deletes the map.
+     * Runs {@code work} while holding the table's opening lock (an exclusive lock on this file's first byte), so
+     * that only one process at a time opens, recovers or deletes the table.
+     *
+     * @throws ReplacedException when the file at the path is no longer the one this process mapped.
      */
     <T> T whileOpening(final OpenStep<T> work) throws IOException
     {
-        return whileOpening(path, work);
+        return whileOpening(path, fileKey, work);
     }
 
-    /** {@link #whileOpening(OpenStep)} for a sequence file this process has not mapped (for a reset). */
-    static <T> T whileOpening(final Path path, final OpenStep<T> work) throws IOException
+    /**
+     * {@link #whileOpening(OpenStep)} for a sequence file this process has not mapped (to delete the table).
+     *
+     * @param expectedFileKey the file the caller checked; {@code null}: whatever file is there now.
+     */
+    static <T> T whileOpening(final Path path, final Object expectedFileKey, final OpenStep<T> work) throws IOException
     {
+        final Object expected = expectedFileKey != null ? expectedFileKey : fileKey(path);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE);
-            FileLock ignored = channel.lock(0, 1, false))
+            FileLock ignored = lockWithin(channel, path))
         {
+            // The lock is on the file the channel opened; a reset may have replaced the one at the path meanwhile.
+            if (!Objects.equals(expected, fileKey(path)))
+            {
+                throw new ReplacedException(path);
+            }
             return work.run();
+        }
+        catch (final NoSuchFileException gone)
+        {
+            throw new ReplacedException(path);
+        }
+    }
+
+    private static FileLock lockWithin(final FileChannel channel, final Path path) throws IOException
+    {
+        final long giveUpAt = System.currentTimeMillis() + GATE_TIMEOUT_MS;
+        while (true)
+        {
+            final FileLock lock = channel.tryLock(0, 1, false);
+            if (lock != null)
+            {
+                return lock;
+            }
+            if (System.currentTimeMillis() > giveUpAt)
+            {
+                throw new IOException(path + ": another process has been opening the table for " +
+                    GATE_TIMEOUT_MS / 1000 + " s and holds its lock (is it stopped?)");
+            }
+            try
+            {
+                Thread.sleep(10);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IOException(path + ": interrupted while waiting to open the table");
+            }
         }
     }
 
@@ -158,14 +253,22 @@ final class SequenceFile implements AutoCloseable
         T run() throws IOException;
     }
 
-    File file()
+    /** The identity of the file at the path (device and inode on Linux), or {@code null} when there is none. */
+    static Object fileKey(final Path path) throws IOException
     {
-        return path.toFile();
+        try
+        {
+            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        }
+        catch (final NoSuchFileException gone)
+        {
+            return null;
+        }
     }
 
+    /** Drops nothing but the reference: the mapping goes when the garbage collector frees it (see class comment). */
     @Override
     public void close()
     {
-        IoUtil.unmap(mapping);
     }
 }

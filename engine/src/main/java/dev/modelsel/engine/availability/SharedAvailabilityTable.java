@@ -4,6 +4,7 @@ import dev.modelsel.engine.jvm.JvmFlags;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -68,24 +69,52 @@ public final class SharedAvailabilityTable implements AvailabilityTable
      */
     public static SharedAvailabilityTable open(final Path path) throws IOException
     {
-        JvmFlags.require("the shared availability table");
-        final Path key = path.toAbsolutePath().normalize();
+        requireJvm();
         synchronized (OPEN)
         {
+            final Path key = resolve(path, true);
             final SharedAvailabilityTable open = OPEN.get(key);
             if (open != null)
             {
                 open.handles++;
                 return open;
             }
-            if (key.getParent() != null)
-            {
-                Files.createDirectories(key.getParent());
-            }
             final SharedAvailabilityTable table = new SharedAvailabilityTable(key, ChronicleAvailabilityMap.open(key));
             OPEN.put(key, table);
             return table;
         }
+    }
+
+    /**
+     * The path that names the file itself: directories and a link to an existing file resolved, so one table
+     * reached by two names is still one instance in this JVM (a second would drop the first one's file lock).
+     */
+    private static Path resolve(final Path path, final boolean createDirectories) throws IOException
+    {
+        final Path absolute = path.toAbsolutePath().normalize();
+        final Path parent = absolute.getParent();
+        if (parent == null)
+        {
+            return absolute;
+        }
+        if (createDirectories)
+        {
+            Files.createDirectories(parent);
+        }
+        if (!Files.exists(parent))
+        {
+            return absolute;
+        }
+        final Path real = parent.toRealPath().resolve(absolute.getFileName());
+        return Files.isSymbolicLink(real) && Files.exists(real) ? real.toRealPath() : real;
+    }
+
+    /** The JVM flags, then the Chronicle settings that must precede its classes. */
+    private static void requireJvm()
+    {
+        JvmFlags.require("the shared availability table");
+        // A process that died holding a segment lock would otherwise stall a reader for a minute.
+        System.getProperties().putIfAbsent("net.openhft.chronicle.map.lockTimeoutSeconds", "5");
     }
 
     /**
@@ -97,15 +126,35 @@ public final class SharedAvailabilityTable implements AvailabilityTable
      */
     public static void reset(final Path path) throws IOException
     {
-        final Path key = path.toAbsolutePath().normalize();
+        requireJvm();
         synchronized (OPEN)
         {
+            final Path key = resolve(path, false);
             if (OPEN.containsKey(key))
             {
                 throw new IllegalStateException(key + ": this process has it open; close it first");
             }
             ChronicleAvailabilityMap.delete(key);
         }
+    }
+
+    /** Whether the table exists at {@code path} (either of its files), without opening or creating anything. */
+    public static boolean exists(final Path path)
+    {
+        return Files.exists(path, LinkOption.NOFOLLOW_LINKS) ||
+            Files.exists(ChronicleAvailabilityMap.sequencePath(path), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** For tests in this package. */
+    ChronicleAvailabilityMap store()
+    {
+        return store;
+    }
+
+    /** Whether opening found that a process had died with the table open, and recovered the map. */
+    public boolean recoveredOnOpen()
+    {
+        return store.recovered();
     }
 
     /** The map file; the change sequence lives beside it in {@link #sequencePath()}. */

@@ -24,9 +24,19 @@ package dev.modelsel.engine.availability;
  *  |                   Change Sequence (long)                      |  64: its own cache line
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |                     Reserved to 4096                          |  72
+ *  |                      Reserved (56 bytes)                      |  72
+ *  ...                                                           ...
+ *  +---------------------------------------------------------------+
+ *  |                     Open Handles (long)                       |  128: its own cache line
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                     Reserved to 4096                          |  136
  *  ...                                                           ...
  * </pre>
+ * Open Handles counts the processes that have the table open: each adds one when it opens and takes one away when
+ * it closes. A process killed with the table open stays counted, so the next process to open the table while no
+ * other has it open finds the count above zero, suspects a crash, recovers the map (which releases entry locks the
+ * dead process held), and sets the count to zero. A table closed cleanly is never recovered.
  * The magic and version are written before the file is published under its name (a temporary file, then a hard
  * link, which never replaces an existing file), so a reader never sees a half-made one.
  * <p>
@@ -38,12 +48,12 @@ package dev.modelsel.engine.availability;
  *  +--------+------------------------+------------------------+------------+------------------------+
  *  0        1                        9                        17           21                       29
  * </pre>
- * <b>Protocol.</b> A writer updates an entry under Chronicle's entry lock, releases it, then increments the change
- * sequence with an atomic add (a full fence). A reader reads the change sequence with acquire semantics
+ * <b>Protocol.</b> A writer updates an entry under its segment's lock and increments the change sequence with an
+ * atomic add (a full fence) before it releases that lock. A reader reads the change sequence with acquire semantics
  * ({@code getLongVolatile}) before it reads entries, and reads entries under Chronicle's read lock. So a reader that
  * sees a sequence value sees every entry write that preceded its increment: a select that starts after a write
  * returned, in any process, sees that write. A write that changes nothing (a cooldown earlier than the one in force)
- * leaves the sequence alone.
+ * leaves the sequence alone; it took the lock after any earlier writer of that entry had announced its change.
  */
 public final class SharedTableDescriptor
 {
@@ -58,6 +68,7 @@ public final class SharedTableDescriptor
     public static final int MAGIC_OFFSET = 0;
     public static final int LAYOUT_VERSION_OFFSET = MAGIC_OFFSET + 8;
     public static final int CHANGE_SEQUENCE_OFFSET = 64;
+    public static final int OPEN_HANDLES_OFFSET = 128;
     public static final int SEQUENCE_FILE_LENGTH = 4096;
 
     public static final int ENTRY_DOWN_OFFSET = 0;

@@ -53,6 +53,15 @@ final class AvailabilityCommand implements Runnable
         return TableSource.openShared(table);
     }
 
+    static String requireModel(final CommandSpec spec, final String model)
+    {
+        if (model.isEmpty())
+        {
+            throw new ParameterException(spec.commandLine(), "MODEL must not be empty");
+        }
+        return model;
+    }
+
     Path path()
     {
         return table == null ? SharedAvailabilityTable.defaultPath() : table;
@@ -73,6 +82,7 @@ final class AvailabilityCommand implements Runnable
         @Override
         public Integer call()
         {
+            requireModel(spec, model);
             try (SharedAvailabilityTable table = parent.open())
             {
                 table.setDown(model);
@@ -97,6 +107,7 @@ final class AvailabilityCommand implements Runnable
         @Override
         public Integer call()
         {
+            requireModel(spec, model);
             try (SharedAvailabilityTable table = parent.open())
             {
                 table.setUp(model);
@@ -134,17 +145,25 @@ final class AvailabilityCommand implements Runnable
         @Override
         public Integer call()
         {
+            requireModel(spec, model);
             final long untilMs;
             if (until.duration != null)
             {
+                final long durationMs;
                 try
                 {
-                    untilMs = System.currentTimeMillis() + Durations.parseMs(until.duration);
+                    durationMs = Durations.parseMs(until.duration);
                 }
                 catch (final IllegalArgumentException | ArithmeticException ex)
                 {
                     throw new ParameterException(spec.commandLine(), "--for: " + ex.getMessage());
                 }
+                if (durationMs < 0)
+                {
+                    throw new ParameterException(spec.commandLine(), "--for must not be negative: " + until.duration);
+                }
+                final long nowMs = System.currentTimeMillis();
+                untilMs = durationMs > Long.MAX_VALUE - nowMs ? Long.MAX_VALUE : nowMs + durationMs;
             }
             else if (until.epochMs < 0)
             {
@@ -182,12 +201,15 @@ final class AvailabilityCommand implements Runnable
         public Integer call()
         {
             final Map<String, long[]> records = new TreeMap<>();
-            final Path path;
-            try (SharedAvailabilityTable table = parent.open())
+            Path path = parent.path();
+            if (SharedAvailabilityTable.exists(path)) // showing creates nothing
             {
-                path = table.path();
-                table.forEach((id, record) -> records.put(id, new long[] {record.down() ? 1 : 0,
-                    record.cooldownUntilMs(), record.changes(), record.writerPid(), record.changedAtMs()}));
+                try (SharedAvailabilityTable table = parent.open())
+                {
+                    path = table.path();
+                    table.forEach((id, record) -> records.put(id, new long[] {record.down() ? 1 : 0,
+                        record.cooldownUntilMs(), record.changes(), record.writerPid(), record.changedAtMs()}));
+                }
             }
             final PrintWriter out = spec.commandLine().getOut();
             if (json)
@@ -228,14 +250,23 @@ final class AvailabilityCommand implements Runnable
                 final boolean cooling = r[1] != AvailabilityRecord.NO_COOLDOWN && r[1] > nowMs;
                 final String state = (r[0] == 1 ? "down" : cooling ? "cooling" : "available") +
                     (cooling ? " until " + r[1] + ", " + Display.relative(r[1], nowMs) : "");
-                out.println(String.format("  %-" + width + "s  %-42s %8d %10s  %s", id, state, r[2],
+                out.println(String.format("  %-" + width + "s  %-42s %8d %10s  %s", printable(id), state, r[2],
                     r[3] == 0 ? "-" : "pid " + r[3], r[4] == 0 ? "-" : Display.time(r[4])));
             });
         }
     }
 
+    /** Model ids are any text: control characters are shown escaped, not sent to the terminal. */
+    static String printable(final String id)
+    {
+        final StringBuilder sb = new StringBuilder(id.length());
+        id.codePoints().forEach(c -> sb.append(Character.isISOControl(c) ? String.format("\\u%04x", c) :
+            new String(Character.toChars(c))));
+        return sb.toString();
+    }
+
     @Command(name = "reset", mixinStandardHelpOptions = true,
-        description = "Deletes the table (both files), only when no other process has it open.")
+        description = "Deletes the table (both files), only when it is ours and no other process has it open.")
     static final class Reset implements Callable<Integer>
     {
         @ParentCommand
@@ -251,7 +282,11 @@ final class AvailabilityCommand implements Runnable
             {
                 SharedAvailabilityTable.reset(parent.path());
             }
-            catch (final IOException | IllegalStateException ex)
+            catch (final IOException ex)
+            {
+                throw new UserError(UserError.FAILED, TableSource.describe(ex));
+            }
+            catch (final IllegalStateException ex)
             {
                 throw new UserError(UserError.FAILED, ex.getMessage());
             }

@@ -6,7 +6,9 @@ import dev.modelsel.engine.availability.SharedAvailabilityTable;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /** The {@code --availability [PATH]} option of {@code run} and {@code select}: the shared table, or a private one. */
 final class TableSource
@@ -27,6 +29,19 @@ final class TableSource
         return path == null ? new InMemoryAvailabilityTable() : openShared(path.isEmpty() ? null : Path.of(path));
     }
 
+    /** An I/O failure as a sentence: "PATH: access denied" rather than a bare path. */
+    static String describe(final IOException ex)
+    {
+        if (ex instanceof FileSystemException)
+        {
+            final FileSystemException fs = (FileSystemException)ex;
+            final String reason = fs.getReason() != null ? fs.getReason() : fs.getClass().getSimpleName()
+                .replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+            return fs.getFile() + ": " + reason + (fs.getOtherFile() != null ? " (" + fs.getOtherFile() + ")" : "");
+        }
+        return ex.getMessage() != null ? ex.getMessage() : ex.toString();
+    }
+
     /** @param path the table, or {@code null} for the default one. */
     static SharedAvailabilityTable openShared(final Path path)
     {
@@ -34,7 +49,11 @@ final class TableSource
         {
             return SharedAvailabilityTable.open(path == null ? SharedAvailabilityTable.defaultPath() : path);
         }
-        catch (final IOException | IllegalStateException ex)
+        catch (final IOException ex)
+        {
+            throw new UserError(UserError.FAILED, describe(ex));
+        }
+        catch (final IllegalStateException ex)
         {
             throw new UserError(UserError.FAILED, ex.getMessage());
         }

@@ -51,6 +51,13 @@ public final class AnswerWriter
         return out.append("{\"status\": \"OK\"}");
     }
 
+    /** A request that could not be served through no fault of its own (a stuck shared table). */
+    public static StringBuilder error(final StringBuilder out, final String error)
+    {
+        out.append("{\"status\": \"ERROR\", \"error\": ");
+        return Json.appendString(out, error).append('}');
+    }
+
     public static StringBuilder invalid(final StringBuilder out, final String error)
     {
         out.append("{\"status\": \"INVALID_REQUEST\", \"error\": ");

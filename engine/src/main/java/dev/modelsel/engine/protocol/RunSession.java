@@ -6,13 +6,16 @@ import dev.modelsel.engine.Selection;
 import dev.modelsel.engine.Selector;
 import dev.modelsel.engine.Trigger;
 import dev.modelsel.engine.availability.AvailabilityTable;
+import dev.modelsel.engine.availability.SharedTableException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.LongSupplier;
 
 /**
  * The {@code run} protocol (SPEC §4), one request line in, one answer line out. A line that cannot be served
- * gets an {@code INVALID_REQUEST} answer naming the line and the problem; the session goes on.
+ * gets an {@code INVALID_REQUEST} answer naming the line and the problem; the session goes on. A fault of the
+ * shared availability table (not of the request) gets {@code {"status": "ERROR", "error": ...}}, and the session
+ * goes on too.
  * <p>
  * Not thread-safe: one session per input stream.
  */
@@ -56,11 +59,19 @@ public final class RunSession
         beforeEachRequest.run();
         answer.setLength(0);
         final String notObject = parser.parse(line, offset, length, request);
-        final String problem = notObject != null ? notObject : serve();
-        if (problem != null)
+        try
+        {
+            final String problem = notObject != null ? notObject : serve();
+            if (problem != null)
+            {
+                answer.setLength(0);
+                AnswerWriter.invalid(answer, "line " + lineNumber + ": " + problem);
+            }
+        }
+        catch (final SharedTableException fault)
         {
             answer.setLength(0);
-            AnswerWriter.invalid(answer, "line " + lineNumber + ": " + problem);
+            AnswerWriter.error(answer, "line " + lineNumber + ": " + fault.getMessage());
         }
         return answer;
     }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -125,6 +126,92 @@ class SharedAvailabilityTableTest
     }
 
     @Test
+    void shouldKnowOneTableByAllItsNames() throws IOException
+    {
+        final Path real = Files.createDirectories(dir.resolve("real"));
+        final Path alias = Files.createSymbolicLink(dir.resolve("alias"), real);
+        try (SharedAvailabilityTable first = SharedAvailabilityTable.open(real.resolve("t.table"));
+            SharedAvailabilityTable second = SharedAvailabilityTable.open(alias.resolve("t.table")))
+        {
+            assertSame(first, second, "a second instance would drop the first one's file lock");
+            second.close();
+        }
+    }
+
+    @Test
+    void shouldRefuseThingsThatAreNotRegularFilesAndDeleteNoneOfThem() throws Exception
+    {
+        final Path fifo = dir.resolve("fifo.table");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        final Path device = Files.createSymbolicLink(dir.resolve("device.table"), Path.of("/dev/null"));
+        final Path dangling = Files.createSymbolicLink(dir.resolve("dangling.table"), dir.resolve("nowhere"));
+        final Path directory = Files.createDirectories(dir.resolve("directory.table"));
+        for (final Path path : new Path[] {fifo, device, dangling, directory})
+        {
+            final ForeignTableException refused = assertThrows(ForeignTableException.class,
+                () -> SharedAvailabilityTable.open(path), path.toString());
+            assertTrue(refused.getMessage().contains("not a regular file") ||
+                refused.getMessage().contains("a symbolic link to nothing"), refused.getMessage());
+            assertThrows(ForeignTableException.class, () -> SharedAvailabilityTable.reset(path), path.toString());
+            assertTrue(Files.exists(path, LinkOption.NOFOLLOW_LINKS), path + " is still there");
+            assertFalse(Files.exists(dir.resolve(path.getFileName() + ".seq")), "nothing created beside " + path);
+        }
+        assertFalse(Files.exists(dir.resolve("nowhere")));
+        assertTrue(Files.exists(Path.of("/dev/null")));
+    }
+
+    @Test
+    void shouldRefuseATableLeftIncompleteUntilItIsReset() throws Exception
+    {
+        final Path path = dir.resolve("t.table");
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            table.setDown("m");
+        }
+        final byte[] bytes = Files.readAllBytes(path);
+        bytes[11] |= (byte)0x80; // the header's "not complete" bit: a creator or a recovery died part-way
+        Files.write(path, bytes);
+        final String before = sha256(path);
+        final ForeignTableException refused = assertThrows(ForeignTableException.class,
+            () -> SharedAvailabilityTable.open(path));
+        assertTrue(refused.getMessage().contains("marked incomplete") &&
+            refused.getMessage().contains("modelsel availability reset"), refused.getMessage());
+        assertEquals(before, sha256(path));
+        SharedAvailabilityTable.reset(path);
+        assertFalse(Files.exists(path));
+        try (SharedAvailabilityTable fresh = SharedAvailabilityTable.open(path))
+        {
+            assertFalse(fresh.read("m", new AvailabilityRecord()), "a reset table starts empty");
+        }
+    }
+
+    @Test
+    void shouldNoticeASequenceFileReplacedWhileOpening() throws Exception
+    {
+        final Path path = dir.resolve("t.table.seq");
+        final SequenceFile mapped = SequenceFile.openOrCreate(path);
+        Files.delete(path); // a reset by another process...
+        SequenceFile.openOrCreate(path).close(); // ...and a new table made at once
+        assertThrows(SequenceFile.ReplacedException.class, () -> mapped.whileOpening(() -> "opened the wrong file"));
+        assertEquals("right", SequenceFile.openOrCreate(path).whileOpening(() -> "right"));
+    }
+
+    @Test
+    void shouldNotRecoverATableClosedCleanly() throws IOException
+    {
+        final Path path = dir.resolve("t.table");
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            assertFalse(table.recoveredOnOpen());
+            table.setDown("m");
+        }
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            assertFalse(table.recoveredOnOpen());
+        }
+    }
+
+    @Test
     void shouldRefuseJunkAndLeaveItAsItIs() throws Exception
     {
         final byte[] junk = new byte[64 * 1024];
@@ -147,6 +234,9 @@ class SharedAvailabilityTableTest
         assertRefused(path, "not a modelsel availability table");
         Files.write(path, Arrays.copyOf(whole, 4096));
         assertRefused(path, "unexpected length 4096");
+        Files.delete(dir.resolve("t.table.seq"));
+        assertRefused(path, "unexpected length 4096");
+        assertFalse(Files.exists(dir.resolve("t.table.seq")), "nothing is left beside a damaged table");
     }
 
     @Test

@@ -1,6 +1,10 @@
 package dev.modelsel.engine.availability;
 
+import dev.modelsel.catalog.CatalogLoader;
+import dev.modelsel.engine.Selector;
+import dev.modelsel.engine.protocol.RunSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -17,9 +21,11 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The shared table across real separate JVMs ({@link TableWorker}), not threads pretending. */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SharedTableProcessesTest
 {
     private static final String[] MODELS = {"alpha", "beta", "gamma"};
@@ -96,7 +102,8 @@ class SharedTableProcessesTest
                 assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
             }
             final Process next = Jvms.start(true, TableWorker.class, "open", table.toString());
-            assertEquals("ok", firstLine(next), "round " + round + ": the table opens, writes and reads again");
+            assertEquals("ok recovered", firstLine(next), "round " + round + ": the table is recovered, then opens, " +
+                "writes and reads again");
             assertTrue(next.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, next.exitValue());
         }
@@ -107,6 +114,54 @@ class SharedTableProcessesTest
             assertTrue(churned[0] > 0 && churned[0] <= 50, "the killed writer's records are readable: " + churned[0]);
             shared.setDown("after-the-kill");
         }
+    }
+
+    @Test
+    void shouldNotRecoverATableClosedCleanly() throws Exception
+    {
+        final Path table = dir.resolve("clean.table");
+        for (int round = 0; round < 2; round++)
+        {
+            final Process worker = Jvms.start(true, TableWorker.class, "open", table.toString());
+            assertEquals("ok", firstLine(worker), "round " + round);
+            assertTrue(worker.waitFor(60, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void shouldReportAStuckSegmentWhileOthersKeepTheTableOpenThenRecover() throws Exception
+    {
+        final Path path = dir.resolve("stuck.table");
+        try (SharedAvailabilityTable mine = SharedAvailabilityTable.open(path))
+        {
+            mine.setUp("held");
+            final RunSession run = new RunSession(Selector.create(CatalogLoader.parse("c.yaml",
+                "version: 1\ntiers: [{tier: 1, models: [held, other]}]\n", false).compile(), mine), () -> 0L);
+            final Process holder = Jvms.start(true, TableWorker.class, "hold", path.toString(), "held");
+            try
+            {
+                assertEquals("holding", firstLine(holder));
+            }
+            finally
+            {
+                holder.destroyForcibly(); // dies holding the segment's write lock, while this JVM keeps the table
+                assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+            }
+            final long start = System.nanoTime();
+            final SharedTableException stuck = assertThrows(SharedTableException.class, () -> mine.setDown("held"));
+            assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 30, "reported, not hung");
+            assertTrue(stuck.getMessage().contains("the segment holding \"held\"") &&
+                stuck.getMessage().contains("stop every process that uses this table"), stuck.getMessage());
+
+            assertTrue(writeOutsideTheStuckSegment(mine), "other segments still take writes");
+            final String answer = run.handle(1, "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 1}");
+            assertTrue(answer.startsWith("{\"status\": \"ERROR\", \"error\": \"line 1: "), answer);
+            assertTrue(run.handle(2, "{\"op\": \"set_rate_limited\", \"model\": \"x\", \"until_ms\": 5}")
+                .startsWith("{\"status\": "), "the run goes on, one answer per line");
+        }
+        final Process next = Jvms.start(true, TableWorker.class, "open", path.toString());
+        assertEquals("ok recovered", firstLine(next), "alone with the table, the next process recovers it");
+        assertTrue(next.waitFor(60, TimeUnit.SECONDS));
     }
 
     @Test
@@ -122,6 +177,24 @@ class SharedTableProcessesTest
         assertTrue(line.contains("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED"), line);
         assertFalse(line.contains("-Dchronicle.analytics.disable"), "a -D flag is set by the library itself: " + line);
         assertFalse(Files.exists(dir.resolve("t.table")), "nothing was created");
+    }
+
+    /** A write to some model whose segment is not the stuck one: the next select re-reads the table. */
+    private static boolean writeOutsideTheStuckSegment(final SharedAvailabilityTable table)
+    {
+        for (int i = 0; i < 64; i++)
+        {
+            try
+            {
+                table.setDown("elsewhere-" + i);
+                return true;
+            }
+            catch (final SharedTableException sameSegment)
+            {
+                // try another key
+            }
+        }
+        return false;
     }
 
     private static String firstLine(final Process process) throws IOException

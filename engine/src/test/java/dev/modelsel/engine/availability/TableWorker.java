@@ -1,5 +1,7 @@
 package dev.modelsel.engine.availability;
 
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,8 +17,10 @@ import java.util.TreeMap;
  *       models as fast as it can; prints {@code max MODEL DEADLINE} for the latest it wrote to each.</li>
  *   <li>{@code churn TABLE}: writes forever (down, up, cooldowns on 50 models); prints {@code writing} after the
  *       first thousand writes.</li>
- *   <li>{@code open TABLE}: opens, then writes and reads back the churn models and one more; prints {@code ok},
- *       or the error and exits 3.</li>
+ *   <li>{@code hold TABLE MODEL}: takes the write lock of MODEL's segment and keeps it until killed; prints
+ *       {@code holding}.</li>
+ *   <li>{@code open TABLE}: opens, then writes and reads back the churn models, {@code held} and one more; prints
+ *       {@code ok} (with {@code recovered} when opening recovered the map), or the error and exits 3.</li>
  * </ul>
  */
 public final class TableWorker
@@ -38,6 +42,9 @@ public final class TableWorker
                     break;
                 case "churn":
                     churn(table);
+                    break;
+                case "hold":
+                    hold(table, args[2]);
                     break;
                 default:
                     check(table);
@@ -62,9 +69,25 @@ public final class TableWorker
             table.setRateLimited(model, 1_000_000 + i);
             ok &= table.read(model, record) && record.cooldownUntilMs() >= 1_000_000 + i;
         }
-        table.setRateLimited("worker-check", 42);
-        ok &= table.read("worker-check", record) && record.cooldownUntilMs() >= 42;
-        System.out.println(ok ? "ok" : "bad");
+        for (final String model : new String[] {"worker-check", "held"})
+        {
+            table.setRateLimited(model, 42);
+            ok &= table.read(model, record) && record.cooldownUntilMs() >= 42;
+        }
+        System.out.println((ok ? "ok" : "bad") + (table.recoveredOnOpen() ? " recovered" : ""));
+    }
+
+    /** Takes the write lock of MODEL's segment, as a writer does mid-write, and keeps it until killed. */
+    private static void hold(final SharedAvailabilityTable table, final String model) throws InterruptedException
+    {
+        try (ExternalMapQueryContext<CharSequence, AvailabilityEntry, ?> context =
+            table.store().chronicleMap().queryContext(model))
+        {
+            context.writeLock().lock();
+            System.out.println("holding");
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+        }
     }
 
     private static void cooldowns(

@@ -142,6 +142,32 @@ class SharedTableIT
         assertEquals(0, modelsel("availability", "--table", table, "reset").exitCode());
         assertFalse(Files.exists(Path.of(table)));
         assertEquals("{}", modelsel("availability", "--table", table, "show", "--json").out().trim());
+        assertFalse(Files.exists(Path.of(table)), "show creates nothing");
+    }
+
+    @Test
+    void shouldAnswerMistakesWithOneLine() throws Exception
+    {
+        final String table = dir.resolve("mistakes.table").toString();
+        for (final String[] args : List.of(
+            new String[] {"availability", "--table", table, "set-down", ""},
+            new String[] {"availability", "--table", table, "cooldown", "m", "--for", "PT-1S"},
+            new String[] {"availability", "--table", table, "cooldown", "m", "--for", "soon"},
+            new String[] {"availability", "--table", table, "cooldown", "m"},
+            new String[] {"availability", "--table", table, "cooldown", "m", "--for", "1s", "--until-ms", "5"}))
+        {
+            final Result result = modelsel(args);
+            final String what = String.join(" ", args) + " -> " + result.err();
+            assertEquals(2, result.exitCode(), what);
+            assertEquals(1, result.err().lines().count(), what);
+        }
+        final Result unwritable = modelsel("availability", "--table", "/proc/modelsel/t.table", "set-down", "m");
+        assertEquals(1, unwritable.exitCode());
+        assertTrue(unwritable.err().matches("modelsel: /proc/modelsel(/t.table)?: \\S.*\\R"), unwritable.err());
+
+        final Result forever = modelsel("availability", "--table", table, "cooldown", "m", "--for", "9223372036854775807ms");
+        assertEquals(0, forever.exitCode(), forever.err());
+        assertTrue(forever.out().contains("until 9223372036854775807"), forever.out());
     }
 
     @Test
@@ -219,14 +245,18 @@ class SharedTableIT
             assertFalse(jar.stream().anyMatch(e -> e.getName().startsWith("net/openhft/chronicle/analytics/")),
                 "chronicle-analytics is not in the jar");
         }
-        final List<String> command = List.of(java(), "-cp", JAR.toString(), ModelselCommand.class.getName(),
-            "availability", "--table", dir.resolve("flags.table").toString(), "show");
-        final Result bare = run(new ProcessBuilder(command).start(), null);
-        assertEquals(1, bare.exitCode(), bare.err());
-        assertEquals(1, bare.err().lines().count(), bare.err());
-        assertTrue(bare.err().startsWith("modelsel: the shared availability table needs these JVM flags, missing here: " +
-            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"), bare.err());
-        assertFalse(Files.exists(dir.resolve("flags.table")));
+        for (final String[] args : List.of(new String[] {"set-down", "m"}, new String[] {"reset"}))
+        {
+            final List<String> command = new ArrayList<>(List.of(java(), "-cp", JAR.toString(),
+                ModelselCommand.class.getName(), "availability", "--table", dir.resolve("flags.table").toString()));
+            command.addAll(List.of(args));
+            final Result bare = run(new ProcessBuilder(command).start(), null);
+            assertEquals(1, bare.exitCode(), bare.err());
+            assertEquals(1, bare.err().lines().count(), bare.err());
+            assertTrue(bare.err().startsWith("modelsel: the shared availability table needs these JVM flags, " +
+                "missing here: --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"), bare.err());
+            assertFalse(Files.exists(dir.resolve("flags.table")));
+        }
     }
 
     private static String select()
