@@ -2,6 +2,7 @@ package dev.modelsel.engine.cli;
 
 import dev.modelsel.engine.reference.ReferenceProtocol;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The packaged command, {@code target/modelsel.jar}, run as a user runs it: {@code java -jar} with no flags.
  * Runs in {@code verify}, after the jar is built.
  */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CommandIT
 {
     private static final Path JAR = Path.of("target", "modelsel.jar");

@@ -3,6 +3,7 @@ package dev.modelsel.engine.cli;
 import dev.modelsel.engine.reference.ReferenceProtocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * seeing each other's writes, the {@code availability} command, refusals, and the jar's hygiene (no analytics,
  * a clear message without the JVM flags).
  */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SharedTableIT
 {
     private static final Path JAR = Path.of("target", "modelsel.jar");
