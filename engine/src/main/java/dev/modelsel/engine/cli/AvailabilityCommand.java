@@ -67,8 +67,8 @@ final class AvailabilityCommand implements Runnable
         return table == null ? SharedAvailabilityTable.defaultPath() : table;
     }
 
-    @Command(name = "set-down", mixinStandardHelpOptions = true, description = "Marks MODEL down (its cooldown stays).")
-    static final class SetDown implements Callable<Integer>
+    /** A write of one model's record: the parts {@code set-down} and {@code set-up} share. */
+    abstract static class ModelWrite implements Callable<Integer>
     {
         @ParentCommand
         AvailabilityCommand parent;
@@ -79,41 +79,40 @@ final class AvailabilityCommand implements Runnable
         @Parameters(paramLabel = "MODEL", description = "Any model id.")
         String model;
 
+        /** Writes and returns what the model is now, for the message. */
+        abstract String write(SharedAvailabilityTable table);
+
         @Override
         public Integer call()
         {
             requireModel(spec, model);
             try (SharedAvailabilityTable table = parent.open())
             {
-                table.setDown(model);
-                spec.commandLine().getOut().println(model + ": down (" + table.path() + ")");
+                spec.commandLine().getOut().println(model + ": " + write(table) + " (" + table.path() + ")");
             }
             return 0;
         }
     }
 
-    @Command(name = "set-up", mixinStandardHelpOptions = true, description = "Marks MODEL up and clears its cooldown.")
-    static final class SetUp implements Callable<Integer>
+    @Command(name = "set-down", mixinStandardHelpOptions = true, description = "Marks MODEL down (its cooldown stays).")
+    static final class SetDown extends ModelWrite
     {
-        @ParentCommand
-        AvailabilityCommand parent;
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(paramLabel = "MODEL", description = "Any model id.")
-        String model;
-
         @Override
-        public Integer call()
+        String write(final SharedAvailabilityTable table)
         {
-            requireModel(spec, model);
-            try (SharedAvailabilityTable table = parent.open())
-            {
-                table.setUp(model);
-                spec.commandLine().getOut().println(model + ": up (" + table.path() + ")");
-            }
-            return 0;
+            table.setDown(model);
+            return "down";
+        }
+    }
+
+    @Command(name = "set-up", mixinStandardHelpOptions = true, description = "Marks MODEL up and clears its cooldown.")
+    static final class SetUp extends ModelWrite
+    {
+        @Override
+        String write(final SharedAvailabilityTable table)
+        {
+            table.setUp(model);
+            return "up";
         }
     }
 
