@@ -53,6 +53,9 @@ public final class CompiledCatalog
     private final FitIndex fit;
     private final int[] initialTiers;
     private final long[] primaryChoices;
+    /** The fit index's limits and the row count, in fields of this object: one hop less on the select path. */
+    private final long[] fitLimits;
+    private final int fitRows;
 
     CompiledCatalog(
         final CatalogDefinition definition,
@@ -96,6 +99,8 @@ public final class CompiledCatalog
         this.rankFollowsList = rankFollowsList;
         this.fit = fit;
         this.initialTiers = initialTiers;
+        this.fitLimits = fit.limits();
+        this.fitRows = fit.rows() + 1;
         this.primaryChoices = primaryChoices();
     }
 
@@ -229,7 +234,7 @@ public final class CompiledCatalog
     /** @return the fit row of {@code tokens}: the models that fit it are {@link #fitSet} of this row. */
     public int fitRow(final long tokens)
     {
-        return fit.row(tokens);
+        return FitIndex.row(fitLimits, tokens);
     }
 
     /** Writes SPEC's {@code fitting(n)} for the fit row of n, as a set, into {@code into[base .. base + words())}. */
@@ -247,7 +252,13 @@ public final class CompiledCatalog
      */
     public long primaryChoice(final int tier, final int fitRow)
     {
-        return primaryChoices[tier * (fit.rows() + 1) + fitRow];
+        return primaryChoices[tier * fitRows + fitRow];
+    }
+
+    /** {@link #primaryChoice} for a request: its complexity's initial tier, its tokens' fit row. The select path. */
+    public long choose(final Complexity complexity, final long tokens)
+    {
+        return primaryChoices[initialTiers[complexity.ordinal()] * fitRows + FitIndex.row(fitLimits, tokens)];
     }
 
     /** The model of a {@link #primaryChoice}. */
@@ -260,6 +271,21 @@ public final class CompiledCatalog
     public static int choiceTier(final long choice)
     {
         return (int)(choice >>> 32);
+    }
+
+    /**
+     * Whether {@link #candidateWord} can be used: every fit row is kept as a bitset (true unless the catalog has so
+     * many distinct windows that {@link FitIndex} keeps only every stride-th row).
+     */
+    public boolean hasCandidateWords()
+    {
+        return fit.everyRowKept();
+    }
+
+    /** One word of SPEC's {@code candidates(tier, n)} for the fit row of n; only when {@link #hasCandidateWords()}. */
+    public long candidateWord(final int tier, final int fitRow, final int word)
+    {
+        return tierFloorMasks[tier * words + word] & fit.word(fitRow, word);
     }
 
     /** One word of the tier's models that meet its floor; AND it with a {@link #fitSet} for {@code candidates(t, n)}. */
@@ -292,7 +318,7 @@ public final class CompiledCatalog
      */
     private long[] primaryChoices()
     {
-        final int rows = fit.rows() + 1;
+        final int rows = fitRows;
         final long[] choices = new long[(tierCount + 1) * rows];
         Arrays.fill(choices, NO_CHOICE);
         final int[] best = new int[tierCount + 1];

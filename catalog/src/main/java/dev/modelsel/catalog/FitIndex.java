@@ -19,6 +19,9 @@ import java.util.Arrays;
  */
 final class FitIndex
 {
+    /** Up to this many distinct limits are counted rather than searched. */
+    private static final int SMALL = 8;
+
     /** At most this much memory for the kept rows. */
     static final long BUDGET_BYTES = 16L << 20;
 
@@ -76,17 +79,40 @@ final class FitIndex
     /** @return the row of {@code tokens}: the first whose limit is at least that, or {@link #rows()} when none is. */
     int row(final long tokens)
     {
-        // Branch-free lower bound: irregular token counts would mispredict a classic binary search's branches.
-        final long[] limits = this.limits;
-        int base = 0;
+        return row(limits, tokens);
+    }
+
+    /**
+     * The lower bound of {@code tokens} in ascending {@code limits}, without branches on the data: irregular token
+     * counts would mispredict a classic search's. A few limits are counted outright (independent compares); more
+     * are halved (a chain of dependent loads, but only log2 of them).
+     */
+    static int row(final long[] limits, final long tokens)
+    {
         int length = limits.length;
+        if (length <= SMALL)
+        {
+            int row = 0;
+            for (int i = 0; i < length; i++)
+            {
+                row += limits[i] < tokens ? 1 : 0;
+            }
+            return row;
+        }
+        int base = 0;
         while (length > 1)
         {
             final int half = length >>> 1;
             base = limits[base + half - 1] < tokens ? base + half : base;
             length -= half;
         }
-        return length == 1 && limits[base] < tokens ? base + 1 : base;
+        return limits[base] < tokens ? base + 1 : base;
+    }
+
+    /** The distinct limits, ascending; not to be changed. */
+    long[] limits()
+    {
+        return limits;
     }
 
     /** The number of non-empty rows: the distinct limits. */
@@ -110,6 +136,18 @@ final class FitIndex
         {
             into[base + (modelsByRow[i] >>> 6)] |= 1L << modelsByRow[i];
         }
+    }
+
+    /** Whether every row is kept as a bitset, so that {@link #word} can read one word of any row. */
+    boolean everyRowKept()
+    {
+        return stride == 1;
+    }
+
+    /** One word of a row; only when {@link #everyRowKept()}. */
+    long word(final int row, final int word)
+    {
+        return keptRows[row * words + word];
     }
 
     /** The models whose limit is exactly that of {@code row}: indexes {@link #rowStart(int)} .. {@code rowStart(row + 1)}. */

@@ -94,18 +94,42 @@ public final class Selector
     {
         final AvailabilityView view = viewAt(nowMs);
         final CompiledCatalog catalog = view.catalog;
-        final int initialTier = catalog.initialTier(complexity);
-        final int fitRow = catalog.fitRow(tokens);
-        final long choice = catalog.primaryChoice(initialTier, fitRow);
-        if (choice == CompiledCatalog.NO_CHOICE)
+        final long choice = catalog.choose(complexity, tokens);
+        if (choice != CompiledCatalog.NO_CHOICE)
         {
-            return out.without(catalog, Status.NO_MODEL_FITS, initialTier);
+            final int model = CompiledCatalog.choiceModel(choice);
+            if (view.isAvailable(model))
+            {
+                return out.ok(catalog, model, CompiledCatalog.choiceTier(choice), catalog.initialTier(complexity),
+                    Fallback.NONE);
+            }
+            return unavailable(view, CompiledCatalog.choiceTier(choice), catalog.fitRow(tokens), nowMs,
+                catalog.initialTier(complexity), out);
         }
-        final int model = CompiledCatalog.choiceModel(choice);
-        final int tier = CompiledCatalog.choiceTier(choice);
-        if (view.isAvailable(model))
+        return out.without(catalog, Status.NO_MODEL_FITS, catalog.initialTier(complexity));
+    }
+
+    /**
+     * The best candidate is not available. The usual answer is step 2, the tier's best available candidate: its
+     * first set bit in candidates AND available, when the tier's ties follow rank order. The rest of the chain,
+     * and catalogs whose fit rows are not all kept, take the slow path.
+     */
+    private static Selection unavailable(
+        final AvailabilityView view, final int tier, final int fitRow, final long nowMs, final int initialTier,
+        final Selection out)
+    {
+        final CompiledCatalog catalog = view.catalog;
+        if (catalog.hasCandidateWords() && catalog.rankFollowsListOrder(tier))
         {
-            return out.ok(catalog, model, tier, initialTier, Fallback.NONE);
+            for (int w = 0, words = catalog.words(); w < words; w++)
+            {
+                final long available = catalog.candidateWord(tier, fitRow, w) & view.availableWord(w);
+                if (available != 0)
+                {
+                    return out.ok(catalog, (w << 6) + Long.numberOfTrailingZeros(available), tier, initialTier,
+                        Fallback.SAME_TIER);
+                }
+            }
         }
         final long[] sets = FallbackChain.fitting(catalog, fitRow, out);
         FallbackChain.candidates(catalog, tier, sets);

@@ -2,7 +2,6 @@ package dev.modelsel.engine.availability;
 
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.hash.locks.InterProcessDeadLockException;
-import net.openhft.chronicle.hash.locks.InterProcessLock;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -27,8 +25,6 @@ import java.util.function.Consumer;
  */
 final class ChronicleAvailabilityMap implements AutoCloseable
 {
-    /** An entry lock held longer than this was left by a process that died while writing it. */
-    private static final long LOCK_TIMEOUT_MS = 2_000;
     /** How long an opener waits for another process to finish creating the map. */
     private static final long INCOMPLETE_WAIT_MS = 2_000;
     private static final long PID = ProcessHandle.current().pid();
@@ -268,17 +264,19 @@ final class ChronicleAvailabilityMap implements AutoCloseable
 
     boolean read(final String modelId, final AvailabilityRecord into)
     {
-        final AvailabilityEntry entry = readScratch.get();
-        try (ExternalMapQueryContext<CharSequence, AvailabilityEntry, ?> context = map.queryContext(modelId))
+        final AvailabilityEntry entry;
+        try
         {
-            lock(context.readLock(), modelId);
-            final MapEntry<CharSequence, AvailabilityEntry> found = context.entry();
-            if (found == null)
-            {
-                into.clear();
-                return false;
-            }
-            found.value().getUsing(entry);
+            entry = map.getUsing(modelId, readScratch.get());
+        }
+        catch (final InterProcessDeadLockException stuck)
+        {
+            throw stuck(modelId);
+        }
+        if (entry == null)
+        {
+            into.clear();
+            return false;
         }
         into.set(entry.down, entry.cooldownUntilMs, entry.changes, entry.writerPid, entry.changedAtMs);
         return true;
@@ -295,7 +293,14 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         final AvailabilityEntry after = new AvailabilityEntry();
         try (ExternalMapQueryContext<CharSequence, AvailabilityEntry, ?> context = map.queryContext(modelId))
         {
-            lock(context.updateLock(), modelId);
+            try
+            {
+                context.updateLock().lock();
+            }
+            catch (final InterProcessDeadLockException stuck)
+            {
+                throw stuck(modelId);
+            }
             final MapEntry<CharSequence, AvailabilityEntry> found = context.entry();
             if (found == null)
             {
@@ -361,22 +366,6 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         catch (final InterProcessDeadLockException stuck)
         {
             throw stuck(null);
-        }
-    }
-
-    private void lock(final InterProcessLock lock, final String modelId)
-    {
-        try
-        {
-            if (!lock.tryLock(LOCK_TIMEOUT_MS, TimeUnit.MILLISECONDS))
-            {
-                throw stuck(modelId);
-            }
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new SharedTableException(path + ": interrupted while waiting for the entry of \"" + modelId + "\"");
         }
     }
 

@@ -30,6 +30,8 @@ public final class SharedAvailabilityTable implements AvailabilityTable
 {
     /** A system property that moves the default table. */
     public static final String PATH_PROPERTY = "modelsel.availability.table";
+    /** Chronicle's segment lock timeout, in seconds: 2 unless set. */
+    public static final String LOCK_TIMEOUT_PROPERTY = "net.openhft.chronicle.map.lockTimeoutSeconds";
 
     private static final Map<Path, SharedAvailabilityTable> OPEN = new HashMap<>();
 
@@ -113,8 +115,9 @@ public final class SharedAvailabilityTable implements AvailabilityTable
     private static void requireJvm()
     {
         JvmFlags.require("the shared availability table");
-        // A process that died holding a segment lock would otherwise stall a reader for a minute.
-        System.getProperties().putIfAbsent("net.openhft.chronicle.map.lockTimeoutSeconds", "5");
+        // A lock held longer than this was left by a process that died while writing (a write takes microseconds);
+        // Chronicle's default would stall a reader or writer for a minute before saying so.
+        System.getProperties().putIfAbsent(LOCK_TIMEOUT_PROPERTY, "2");
     }
 
     /**
