@@ -2,6 +2,7 @@ package dev.modelsel.catalog;
 
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * A catalog compiled for selection: struct-of-arrays indexed by a dense model index, and sets of models as
@@ -53,8 +54,9 @@ public final class CompiledCatalog
     private final FitIndex fit;
     private final int[] initialTiers;
     private final long[] primaryChoices;
-    /** The fit index's limits and the row count, in fields of this object: one hop less on the select path. */
-    private final long[] fitLimits;
+    /** The tiered models' {@code id.hashCode()}, ascending, and the model of each: who a changed record may be. */
+    private final int[] idHashes;
+    private final int[] modelsByIdHash;
     private final int fitRows;
 
     CompiledCatalog(
@@ -99,9 +101,21 @@ public final class CompiledCatalog
         this.rankFollowsList = rankFollowsList;
         this.fit = fit;
         this.initialTiers = initialTiers;
-        this.fitLimits = fit.limits();
         this.fitRows = fit.rows() + 1;
         this.primaryChoices = primaryChoices();
+        final long[] byHash = new long[tieredCount];
+        for (int m = 0; m < tieredCount; m++)
+        {
+            byHash[m] = (long)ids[m].hashCode() << 32 | m;
+        }
+        Arrays.sort(byHash);
+        this.idHashes = new int[tieredCount];
+        this.modelsByIdHash = new int[tieredCount];
+        for (int i = 0; i < tieredCount; i++)
+        {
+            idHashes[i] = (int)(byHash[i] >> 32);
+            modelsByIdHash[i] = (int)byHash[i];
+        }
     }
 
     /** The validated definition this was compiled from. */
@@ -234,7 +248,7 @@ public final class CompiledCatalog
     /** @return the fit row of {@code tokens}: the models that fit it are {@link #fitSet} of this row. */
     public int fitRow(final long tokens)
     {
-        return FitIndex.row(fitLimits, tokens);
+        return fit.row(tokens);
     }
 
     /** Writes SPEC's {@code fitting(n)} for the fit row of n, as a set, into {@code into[base .. base + words())}. */
@@ -258,7 +272,7 @@ public final class CompiledCatalog
     /** {@link #primaryChoice} for a request: its complexity's initial tier, its tokens' fit row. The select path. */
     public long choose(final Complexity complexity, final long tokens)
     {
-        return primaryChoices[initialTiers[complexity.ordinal()] * fitRows + FitIndex.row(fitLimits, tokens)];
+        return primaryChoices[initialTiers[complexity.ordinal()] * fitRows + fit.row(tokens)];
     }
 
     /** The model of a {@link #primaryChoice}. */
@@ -298,6 +312,29 @@ public final class CompiledCatalog
     public long tierWord(final int tier, final int word)
     {
         return tierMasks[tier * words + word];
+    }
+
+    /** Calls {@code action} with each tiered model whose id has this {@link String#hashCode()}. */
+    public void forEachTieredModelWithIdHash(final int idHash, final IntConsumer action)
+    {
+        int low = 0;
+        int high = idHashes.length;
+        while (low < high)
+        {
+            final int mid = (low + high) >>> 1;
+            if (idHashes[mid] < idHash)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+        for (int i = low; i < idHashes.length && idHashes[i] == idHash; i++)
+        {
+            action.accept(modelsByIdHash[i]);
+        }
     }
 
     /** The distinct token limits of tiered models, ascending (a copy). */

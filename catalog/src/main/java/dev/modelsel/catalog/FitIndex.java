@@ -21,11 +21,26 @@ final class FitIndex
 {
     /** Up to this many distinct limits are counted rather than searched. */
     private static final int SMALL = 8;
+    /** At most this many buckets (64 KiB of row numbers) ... */
+    private static final int MAX_BUCKETS = 16_384;
+    /** ... and at most this many limits in one bucket; else a branch-free binary search. */
+    private static final int MAX_BUCKET_STEPS = 4;
 
     /** At most this much memory for the kept rows. */
     static final long BUDGET_BYTES = 16L << 20;
 
     private final long[] limits;
+    /** {@link #limits} and a {@code Long.MAX_VALUE} after them, so a count can step past the last without a check. */
+    private final long[] limitsThenNever;
+    private final long largestLimit;
+    /**
+     * The first row of each bucket of {@code 1 << bucketShift} token counts, so that a count's row is its bucket's
+     * first plus at most {@code bucketSteps} limits counted within the bucket; {@code null} when counting or
+     * searching all the limits is cheaper (few limits, or limits too crowded for buckets).
+     */
+    private final int[] bucketFirstRows;
+    private final int bucketShift;
+    private final int bucketSteps;
     private final int words;
     private final int stride;
     /** Kept row {@code i} is row {@code i * stride}; the last kept row is the empty one past the end. */
@@ -39,6 +54,35 @@ final class FitIndex
         this.words = words;
         this.limits = Arrays.stream(tokenLimits, 0, tieredCount).distinct().sorted().toArray();
         final int rows = limits.length;
+        this.limitsThenNever = Arrays.copyOf(limits, rows + 1);
+        limitsThenNever[rows] = Long.MAX_VALUE;
+        this.largestLimit = limits[rows - 1];
+        int shift = 0;
+        while ((largestLimit >>> shift) >= MAX_BUCKETS)
+        {
+            shift++;
+        }
+        int steps = 0;
+        for (int first = 0, last = 0; first < rows; first = last)
+        {
+            while (last < rows && (limits[last] >>> shift) == (limits[first] >>> shift))
+            {
+                last++;
+            }
+            steps = Math.max(steps, last - first);
+        }
+        final boolean buckets = rows > SMALL && steps <= MAX_BUCKET_STEPS;
+        this.bucketShift = shift;
+        this.bucketSteps = steps;
+        this.bucketFirstRows = buckets ? new int[(int)(largestLimit >>> shift) + 1] : null;
+        for (int b = 0, row = 0; buckets && b < bucketFirstRows.length; b++)
+        {
+            while (row < rows && limits[row] < ((long)b << shift))
+            {
+                row++;
+            }
+            bucketFirstRows[b] = row;
+        }
 
         rowStart = new int[rows + 1];
         final int[] rowOfModel = new int[tieredCount];
@@ -79,7 +123,21 @@ final class FitIndex
     /** @return the row of {@code tokens}: the first whose limit is at least that, or {@link #rows()} when none is. */
     int row(final long tokens)
     {
-        return row(limits, tokens);
+        final int[] firstRows = bucketFirstRows;
+        if (firstRows == null)
+        {
+            return row(limits, tokens);
+        }
+        if (tokens > largestLimit)
+        {
+            return limits.length;
+        }
+        int row = firstRows[(int)(Math.max(0, tokens) >>> bucketShift)];
+        for (int step = 0; step < bucketSteps; step++)
+        {
+            row += limitsThenNever[row] < tokens ? 1 : 0; // past the bucket the limits exceed tokens: no step counts
+        }
+        return row;
     }
 
     /**

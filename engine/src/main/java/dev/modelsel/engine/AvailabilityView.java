@@ -84,6 +84,25 @@ final class AvailabilityView
         return new AvailabilityView(catalog, sequence, downWords, cooldownUntilMs, nowMs);
     }
 
+    /**
+     * The view after the table moved on. When the table can tell which records changed since this view's sequence
+     * (see {@link AvailabilityTable#changes}), only this catalog's models among them are re-read; otherwise all are.
+     */
+    AvailabilityView refreshed(final AvailabilityTable table, final long nowMs)
+    {
+        final long latest = table.changeSequence(); // before the records, as in read()
+        final long[] down = downWords.clone();
+        final long[] cooldowns = cooldownUntilMs.clone();
+        final AvailabilityRecord record = new AvailabilityRecord();
+        final boolean told = table.changes(sequence, latest, idHash -> catalog.forEachTieredModelWithIdHash(idHash, m ->
+        {
+            table.read(catalog.id(m), record);
+            down[m >>> 6] = record.down() ? down[m >>> 6] | (1L << m) : down[m >>> 6] & ~(1L << m);
+            cooldowns[m] = record.cooldownUntilMs();
+        }));
+        return told ? new AvailabilityView(catalog, latest, down, cooldowns, nowMs) : read(catalog, table, nowMs);
+    }
+
     /** The same records seen at another time. */
     AvailabilityView at(final long nowMs)
     {

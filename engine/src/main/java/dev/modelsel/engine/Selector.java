@@ -269,7 +269,7 @@ public final class Selector
     private AvailabilityView refresh(final AvailabilityView stale, final long nowMs)
     {
         final AvailabilityView fresh = stale.sequence == table.changeSequence() ?
-            stale.at(nowMs) : AvailabilityView.read(stale.catalog, table, nowMs);
+            stale.at(nowMs) : stale.refreshed(table, nowMs);
         VIEW.compareAndSet(this, stale, fresh); // losing to a reload or a fresher view is fine: use ours this once
         return fresh;
     }

@@ -1,5 +1,7 @@
 package dev.modelsel.engine.availability;
 
+import java.util.function.IntConsumer;
+
 /**
  * Where availability lives (SPEC §3 "Availability"): one record per model id, written by whoever learns that a
  * model is down, back up, or rate limited, and read by selectors.
@@ -47,6 +49,19 @@ public interface AvailabilityTable extends AutoCloseable
      * @return the deadline in force after the merge.
      */
     long setRateLimited(String modelId, long untilMs);
+
+    /**
+     * Lets a reader that is behind re-read only what changed: calls {@code changed} with the
+     * {@link String#hashCode()} of the model id of each record changed by the writes that moved the change sequence
+     * from {@code fromSequence} to {@code toSequence} (a hash may come more than once, or belong to several ids).
+     *
+     * @return true when every such change was told; false when the table cannot tell (too many, or no record of
+     *         them), and the reader must re-read everything.
+     */
+    default boolean changes(final long fromSequence, final long toSequence, final IntConsumer changed)
+    {
+        return false;
+    }
 
     /** Calls the visitor for every record the table holds, in no particular order, with a reused record object. */
     void forEach(RecordVisitor visitor);

@@ -15,6 +15,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The Chronicle side of {@link SharedAvailabilityTable}: the map file and its sequence file, opened per the
@@ -327,7 +328,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
             {
                 context.replaceValue(found, value);
             }
-            sequence.announceChange(); // before the lock goes: a writer that finds nothing to change comes after it
+            sequence.announceChange(modelId.hashCode()); // before the lock goes: a writer finding nothing to change comes after
         }
         return after;
     }
@@ -345,6 +346,11 @@ final class ChronicleAvailabilityMap implements AutoCloseable
                 "times the " + SharedTableDescriptor.MAP_ENTRIES + " it is sized for); when no process uses it, " +
                 "modelsel availability reset clears it");
         }
+    }
+
+    boolean changes(final long from, final long to, final IntConsumer changed)
+    {
+        return sequence.changes(from, to, changed);
     }
 
     /** Every entry, each under its segment's lock; the key is a reused builder. */

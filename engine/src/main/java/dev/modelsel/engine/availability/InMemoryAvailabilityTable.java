@@ -2,6 +2,8 @@ package dev.modelsel.engine.availability;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -29,6 +31,21 @@ public final class InMemoryAvailabilityTable implements AvailabilityTable
 
     private final ConcurrentHashMap<String, State> records = new ConcurrentHashMap<>();
     private final AtomicLong changeSequence = new AtomicLong();
+    private final AtomicLongArray ringSlots = new AtomicLongArray(2 * ChangeRing.SLOTS);
+    private final ChangeRing ring = new ChangeRing(new ChangeRing.Slots()
+    {
+        @Override
+        public long get(final int index)
+        {
+            return ringSlots.get(index);
+        }
+
+        @Override
+        public void put(final int index, final long value)
+        {
+            ringSlots.set(index, value);
+        }
+    });
 
     @Override
     public long changeSequence()
@@ -74,6 +91,12 @@ public final class InMemoryAvailabilityTable implements AvailabilityTable
     }
 
     @Override
+    public boolean changes(final long fromSequence, final long toSequence, final IntConsumer changed)
+    {
+        return ring.changes(fromSequence, toSequence, changed);
+    }
+
+    @Override
     public void forEach(final RecordVisitor visitor)
     {
         final AvailabilityRecord record = new AvailabilityRecord();
@@ -85,7 +108,7 @@ public final class InMemoryAvailabilityTable implements AvailabilityTable
     {
         final State after = records.compute(AvailabilityTable.requireModelId(modelId),
             (id, old) -> change.apply(old == null ? State.UNKNOWN : old));
-        changeSequence.incrementAndGet();
+        ring.note(changeSequence.incrementAndGet(), modelId.hashCode());
         return after;
     }
 }

@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 
+import static dev.modelsel.engine.availability.SharedTableDescriptor.CHANGE_RING_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.CHANGE_SEQUENCE_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.LAYOUT_VERSION;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.LAYOUT_VERSION_OFFSET;
@@ -51,12 +53,27 @@ final class SequenceFile implements AutoCloseable
     private final Path path;
     private final Object fileKey;
     private final UnsafeBuffer buffer;
+    private final ChangeRing ring;
 
     private SequenceFile(final Path path, final Object fileKey, final MappedByteBuffer mapping)
     {
         this.path = path;
         this.fileKey = fileKey;
         this.buffer = new UnsafeBuffer(mapping);
+        this.ring = new ChangeRing(new ChangeRing.Slots()
+        {
+            @Override
+            public long get(final int index)
+            {
+                return buffer.getLongVolatile(CHANGE_RING_OFFSET + index * Long.BYTES);
+            }
+
+            @Override
+            public void put(final int index, final long value)
+            {
+                buffer.putLongVolatile(CHANGE_RING_OFFSET + index * Long.BYTES, value);
+            }
+        });
     }
 
     /**
@@ -157,10 +174,19 @@ final class SequenceFile implements AutoCloseable
         return buffer.getLongVolatile(CHANGE_SEQUENCE_OFFSET);
     }
 
-    /** Atomic add, a full fence: call after the entry write it announces, before its lock is released. */
-    void announceChange()
+    /**
+     * Counts the change (an atomic add, a full fence) and notes which record it touched: call after the entry write
+     * it announces, before its lock is released.
+     */
+    void announceChange(final int keyHash)
     {
-        buffer.getAndAddLong(CHANGE_SEQUENCE_OFFSET, 1);
+        ring.note(buffer.getAndAddLong(CHANGE_SEQUENCE_OFFSET, 1) + 1, keyHash);
+    }
+
+    /** See {@link ChangeRing#changes}. */
+    boolean changes(final long from, final long to, final IntConsumer changed)
+    {
+        return ring.changes(from, to, changed);
     }
 
     /** Processes that opened the table and have not closed it; one that was killed stays counted. */

@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * The availability table every process on the host shares: an off-heap Chronicle Map persisted to a file that
@@ -210,6 +211,12 @@ public final class SharedAvailabilityTable implements AvailabilityTable
     {
         return store.update(AvailabilityTable.requireModelId(modelId),
             entry -> entry.cooldownUntilMs = Math.max(entry.cooldownUntilMs, untilMs)).cooldownUntilMs;
+    }
+
+    @Override
+    public boolean changes(final long fromSequence, final long toSequence, final IntConsumer changed)
+    {
+        return store.changes(fromSequence, toSequence, changed);
     }
 
     @Override

@@ -30,9 +30,19 @@ package dev.modelsel.engine.availability;
  *  |                     Open Handles (long)                       |  128: its own cache line
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |                     Reserved to 4096                          |  136
+ *  |                      Reserved (120 bytes)                     |  136
+ *  ...                                                           ...
+ *  +---------------------------------------------------------------+
+ *  |            Change Ring: 64 slots of 16 bytes                  |  256
+ *  |   slot i: [sequence (long)] [key hash (long)]                 |
+ *  ...                                                           ...
+ *  +---------------------------------------------------------------+
+ *  |                     Reserved to 4096                          |  1280
  *  ...                                                           ...
  * </pre>
+ * The change ring remembers which record the last 64 changes touched (change sequence s in slot s mod 64, the
+ * model id's {@code String.hashCode()}), so a reader that is behind by a few changes re-reads only those records
+ * (see {@link ChangeRing}).
  * Open Handles counts the processes that have the table open: each adds one when it opens and takes one away when
  * it closes. A process killed with the table open stays counted, so the next process to open the table while no
  * other has it open finds the count above zero, suspects a crash, recovers the map (which releases entry locks the
@@ -48,8 +58,8 @@ package dev.modelsel.engine.availability;
  *  +--------+------------------------+------------------------+------------+------------------------+
  *  0        1                        9                        17           21                       29
  * </pre>
- * <b>Protocol.</b> A writer updates an entry under its segment's lock and increments the change sequence with an
- * atomic add (a full fence) before it releases that lock. A reader reads the change sequence with acquire semantics
+ * <b>Protocol.</b> A writer updates an entry under its segment's lock, increments the change sequence with an
+ * atomic add (a full fence), and notes the change in the ring, before it releases that lock. A reader reads the change sequence with acquire semantics
  * ({@code getLongVolatile}) before it reads entries, and reads entries under Chronicle's read lock. So a reader that
  * sees a sequence value sees every entry write that preceded its increment: a select that starts after a write
  * returned, in any process, sees that write. A write that changes nothing (a cooldown earlier than the one in force)
@@ -69,6 +79,7 @@ public final class SharedTableDescriptor
     public static final int LAYOUT_VERSION_OFFSET = MAGIC_OFFSET + 8;
     public static final int CHANGE_SEQUENCE_OFFSET = 64;
     public static final int OPEN_HANDLES_OFFSET = 128;
+    public static final int CHANGE_RING_OFFSET = 256;
     public static final int SEQUENCE_FILE_LENGTH = 4096;
 
     public static final int ENTRY_DOWN_OFFSET = 0;

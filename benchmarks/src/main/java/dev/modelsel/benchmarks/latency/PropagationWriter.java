@@ -1,0 +1,76 @@
+package dev.modelsel.benchmarks.latency;
+
+import dev.modelsel.engine.availability.SharedAvailabilityTable;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The writer process of {@link PropagationHarness}. Once the reader spins: toggles the model down and up as fast
+ * as it can to warm both JVMs up (not measured), leaves it up, and waits for the reader to take that in; then
+ * toggles it at a fixed rate, each change only after the reader has seen the one before (so no two changes fold
+ * into one), stamping {@code System.nanoTime()} just before each write.
+ */
+public final class PropagationWriter
+{
+    /** The first word on the benchmarks jar's command line that starts this writer. */
+    public static final String COMMAND = "propagation-writer";
+
+    private PropagationWriter()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final HarnessOptions options = new HarnessOptions(args, Map.of(
+            "table", "", "stamps", "", "model", "", "changes", "0", "warmup-changes", "0", "rate", "1000"));
+        final UnsafeBuffer stamps = PropagationFiles.open(Path.of(options.text("stamps")));
+        final String model = options.text("model");
+        final long changes = options.number("changes");
+        final long intervalNs = 1_000_000_000L / options.number("rate");
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(Path.of(options.text("table"))))
+        {
+            await(stamps, PropagationFiles.READY_OFFSET, 1);
+            for (long w = 0, warmup = options.number("warmup-changes"); w < warmup; w++)
+            {
+                toggle(table, model, w);
+            }
+            table.setUp(model);
+            stamps.putLongVolatile(PropagationFiles.PHASE_OFFSET, 1);
+            await(stamps, PropagationFiles.READER_SEEN_OFFSET, 0);
+            final long start = System.nanoTime();
+            for (long k = 0; k < changes; k++)
+            {
+                final long due = start + k * intervalNs;
+                while (System.nanoTime() < due || stamps.getLongVolatile(PropagationFiles.READER_SEEN_OFFSET) < k)
+                {
+                    Thread.onSpinWait();
+                }
+                stamps.putLongVolatile(PropagationFiles.WRITE_BEGAN_NS_OFFSET, System.nanoTime());
+                toggle(table, model, k);
+                stamps.putLongVolatile(PropagationFiles.WRITES_DONE_OFFSET, k + 1);
+            }
+        }
+    }
+
+    private static void toggle(final SharedAvailabilityTable table, final String model, final long k)
+    {
+        if ((k & 1) == 0)
+        {
+            table.setDown(model);
+        }
+        else
+        {
+            table.setUp(model);
+        }
+    }
+
+    private static void await(final UnsafeBuffer stamps, final int offset, final long value)
+    {
+        while (stamps.getLongVolatile(offset) < value)
+        {
+            Thread.onSpinWait();
+        }
+    }
+}
