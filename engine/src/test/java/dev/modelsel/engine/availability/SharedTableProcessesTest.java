@@ -154,9 +154,16 @@ class SharedTableProcessesTest
                 stuck.getMessage().contains("stop every process that uses this table"), stuck.getMessage());
 
             assertTrue(writeOutsideTheStuckSegment(mine), "other segments still take writes");
-            final String answer = run.handle(1, "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 1}");
-            assertTrue(answer.startsWith("{\"status\": \"ERROR\", \"error\": \"line 1: "), answer);
-            assertTrue(run.handle(2, "{\"op\": \"set_rate_limited\", \"model\": \"x\", \"until_ms\": 5}")
+            final String select = "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 1}";
+            assertTrue(run.handle(1, select).contains("\"model\": \"held\""),
+                "a few changes elsewhere re-read only those records: the stuck one is not touched");
+            for (int i = 0; i < 2 * ChangeRing.SLOTS; i++)
+            {
+                writeOutsideTheStuckSegment(mine); // more changes than the ring recalls: the next select reads all
+            }
+            final String answer = run.handle(2, select);
+            assertTrue(answer.startsWith("{\"status\": \"ERROR\", \"error\": \"line 2: "), answer);
+            assertTrue(run.handle(3, "{\"op\": \"set_rate_limited\", \"model\": \"x\", \"until_ms\": 5}")
                 .startsWith("{\"status\": "), "the run goes on, one answer per line");
         }
         final Process next = Jvms.start(true, TableWorker.class, "open", path.toString());
@@ -186,7 +193,7 @@ class SharedTableProcessesTest
         {
             try
             {
-                table.setDown("elsewhere-" + i);
+                table.setRateLimited("elsewhere-" + i, System.nanoTime()); // a new deadline each time: a change
                 return true;
             }
             catch (final SharedTableException sameSegment)
