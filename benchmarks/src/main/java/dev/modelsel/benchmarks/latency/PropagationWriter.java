@@ -5,15 +5,21 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The writer process of {@link PropagationHarness}. Once the reader spins: toggles the model down and up as fast
  * as it can to warm both JVMs up (not measured), leaves it up, and waits for the reader to take that in; then
  * toggles it at a fixed rate, each change only after the reader has seen the one before (so no two changes fold
- * into one), stamping {@code System.nanoTime()} just before each write.
+ * into one), stamping {@code System.nanoTime()} just before each write. Between changes it sleeps, spinning only
+ * the last 100 µs: a second spinning process would leave the operating system and the JVMs' own threads no core
+ * but the reader's.
  */
 public final class PropagationWriter
 {
+    /** The writer spins only this long before each change, and sleeps the rest of the interval. */
+    private static final long SPIN_NS = 100_000;
+
     /** The first word on the benchmarks jar's command line that starts this writer. */
     public static final String COMMAND = "propagation-writer";
 
@@ -43,6 +49,11 @@ public final class PropagationWriter
             for (long k = 0; k < changes; k++)
             {
                 final long due = start + k * intervalNs;
+                final long sleepUntil = due - SPIN_NS; // sleep most of the interval: leave the other core to the rest
+                for (long now = System.nanoTime(); now < sleepUntil; now = System.nanoTime())
+                {
+                    LockSupport.parkNanos(sleepUntil - now);
+                }
                 while (System.nanoTime() < due || stamps.getLongVolatile(PropagationFiles.READER_SEEN_OFFSET) < k)
                 {
                     Thread.onSpinWait();
