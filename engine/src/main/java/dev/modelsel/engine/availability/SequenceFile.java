@@ -1,15 +1,13 @@
 package dev.modelsel.engine.availability;
 
-import org.agrona.IoUtil;
+import dev.modelsel.engine.mapped.MappedFiles;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -76,6 +74,10 @@ final class SequenceFile implements AutoCloseable
         });
     }
 
+    /** What a sequence file looks like. */
+    static final MappedFiles.Kind KIND = new MappedFiles.Kind("modelsel sequence file", MAGIC, MAGIC_OFFSET,
+        LAYOUT_VERSION_OFFSET, LAYOUT_VERSION, SEQUENCE_FILE_LENGTH);
+
     /**
      * Opens the sequence file, creating it if it does not exist; refuses one that is not ours.
      *
@@ -83,17 +85,14 @@ final class SequenceFile implements AutoCloseable
      */
     static SequenceFile openOrCreate(final Path path) throws IOException
     {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS))
-        {
-            create(path);
-        }
+        MappedFiles.createIfAbsent(path, KIND, buffer -> { });
         final String refusal = refusal(path);
         if (refusal != null)
         {
             throw new ForeignTableException(path + ": " + refusal + "; refused, and left as it is");
         }
         final Object before = fileKey(path);
-        final MappedByteBuffer mapping = IoUtil.mapExistingFile(path.toFile(), "modelsel availability sequence");
+        final MappedByteBuffer mapping = MappedFiles.map(path, KIND);
         if (!Objects.equals(before, fileKey(path)))
         {
             throw new ReplacedException(path);
@@ -101,71 +100,10 @@ final class SequenceFile implements AutoCloseable
         return new SequenceFile(path, before, mapping);
     }
 
-    /**
-     * Writes the file under a temporary name, then links it into place: a link never replaces an existing file,
-     * so of several processes creating at once one wins and the others open its file.
-     */
-    private static void create(final Path path) throws IOException
-    {
-        final Path temporary = path.resolveSibling(path.getFileName() + ".tmp." + ProcessHandle.current().pid());
-        final MappedByteBuffer mapping = IoUtil.mapNewFile(temporary.toFile(), SEQUENCE_FILE_LENGTH, true);
-        try
-        {
-            final UnsafeBuffer buffer = new UnsafeBuffer(mapping);
-            buffer.putInt(LAYOUT_VERSION_OFFSET, LAYOUT_VERSION);
-            buffer.putLongVolatile(MAGIC_OFFSET, MAGIC);
-            mapping.force();
-        }
-        finally
-        {
-            IoUtil.unmap(mapping);
-        }
-        try
-        {
-            Files.createLink(path, temporary);
-        }
-        catch (final FileAlreadyExistsException lostTheRace)
-        {
-            // another process published its file first: use that one
-        }
-        finally
-        {
-            Files.deleteIfExists(temporary);
-        }
-    }
-
     /** @return why the file is not a sequence file of this layout, or {@code null} when it is. */
     static String refusal(final Path path) throws IOException
     {
-        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS))
-        {
-            return "not a regular file";
-        }
-        if (Files.size(path) != SEQUENCE_FILE_LENGTH)
-        {
-            return "not a modelsel sequence file (" + Files.size(path) + " bytes, not " + SEQUENCE_FILE_LENGTH + ")";
-        }
-        final MappedByteBuffer mapping = IoUtil.mapExistingFile(path.toFile(), FileChannel.MapMode.READ_ONLY,
-            "modelsel availability sequence");
-        try
-        {
-            final UnsafeBuffer buffer = new UnsafeBuffer(mapping);
-            if (buffer.getLongVolatile(MAGIC_OFFSET) != MAGIC)
-            {
-                return "not a modelsel sequence file (no magic)";
-            }
-            final int version = buffer.getInt(LAYOUT_VERSION_OFFSET);
-            if (version != LAYOUT_VERSION)
-            {
-                return "a table of layout version " + version + (version > LAYOUT_VERSION ? ", newer than" :
-                    ", other than") + " the version " + LAYOUT_VERSION + " this modelsel reads";
-            }
-            return null;
-        }
-        finally
-        {
-            IoUtil.unmap(mapping);
-        }
+        return MappedFiles.refusal(path, KIND);
     }
 
     /** A volatile read: everything written before the increment that produced this value is visible after it. */

@@ -20,7 +20,8 @@ import java.io.PrintWriter;
     mixinStandardHelpOptions = true,
     versionProvider = ModelselCommand.Version.class,
     description = "Picks the LLM model for each step of an agent's work (see SPEC.md).",
-    subcommands = {SelectCommand.class, RunCommand.class, CatalogCommand.class, AvailabilityCommand.class})
+    subcommands = {SelectCommand.class, RunCommand.class, CatalogCommand.class, AvailabilityCommand.class,
+        AnalyzeCommand.class, StatsCommand.class})
 public final class ModelselCommand implements Runnable
 {
     @Spec
@@ -29,7 +30,7 @@ public final class ModelselCommand implements Runnable
     @Override
     public void run()
     {
-        throw new ParameterException(spec.commandLine(), "name a command: select, run, catalog or availability");
+        throw new ParameterException(spec.commandLine(), "name a command: select, run, catalog, availability, analyze or stats");
     }
 
     public static void main(final String[] args)

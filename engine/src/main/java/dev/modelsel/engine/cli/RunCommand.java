@@ -3,6 +3,7 @@ package dev.modelsel.engine.cli;
 import dev.modelsel.catalog.CompiledCatalog;
 import dev.modelsel.engine.Selector;
 import dev.modelsel.engine.availability.AvailabilityTable;
+import dev.modelsel.engine.cost.PhaseCounters;
 import dev.modelsel.engine.protocol.RunLoop;
 import dev.modelsel.engine.protocol.RunSession;
 import picocli.CommandLine.Command;
@@ -22,7 +23,9 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = {
         "Reads JSON requests, one per line, on stdin and prints exactly one JSON answer line per non-blank line.",
-        "Ops: select, escalate, rate_limited, set_down, set_up, set_rate_limited (see SPEC.md section 4).",
+        "Ops: select, escalate, rate_limited, set_down, set_up, set_rate_limited (see SPEC.md section 4), and",
+        "record (a phase's outcome: category, complexity, initial_tier, final_tier, model, input_tokens, output_tokens,",
+        "success, optional quality_score and attempt), answered {\"status\": \"OK\", \"cost_usd\": x}.",
         "Without --availability the availability table is private to this run and starts empty.",
         "A --catalog file that changes is reloaded between requests (availability carries over)."})
 final class RunCommand implements Callable<Integer>
@@ -33,17 +36,21 @@ final class RunCommand implements Callable<Integer>
     @Mixin
     TableSource availability;
 
+    @Mixin
+    CountersSource counters;
+
     @Override
     public Integer call()
     {
         final CompiledCatalog compiled = catalog.load().compile();
         // The raw descriptors: System.in/out add a lock and a buffer each, and out would flush per line.
         try (AvailabilityTable table = availability.open();
+            PhaseCounters phases = counters.open();
             FileInputStream in = new FileInputStream(FileDescriptor.in))
         {
             final Selector selector = Selector.create(compiled, table);
             final RunSession session = new RunSession(selector, System::currentTimeMillis,
-                catalog.file == null ? () -> { } : new CatalogWatcher(catalog.file, selector, System.err));
+                catalog.file == null ? () -> { } : new CatalogWatcher(catalog.file, selector, System.err), phases);
             final OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);
             RunLoop.run(in, out, session);
         }

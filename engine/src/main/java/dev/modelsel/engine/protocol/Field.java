@@ -1,6 +1,9 @@
 package dev.modelsel.engine.protocol;
 
-/** The request fields of the {@code run} protocol that some op reads (SPEC §4), with the JSON type each must have. */
+/**
+ * The request fields of the {@code run} protocol that some op reads (SPEC §4, and the {@code record} op's history
+ * fields), with the JSON type each must have.
+ */
 enum Field
 {
     COMPLEXITY("complexity", Type.STRING),
@@ -12,13 +15,21 @@ enum Field
     RETRY_COUNT("retry_count", Type.NON_NEGATIVE_INTEGER),
     QUALITY_SCORE("quality_score", Type.NUMBER),
     RETRY_AFTER_MS("retry_after_ms", Type.NON_NEGATIVE_INTEGER),
-    UNTIL_MS("until_ms", Type.NON_NEGATIVE_INTEGER);
+    UNTIL_MS("until_ms", Type.NON_NEGATIVE_INTEGER),
+    CATEGORY("category", Type.STRING),
+    INITIAL_TIER("initial_tier", Type.NON_NEGATIVE_INTEGER),
+    FINAL_TIER("final_tier", Type.NON_NEGATIVE_INTEGER),
+    INPUT_TOKENS("input_tokens", Type.NON_NEGATIVE_INTEGER),
+    OUTPUT_TOKENS("output_tokens", Type.NON_NEGATIVE_INTEGER),
+    SUCCESS("success", Type.BOOLEAN),
+    ATTEMPT("attempt", Type.NON_NEGATIVE_INTEGER);
 
     enum Type
     {
         STRING("a string"),
         NON_NEGATIVE_INTEGER("a non-negative integer"),
-        NUMBER("a number");
+        NUMBER("a number"),
+        BOOLEAN("true or false");
 
         final String description;
 
@@ -54,6 +65,13 @@ enum Field
             case "quality_score": return QUALITY_SCORE;
             case "retry_after_ms": return RETRY_AFTER_MS;
             case "until_ms": return UNTIL_MS;
+            case "category": return CATEGORY;
+            case "initial_tier": return INITIAL_TIER;
+            case "final_tier": return FINAL_TIER;
+            case "input_tokens": return INPUT_TOKENS;
+            case "output_tokens": return OUTPUT_TOKENS;
+            case "success": return SUCCESS;
+            case "attempt": return ATTEMPT;
             default: return null;
         }
     }

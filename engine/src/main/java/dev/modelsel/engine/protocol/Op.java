@@ -8,7 +8,8 @@ public enum Op
     RATE_LIMITED("rate_limited"),
     SET_DOWN("set_down"),
     SET_UP("set_up"),
-    SET_RATE_LIMITED("set_rate_limited");
+    SET_RATE_LIMITED("set_rate_limited"),
+    RECORD("record");
 
     private static final Op[] VALUES = values();
 

@@ -98,6 +98,13 @@ final class RequestParser
                     return;
                 }
                 break;
+            case BOOLEAN:
+                if (value == JsonToken.VALUE_TRUE || value == JsonToken.VALUE_FALSE)
+                {
+                    into.putInteger(field, value == JsonToken.VALUE_TRUE ? 1 : 0);
+                    return;
+                }
+                break;
             default:
                 if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER)
                 {

@@ -7,6 +7,10 @@ import dev.modelsel.engine.Selector;
 import dev.modelsel.engine.Trigger;
 import dev.modelsel.engine.availability.AvailabilityTable;
 import dev.modelsel.engine.availability.SharedTableException;
+import dev.modelsel.engine.cost.CostTracker;
+import dev.modelsel.engine.cost.InMemoryPhaseCounters;
+import dev.modelsel.engine.cost.PhaseCounters;
+import dev.modelsel.engine.cost.PhaseOutcome;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.LongSupplier;
@@ -25,6 +29,8 @@ public final class RunSession
     private final AvailabilityTable table;
     private final LongSupplier clockMs;
     private final Runnable beforeEachRequest;
+    private final CostTracker costs;
+    private final PhaseOutcome outcome = new PhaseOutcome();
     private final RequestParser parser = new RequestParser();
     private final Request request = new Request();
     private final Selection selection = new Selection();
@@ -36,18 +42,21 @@ public final class RunSession
      */
     public RunSession(final Selector selector, final LongSupplier clockMs)
     {
-        this(selector, clockMs, () -> { });
+        this(selector, clockMs, () -> { }, new InMemoryPhaseCounters());
     }
 
     /**
      * @param beforeEachRequest runs before each request is served, e.g. to reload a catalog that changed.
+     * @param counters          where {@code record} ops are counted.
      */
-    public RunSession(final Selector selector, final LongSupplier clockMs, final Runnable beforeEachRequest)
+    public RunSession(
+        final Selector selector, final LongSupplier clockMs, final Runnable beforeEachRequest, final PhaseCounters counters)
     {
         this.selector = selector;
         this.table = selector.availability();
         this.clockMs = clockMs;
         this.beforeEachRequest = beforeEachRequest;
+        this.costs = CostTracker.following(selector, counters);
     }
 
     /**
@@ -102,6 +111,8 @@ public final class RunSession
             case SET_UP:
             case SET_RATE_LIMITED:
                 return availabilityOp(request.op);
+            case RECORD:
+                return record();
             default:
                 throw new IllegalStateException("unhandled op " + request.op);
         }
@@ -175,6 +186,21 @@ public final class RunSession
         selector.rateLimited(complexity, request.integer(Field.TOKENS), nowMs(), request.text(Field.MODEL),
             (int)request.integer(Field.TIER), request.integer(Field.RETRY_AFTER_MS), selection);
         AnswerWriter.selection(answer, selection);
+        return null;
+    }
+
+    /** Counts a phase and answers its cost in USD, exact in decimal: {@code {"status": "OK", "cost_usd": x}}. */
+    private String record()
+    {
+        final String problem = RecordFields.read(request, outcome);
+        if (problem != null)
+        {
+            return problem;
+        }
+        costs.record(outcome);
+        answer.append("{\"status\": \"OK\", \"cost_usd\": ")
+            .append(costs.pricing().costUsd(outcome.model(), outcome.inputTokens(), outcome.outputTokens()).toPlainString())
+            .append('}');
         return null;
     }
 

@@ -113,6 +113,24 @@ class RunProtocolTest
     }
 
     @Test
+    void shouldRecordAPhaseAndAnswerItsCost()
+    {
+        final String answer = session.handle(1, "{\"op\": \"record\", \"category\": \"docs\", \"complexity\": \"low\", " +
+            "\"initial_tier\": 3, \"final_tier\": 3, \"model\": \"claude-3-haiku-20240307\", \"input_tokens\": 8000, " +
+            "\"output_tokens\": 1200, \"success\": true, \"quality_score\": 0.9, \"attempt\": 1}");
+        assertEquals("{\"status\": \"OK\", \"cost_usd\": 0.002}", answer, "8000 x $0.25/Mtok; no output price: 0");
+        final String unknown = session.handle(2, "{\"op\": \"record\", \"category\": \"docs\", \"complexity\": \"low\", " +
+            "\"initial_tier\": 3, \"final_tier\": 2, \"model\": \"someone-else\", \"input_tokens\": 3, " +
+            "\"output_tokens\": 0, \"success\": false}");
+        assertEquals("{\"status\": \"OK\", \"cost_usd\": 0.000015}", unknown, "priced with the defaults: $5/Mtok");
+        assertInvalid("missing success", "{\"op\": \"record\", \"category\": \"docs\", \"complexity\": \"low\", " +
+            "\"initial_tier\": 3, \"final_tier\": 3, \"model\": \"m\", \"input_tokens\": 1, \"output_tokens\": 1}");
+        assertInvalid("category must not be empty", "{\"op\": \"record\", \"category\": \"\", \"complexity\": " +
+            "\"low\", \"initial_tier\": 3, \"final_tier\": 3, \"model\": \"m\", \"input_tokens\": 1, " +
+            "\"output_tokens\": 1, \"success\": true}");
+    }
+
+    @Test
     void shouldEscapeIdsInAnswers()
     {
         final StringBuilder out = Json.appendString(new StringBuilder(), "a\"b\\c\n\u0001é");

@@ -1,0 +1,105 @@
+package dev.modelsel.engine.cli;
+
+import dev.modelsel.engine.cost.EscalationAnalysis;
+import dev.modelsel.engine.cost.Pricing;
+import dev.modelsel.engine.protocol.HistoryReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code modelsel analyze}: escalation patterns and cost of an execution history (the guide's best practices 2 and 3). */
+@Command(
+    name = "analyze",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Reads an execution history (one JSON object per line: category, complexity, initial_tier, final_tier, model,",
+        "input_tokens, output_tokens, success, optional quality_score and attempt) and reports, per category, how many",
+        "phases escalated (final_tier < initial_tier) and whether to raise its default complexity, and what every",
+        "attempt cost at its own model's price. Lines that are not records are skipped and reported with their number."})
+final class AnalyzeCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CatalogSource catalog;
+
+    @Option(names = "--threshold", paramLabel = "N",
+        description = "Flag a category with more than N escalations. Default: ${DEFAULT-VALUE} (the guide's).")
+    int threshold = EscalationAnalysis.DEFAULT_THRESHOLD;
+
+    @Option(names = "--json", description = "Print one JSON object: categories, cost_usd, skipped_lines.")
+    boolean json;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report with charts.")
+    Path html;
+
+    @Parameters(paramLabel = "HISTORY.jsonl", description = "The execution history.")
+    Path history;
+
+    @Override
+    public Integer call()
+    {
+        if (threshold < 0)
+        {
+            throw new ParameterException(spec.commandLine(), "--threshold must be 0 or more, not " + threshold);
+        }
+        final EscalationAnalysis analysis = new EscalationAnalysis(new Pricing(catalog.load().compile()), threshold);
+        try (InputStream in = Files.newInputStream(history))
+        {
+            HistoryReader.read(in, analysis);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new UserError(UserError.FAILED, history + ": no such file");
+        }
+        catch (final IOException ex)
+        {
+            throw new UserError(UserError.FAILED, TableSource.describe(ex));
+        }
+        final EscalationAnalysis.Report report = analysis.report();
+        final PrintWriter err = spec.commandLine().getErr();
+        report.skipped().forEach(s -> err.println("modelsel: " + history + " line " + s.line() + ": skipped: " + s.why()));
+        err.flush();
+
+        final PrintWriter out = spec.commandLine().getOut();
+        if (json)
+        {
+            out.println(AnalysisReports.json(report));
+        }
+        else
+        {
+            AnalysisReports.table(report).forEach(out::println);
+        }
+        if (html != null)
+        {
+            try
+            {
+                Files.writeString(html, AnalysisReports.html(report, history.toString()), StandardCharsets.UTF_8);
+            }
+            catch (final IOException ex)
+            {
+                throw new UserError(UserError.FAILED, TableSource.describe(ex));
+            }
+            if (!json)
+            {
+                out.println("wrote " + html);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.modelsel.engine.cost;
+
+/**
+ * The layout of the shared phase counters file, in the manner of Aeron's CnC counters: a header, then fixed-size
+ * records, each a name and its counters, every counter a long added with an atomic add. Records are claimed by
+ * whichever process first records a name, without a lock: a compare-and-set on the record's state.
+ * <pre>
+ * Header (4096 bytes, little-endian)
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                  Magic "MSELCNTR" (8 bytes)                   |  0
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                     Layout Version (int)                      |  8
+ *  +---------------------------------------------------------------+
+ *  |                     Record Length (int) = 512                 |  12
+ *  +---------------------------------------------------------------+
+ *  |                     Record Count (int) = 4096                 |  16
+ *  +---------------------------------------------------------------+
+ *  |                     Reserved to 4096                          |  20
+ *
+ * Record i, at 4096 + i * 512
+ *  +---------------------------------------------------------------+
+ *  |  State (long): 0 free, pid << 8 | 1 being claimed, 2 ready     |  0
+ *  +-------------------------------+-------------------------------+
+ *  |  Kind (int): 1 model, 2 category |  Name Length (int, bytes)  |  8
+ *  +-------------------------------+-------------------------------+
+ *  |  Name Hash (long, FNV-1a of the kind and the name's UTF-8)     |  16
+ *  +---------------------------------------------------------------+
+ *  |  Name (UTF-8, at most 232 bytes; a longer name is kept as its  |  24
+ *  |  first 216 bytes, "~" and 15 hex digits of its hash)          |
+ *  ...                                                           ...
+ *  +---------------------------------------------------------------+
+ *  |  Counters: 8 longs, from byte 256 (a cache line of their own) |  256
+ *  |   model:    attempts, failures, escalations, input tokens,    |
+ *  |             output tokens, spend (micro-dollars), priced by   |
+ *  |             defaults, output unpriced                         |
+ *  |   category: phases, escalations                               |
+ *  +---------------------------------------------------------------+
+ *  |  Reserved to 512                                              |  320
+ * </pre>
+ * <b>Claiming.</b> A name's record is searched from {@code hash mod count} onwards. A free record is claimed with
+ * a compare-and-set of its state from 0 to {@code pid << 8 | 1}; the claimer writes kind, length, hash and name,
+ * then sets the state to ready (a volatile store). A process that finds a record being claimed waits for it to be
+ * ready (and gives up on it after a while: its claimer died) before comparing names. Readers skip records that are
+ * not ready.
+ */
+public final class CountersDescriptor
+{
+    /** "MSELCNTR" as a little-endian long. */
+    public static final long MAGIC = 0x52544E434C45534DL;
+    public static final int LAYOUT_VERSION = 1;
+
+    public static final int MAGIC_OFFSET = 0;
+    public static final int LAYOUT_VERSION_OFFSET = 8;
+    public static final int RECORD_LENGTH_OFFSET = 12;
+    public static final int RECORD_COUNT_OFFSET = 16;
+    public static final int HEADER_LENGTH = 4096;
+
+    public static final int RECORD_LENGTH = 512;
+    public static final int RECORD_COUNT = 4096;
+    public static final int FILE_LENGTH = HEADER_LENGTH + RECORD_LENGTH * RECORD_COUNT;
+
+    public static final int STATE_OFFSET = 0;
+    public static final int KIND_OFFSET = 8;
+    public static final int NAME_LENGTH_OFFSET = 12;
+    public static final int NAME_HASH_OFFSET = 16;
+    public static final int NAME_OFFSET = 24;
+    public static final int MAX_NAME_BYTES = 232;
+    public static final int COUNTERS_OFFSET = 256;
+
+    public static final long STATE_FREE = 0;
+    public static final long STATE_CLAIMING = 1;
+    public static final long STATE_READY = 2;
+
+    public static final int KIND_MODEL = 1;
+    public static final int KIND_CATEGORY = 2;
+
+    public static final int ATTEMPTS = 0;
+    public static final int FAILURES = 1;
+    public static final int ESCALATIONS = 2;
+    public static final int INPUT_TOKENS = 3;
+    public static final int OUTPUT_TOKENS = 4;
+    public static final int SPEND_MICROS = 5;
+    public static final int PRICED_BY_DEFAULTS = 6;
+    public static final int OUTPUT_UNPRICED = 7;
+
+    public static final int PHASES = 0;
+    public static final int CATEGORY_ESCALATIONS = 1;
+
+    private CountersDescriptor()
+    {
+    }
+
+    public static int recordOffset(final int record)
+    {
+        return HEADER_LENGTH + record * RECORD_LENGTH;
+    }
+
+    public static int counterOffset(final int record, final int counter)
+    {
+        return recordOffset(record) + COUNTERS_OFFSET + counter * Long.BYTES;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.modelsel.engine.cost;
+
+/**
+ * Running totals of recorded phases: per model and per category. Adding is lock-free and, once a name has been
+ * seen by this process, allocation-free; each counter is added atomically, a record's several counters one after
+ * another (a reader may see a record half-added, never a count lost).
+ * <p>
+ * Implementations are thread-safe.
+ */
+public interface PhaseCounters extends AutoCloseable
+{
+    /** The counters of one model. {@code spendMicros} is whole micro-dollars. */
+    record ModelCounts(
+        long attempts,
+        long failures,
+        long escalations,
+        long inputTokens,
+        long outputTokens,
+        long spendMicros,
+        long pricedByDefaults,
+        long outputUnpriced)
+    {
+    }
+
+    /** The counters of one category. */
+    record CategoryCounts(long phases, long escalations)
+    {
+    }
+
+    /**
+     * Adds one attempt of a model.
+     *
+     * @param pricedByDefaults the catalog lacks the model: priced with its defaults.
+     * @param outputUnpriced   the model has no output price: the output part counted 0.
+     */
+    void addAttempt(
+        String model,
+        boolean failed,
+        boolean escalated,
+        long inputTokens,
+        long outputTokens,
+        long spendMicros,
+        boolean pricedByDefaults,
+        boolean outputUnpriced);
+
+    /** Adds one phase of a category. */
+    void addPhase(String category, boolean escalated);
+
+    /** Calls the visitor for each model, a snapshot counter by counter; in no particular order. */
+    void forEachModel(Visitor<ModelCounts> visitor);
+
+    void forEachCategory(Visitor<CategoryCounts> visitor);
+
+    @FunctionalInterface
+    interface Visitor<T>
+    {
+        void accept(String name, T counts);
+    }
+
+    @Override
+    default void close()
+    {
+    }
+}

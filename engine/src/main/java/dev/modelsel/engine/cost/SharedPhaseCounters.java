@@ -1,0 +1,314 @@
+package dev.modelsel.engine.cost;
+
+import dev.modelsel.engine.jvm.JvmFlags;
+import dev.modelsel.engine.mapped.ForeignFileException;
+import dev.modelsel.engine.mapped.MappedFiles;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static dev.modelsel.engine.cost.CountersDescriptor.ATTEMPTS;
+import static dev.modelsel.engine.cost.CountersDescriptor.CATEGORY_ESCALATIONS;
+import static dev.modelsel.engine.cost.CountersDescriptor.ESCALATIONS;
+import static dev.modelsel.engine.cost.CountersDescriptor.FAILURES;
+import static dev.modelsel.engine.cost.CountersDescriptor.INPUT_TOKENS;
+import static dev.modelsel.engine.cost.CountersDescriptor.KIND_CATEGORY;
+import static dev.modelsel.engine.cost.CountersDescriptor.KIND_MODEL;
+import static dev.modelsel.engine.cost.CountersDescriptor.KIND_OFFSET;
+import static dev.modelsel.engine.cost.CountersDescriptor.MAX_NAME_BYTES;
+import static dev.modelsel.engine.cost.CountersDescriptor.NAME_HASH_OFFSET;
+import static dev.modelsel.engine.cost.CountersDescriptor.NAME_LENGTH_OFFSET;
+import static dev.modelsel.engine.cost.CountersDescriptor.NAME_OFFSET;
+import static dev.modelsel.engine.cost.CountersDescriptor.OUTPUT_TOKENS;
+import static dev.modelsel.engine.cost.CountersDescriptor.OUTPUT_UNPRICED;
+import static dev.modelsel.engine.cost.CountersDescriptor.PHASES;
+import static dev.modelsel.engine.cost.CountersDescriptor.PRICED_BY_DEFAULTS;
+import static dev.modelsel.engine.cost.CountersDescriptor.RECORD_COUNT;
+import static dev.modelsel.engine.cost.CountersDescriptor.RECORD_COUNT_OFFSET;
+import static dev.modelsel.engine.cost.CountersDescriptor.RECORD_LENGTH;
+import static dev.modelsel.engine.cost.CountersDescriptor.RECORD_LENGTH_OFFSET;
+import static dev.modelsel.engine.cost.CountersDescriptor.SPEND_MICROS;
+import static dev.modelsel.engine.cost.CountersDescriptor.STATE_CLAIMING;
+import static dev.modelsel.engine.cost.CountersDescriptor.STATE_FREE;
+import static dev.modelsel.engine.cost.CountersDescriptor.STATE_READY;
+import static dev.modelsel.engine.cost.CountersDescriptor.counterOffset;
+import static dev.modelsel.engine.cost.CountersDescriptor.recordOffset;
+
+/**
+ * Phase counters every process on the host shares, in a memory-mapped file (layout: {@link CountersDescriptor}):
+ * what one process records, {@code modelsel stats} in any other shows at once.
+ * <p>
+ * Adding is lock-free: each counter is an atomic add on the mapping. A name's record is found once per process
+ * (claimed with a compare-and-set if no process has it yet) and then kept in a map of this process, so recording a
+ * name seen before allocates nothing. Thread-safe.
+ */
+public final class SharedPhaseCounters implements PhaseCounters
+{
+    /** A system property that moves the default counters file. */
+    public static final String PATH_PROPERTY = "modelsel.counters";
+
+    static final MappedFiles.Kind KIND = new MappedFiles.Kind("modelsel counters file", CountersDescriptor.MAGIC,
+        CountersDescriptor.MAGIC_OFFSET, CountersDescriptor.LAYOUT_VERSION_OFFSET, CountersDescriptor.LAYOUT_VERSION,
+        CountersDescriptor.FILE_LENGTH);
+    /** A claim not finished by then was left by a process that died. */
+    private static final long CLAIM_WAIT_NS = 1_000_000_000L;
+    private static final long CLAIMING_STATE = ProcessHandle.current().pid() << 8 | STATE_CLAIMING;
+
+    private final Path path;
+    private final UnsafeBuffer buffer;
+    private final ConcurrentHashMap<String, Integer> modelRecords = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> categoryRecords = new ConcurrentHashMap<>();
+
+    private SharedPhaseCounters(final Path path, final UnsafeBuffer buffer)
+    {
+        this.path = path;
+        this.buffer = buffer;
+    }
+
+    /**
+     * The default file: {@code -Dmodelsel.counters=PATH} if set, else {@code /dev/shm/modelsel/counters} where
+     * {@code /dev/shm} exists (memory only, gone at reboot), else {@code modelsel/counters} under the temp directory.
+     */
+    public static Path defaultPath()
+    {
+        final String configured = System.getProperty(PATH_PROPERTY);
+        if (configured != null && !configured.isEmpty())
+        {
+            return Path.of(configured);
+        }
+        final Path shm = Path.of("/dev/shm");
+        final Path base = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+        return base.resolve("modelsel").resolve("counters");
+    }
+
+    /**
+     * Opens the counters file, creating it (and its directory) if need be.
+     *
+     * @throws ForeignFileException when a file there is not a counters file of this layout; it is left as it is.
+     */
+    public static SharedPhaseCounters open(final Path path) throws IOException
+    {
+        JvmFlags.require("the shared counters");
+        final Path absolute = path.toAbsolutePath().normalize();
+        if (absolute.getParent() != null)
+        {
+            Files.createDirectories(absolute.getParent());
+        }
+        MappedFiles.createIfAbsent(absolute, KIND, buffer ->
+        {
+            buffer.putInt(RECORD_LENGTH_OFFSET, RECORD_LENGTH);
+            buffer.putInt(RECORD_COUNT_OFFSET, RECORD_COUNT);
+        });
+        final String refusal = MappedFiles.refusal(absolute, KIND);
+        if (refusal != null)
+        {
+            throw new ForeignFileException(absolute + ": " + refusal + "; refused, and left as it is");
+        }
+        final UnsafeBuffer buffer = new UnsafeBuffer(MappedFiles.map(absolute, KIND));
+        if (buffer.getInt(RECORD_LENGTH_OFFSET) != RECORD_LENGTH || buffer.getInt(RECORD_COUNT_OFFSET) != RECORD_COUNT)
+        {
+            throw new ForeignFileException(absolute + ": a counters file with other record sizes; refused, and left " +
+                "as it is");
+        }
+        return new SharedPhaseCounters(absolute, buffer);
+    }
+
+    public Path path()
+    {
+        return path;
+    }
+
+    @Override
+    public void addAttempt(
+        final String model,
+        final boolean failed,
+        final boolean escalated,
+        final long inputTokens,
+        final long outputTokens,
+        final long spendMicros,
+        final boolean pricedByDefaults,
+        final boolean outputUnpriced)
+    {
+        final int record = record(modelRecords, KIND_MODEL, model);
+        add(record, ATTEMPTS, 1);
+        add(record, FAILURES, failed ? 1 : 0);
+        add(record, ESCALATIONS, escalated ? 1 : 0);
+        add(record, INPUT_TOKENS, inputTokens);
+        add(record, OUTPUT_TOKENS, outputTokens);
+        add(record, SPEND_MICROS, spendMicros);
+        add(record, PRICED_BY_DEFAULTS, pricedByDefaults ? 1 : 0);
+        add(record, OUTPUT_UNPRICED, outputUnpriced ? 1 : 0);
+    }
+
+    @Override
+    public void addPhase(final String category, final boolean escalated)
+    {
+        final int record = record(categoryRecords, KIND_CATEGORY, category);
+        add(record, PHASES, 1);
+        add(record, CATEGORY_ESCALATIONS, escalated ? 1 : 0);
+    }
+
+    @Override
+    public void forEachModel(final Visitor<ModelCounts> visitor)
+    {
+        forEach(KIND_MODEL, (name, r) -> visitor.accept(name, new ModelCounts(get(r, ATTEMPTS), get(r, FAILURES),
+            get(r, ESCALATIONS), get(r, INPUT_TOKENS), get(r, OUTPUT_TOKENS), get(r, SPEND_MICROS),
+            get(r, PRICED_BY_DEFAULTS), get(r, OUTPUT_UNPRICED))));
+    }
+
+    @Override
+    public void forEachCategory(final Visitor<CategoryCounts> visitor)
+    {
+        forEach(KIND_CATEGORY, (name, r) -> visitor.accept(name,
+            new CategoryCounts(get(r, PHASES), get(r, CATEGORY_ESCALATIONS))));
+    }
+
+    private void add(final int record, final int counter, final long delta)
+    {
+        if (delta != 0)
+        {
+            buffer.getAndAddLong(counterOffset(record, counter), delta);
+        }
+    }
+
+    private long get(final int record, final int counter)
+    {
+        return buffer.getLongVolatile(counterOffset(record, counter));
+    }
+
+    private int record(final ConcurrentHashMap<String, Integer> records, final int kind, final String name)
+    {
+        final Integer known = records.get(name);
+        if (known != null)
+        {
+            return known;
+        }
+        final int record = findOrClaim(kind, name);
+        records.putIfAbsent(name, record);
+        return record;
+    }
+
+    /** Searches from the name's hash onwards: its record, or a free one to claim. */
+    private int findOrClaim(final int kind, final String name)
+    {
+        if (name.isEmpty())
+        {
+            throw new IllegalArgumentException("a counter name must not be empty");
+        }
+        final byte[] stored = storedName(name);
+        final long hash = hash(kind, name.getBytes(StandardCharsets.UTF_8));
+        final int start = (int)Long.remainderUnsigned(hash, RECORD_COUNT);
+        for (int probe = 0; probe < RECORD_COUNT; probe++)
+        {
+            final int record = (start + probe) % RECORD_COUNT;
+            final int offset = recordOffset(record);
+            long state = buffer.getLongVolatile(offset);
+            if (state == STATE_FREE && buffer.compareAndSetLong(offset, STATE_FREE, CLAIMING_STATE))
+            {
+                buffer.putInt(offset + KIND_OFFSET, kind);
+                buffer.putInt(offset + NAME_LENGTH_OFFSET, stored.length);
+                buffer.putLong(offset + NAME_HASH_OFFSET, hash);
+                buffer.putBytes(offset + NAME_OFFSET, stored);
+                buffer.putLongVolatile(offset, STATE_READY);
+                return record;
+            }
+            state = awaitClaim(offset);
+            if (state == STATE_READY && holds(offset, kind, hash, stored))
+            {
+                return record;
+            }
+        }
+        throw new IllegalStateException(path + ": full (" + RECORD_COUNT + " models and categories); delete it when " +
+            "no process records, to start counting afresh");
+    }
+
+    /** Waits while another process claims the record; @return its state then (still claiming: its claimer died). */
+    private long awaitClaim(final int offset)
+    {
+        final long giveUpAt = System.nanoTime() + CLAIM_WAIT_NS;
+        long state = buffer.getLongVolatile(offset);
+        while ((state & 0xFF) == STATE_CLAIMING && System.nanoTime() < giveUpAt)
+        {
+            Thread.onSpinWait();
+            state = buffer.getLongVolatile(offset);
+        }
+        return state;
+    }
+
+    private boolean holds(final int offset, final int kind, final long hash, final byte[] stored)
+    {
+        if (buffer.getInt(offset + KIND_OFFSET) != kind || buffer.getLong(offset + NAME_HASH_OFFSET) != hash ||
+            buffer.getInt(offset + NAME_LENGTH_OFFSET) != stored.length)
+        {
+            return false;
+        }
+        for (int i = 0; i < stored.length; i++)
+        {
+            if (buffer.getByte(offset + NAME_OFFSET + i) != stored[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void forEach(final int kind, final RecordVisitor visitor)
+    {
+        for (int record = 0; record < RECORD_COUNT; record++)
+        {
+            final int offset = recordOffset(record);
+            if (buffer.getLongVolatile(offset) == STATE_READY && buffer.getInt(offset + KIND_OFFSET) == kind)
+            {
+                final byte[] name = new byte[buffer.getInt(offset + NAME_LENGTH_OFFSET)];
+                buffer.getBytes(offset + NAME_OFFSET, name);
+                visitor.accept(new String(name, StandardCharsets.UTF_8), record);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface RecordVisitor
+    {
+        void accept(String name, int record);
+    }
+
+    /**
+     * The name as the record holds it: its UTF-8, or for a name too long, its first 216 bytes (whole characters),
+     * "~" and 15 hex digits of its hash, the same in every process.
+     */
+    static byte[] storedName(final String name)
+    {
+        final byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length <= MAX_NAME_BYTES)
+        {
+            return utf8;
+        }
+        int keep = MAX_NAME_BYTES - 16;
+        while ((utf8[keep] & 0xC0) == 0x80)
+        {
+            keep--; // not inside a character
+        }
+        final byte[] suffix = String.format("~%015x", hash(0, utf8) >>> 4).getBytes(StandardCharsets.US_ASCII);
+        final byte[] stored = Arrays.copyOf(utf8, keep + suffix.length);
+        System.arraycopy(suffix, 0, stored, keep, suffix.length);
+        return stored;
+    }
+
+    /** FNV-1a, 64 bits, of the kind and the name's UTF-8. */
+    static long hash(final int kind, final byte[] utf8)
+    {
+        long hash = 0xcbf29ce484222325L ^ kind;
+        hash *= 0x100000001b3L;
+        for (final byte b : utf8)
+        {
+            hash ^= b & 0xFF;
+            hash *= 0x100000001b3L;
+        }
+        return hash;
+    }
+}

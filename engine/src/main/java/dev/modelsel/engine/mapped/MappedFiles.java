@@ -1,0 +1,110 @@
+package dev.modelsel.engine.mapped;
+
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * Small memory-mapped files that several processes share (the availability table's sequence file, the phase
+ * counters): made whole before anyone can see them, and checked before anyone uses them.
+ * <p>
+ * A file starts with a magic long and an int layout version. It is written under a temporary name, its magic
+ * last, then published with a hard link, which never replaces an existing file: of several processes creating
+ * it at once, one wins and the others use its file. A file whose length, magic or version differ is refused by
+ * the caller, never rewritten.
+ */
+public final class MappedFiles
+{
+    private MappedFiles()
+    {
+    }
+
+    /** What a file of one kind must look like. */
+    public record Kind(String description, long magic, int magicOffset, int versionOffset, int version, int length)
+    {
+    }
+
+    /** Creates the file if it does not exist, with {@code initialise} writing everything but the magic. */
+    public static void createIfAbsent(final Path path, final Kind kind, final Consumer<UnsafeBuffer> initialise)
+        throws IOException
+    {
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS))
+        {
+            return;
+        }
+        final Path temporary = path.resolveSibling(path.getFileName() + ".tmp." + ProcessHandle.current().pid());
+        final MappedByteBuffer mapping = IoUtil.mapNewFile(temporary.toFile(), kind.length(), true);
+        try
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(mapping);
+            buffer.putInt(kind.versionOffset(), kind.version());
+            initialise.accept(buffer);
+            buffer.putLongVolatile(kind.magicOffset(), kind.magic());
+            mapping.force();
+        }
+        finally
+        {
+            IoUtil.unmap(mapping);
+        }
+        try
+        {
+            Files.createLink(path, temporary);
+        }
+        catch (final FileAlreadyExistsException lostTheRace)
+        {
+            // another process published its file first: use that one
+        }
+        finally
+        {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** @return why the file is not one of this kind and version, or {@code null} when it is. */
+    public static String refusal(final Path path, final Kind kind) throws IOException
+    {
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS))
+        {
+            return "not a regular file";
+        }
+        if (Files.size(path) != kind.length())
+        {
+            return "not a " + kind.description() + " (" + Files.size(path) + " bytes, not " + kind.length() + ")";
+        }
+        final MappedByteBuffer mapping = IoUtil.mapExistingFile(path.toFile(), FileChannel.MapMode.READ_ONLY,
+            kind.description());
+        try
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(mapping);
+            if (buffer.getLongVolatile(kind.magicOffset()) != kind.magic())
+            {
+                return "not a " + kind.description() + " (no magic)";
+            }
+            final int version = buffer.getInt(kind.versionOffset());
+            if (version != kind.version())
+            {
+                return "a " + kind.description() + " of layout version " + version + (version > kind.version() ?
+                    ", newer than" : ", other than") + " the version " + kind.version() + " this modelsel reads";
+            }
+            return null;
+        }
+        finally
+        {
+            IoUtil.unmap(mapping);
+        }
+    }
+
+    /** Maps an existing file read-write; the mapping lives until it is garbage collected. */
+    public static MappedByteBuffer map(final Path path, final Kind kind)
+    {
+        return IoUtil.mapExistingFile(path.toFile(), kind.description());
+    }
+}
