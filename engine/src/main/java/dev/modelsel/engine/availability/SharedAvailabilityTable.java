@@ -1,6 +1,7 @@
 package dev.modelsel.engine.availability;
 
 import dev.modelsel.engine.jvm.JvmFlags;
+import dev.modelsel.engine.mapped.MappedFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,14 +54,7 @@ public final class SharedAvailabilityTable implements AvailabilityTable
      */
     public static Path defaultPath()
     {
-        final String configured = System.getProperty(PATH_PROPERTY);
-        if (configured != null && !configured.isEmpty())
-        {
-            return Path.of(configured);
-        }
-        final Path shm = Path.of("/dev/shm");
-        final Path base = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
-        return base.resolve("modelsel").resolve("availability.table");
+        return MappedFiles.defaultPath(PATH_PROPERTY, "availability.table");
     }
 
     /**

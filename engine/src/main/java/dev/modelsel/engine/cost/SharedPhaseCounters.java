@@ -76,14 +76,7 @@ public final class SharedPhaseCounters implements PhaseCounters
      */
     public static Path defaultPath()
     {
-        final String configured = System.getProperty(PATH_PROPERTY);
-        if (configured != null && !configured.isEmpty())
-        {
-            return Path.of(configured);
-        }
-        final Path shm = Path.of("/dev/shm");
-        final Path base = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
-        return base.resolve("modelsel").resolve("counters");
+        return MappedFiles.defaultPath(PATH_PROPERTY, "counters");
     }
 
     /**

@@ -27,6 +27,23 @@ public final class MappedFiles
     {
     }
 
+    /**
+     * Where a shared file lives unless told otherwise: the system property if set, else {@code modelsel/NAME} under
+     * {@code /dev/shm} where it exists (memory only: sharing without disk, gone at reboot), else under the temp
+     * directory.
+     */
+    public static Path defaultPath(final String property, final String name)
+    {
+        final String configured = System.getProperty(property);
+        if (configured != null && !configured.isEmpty())
+        {
+            return Path.of(configured);
+        }
+        final Path shm = Path.of("/dev/shm");
+        final Path base = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+        return base.resolve("modelsel").resolve(name);
+    }
+
     /** What a file of one kind must look like. */
     public record Kind(String description, long magic, int magicOffset, int versionOffset, int version, int length)
     {
