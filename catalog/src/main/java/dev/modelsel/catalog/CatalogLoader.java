@@ -39,6 +39,12 @@ public final class CatalogLoader
      */
     public static LoadedCatalog load(final Path file) throws CatalogException
     {
+        return parse(file.toString(), readText(file), isJsonFile(file.toString()));
+    }
+
+    /** A whole file as strict UTF-8 text, bounded in size; any failure is a {@link CatalogException} naming the file. */
+    static String readText(final Path file) throws CatalogException
+    {
         final String source = file.toString();
         if (Files.isDirectory(file))
         {
@@ -61,7 +67,7 @@ public final class CatalogLoader
         {
             throw problem(source, "larger than " + (MAX_CATALOG_BYTES >> 20) + " MiB: not a catalog");
         }
-        return parse(source, utf8(source, bytes), isJsonFile(source));
+        return utf8(source, bytes);
     }
 
     /**
@@ -128,7 +134,7 @@ public final class CatalogLoader
         }
     }
 
-    private static boolean isJsonFile(final String name)
+    static boolean isJsonFile(final String name)
     {
         return name.toLowerCase(Locale.ROOT).endsWith(".json");
     }

@@ -11,6 +11,9 @@ package dev.modelsel.catalog;
  */
 public record CatalogProblem(String source, String path, int line, String message)
 {
+    /** The warning's message for a model that no tier lists, so that callers can count or fold them. */
+    public static final String MODEL_IN_NO_TIER = "no tier lists this model; it is never selected";
+
     @Override
     public String toString()
     {

@@ -394,7 +394,7 @@ final class CatalogValidator
         {
             if (!tiered.contains(id))
             {
-                warning(CatalogPaths.child("models", id), line, "no tier lists this model; it is never selected");
+                warning(CatalogPaths.child("models", id), line, CatalogProblem.MODEL_IN_NO_TIER);
             }
         });
         return models;

@@ -17,21 +17,23 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code modelsel catalog validate|show}. */
+/** {@code modelsel catalog validate|show|import-litellm}. */
 @Command(
     name = "catalog",
     mixinStandardHelpOptions = true,
-    description = "Checks and shows catalogs.",
-    subcommands = {CatalogCommand.Validate.class, CatalogCommand.Show.class})
+    description = "Checks, shows and imports catalogs.",
+    subcommands = {CatalogCommand.Validate.class, CatalogCommand.Show.class, ImportLitellmCommand.class})
 final class CatalogCommand implements Runnable
 {
+    private static final int UNTIERED_WARNINGS_SHOWN = 10;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public void run()
     {
-        throw new ParameterException(spec.commandLine(), "name a subcommand: validate or show");
+        throw new ParameterException(spec.commandLine(), "name a subcommand: validate, show or import-litellm");
     }
 
     @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -51,7 +53,7 @@ final class CatalogCommand implements Runnable
             try
             {
                 final LoadedCatalog loaded = CatalogLoader.load(file);
-                print(out, "warning", loaded.warnings());
+                printWarnings(out, loaded.warnings());
                 final CompiledCatalog compiled = loaded.compile();
                 out.println(file + ": valid: " + compiled.tierCount() + " tiers, " + compiled.modelCount() + " models, " +
                     loaded.warnings().size() + " warnings");
@@ -60,18 +62,14 @@ final class CatalogCommand implements Runnable
             }
             catch (final CatalogException ex)
             {
-                print(out, "error", ex.errors());
-                print(out, "warning", ex.warnings());
+                ex.errors().forEach(problem -> out.println("error: " + problem));
+                printWarnings(out, ex.warnings());
                 out.println(file + ": invalid: " + ex.errors().size() + (ex.errors().size() == 1 ? " error" : " errors"));
                 out.flush();
                 return UserError.FAILED;
             }
         }
 
-        private static void print(final PrintWriter out, final String kind, final List<CatalogProblem> problems)
-        {
-            problems.forEach(problem -> out.println(kind + ": " + problem));
-        }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
@@ -130,7 +128,7 @@ final class CatalogCommand implements Runnable
             if (!loaded.warnings().isEmpty())
             {
                 out.println();
-                loaded.warnings().forEach(warning -> out.println("warning: " + warning));
+                printWarnings(out, loaded.warnings());
             }
             out.println();
             out.println("rank: the selector's order, best score first (ties: first appearance, tier 1 first).");
@@ -146,6 +144,28 @@ final class CatalogCommand implements Runnable
                 max = Math.max(max, catalog.id(m).length());
             }
             return max;
+        }
+    }
+
+    /**
+     * Every warning, except that models in no tier are folded after the first few: an imported catalog can hold
+     * thousands of models that only cost tracking uses.
+     */
+    static void printWarnings(final PrintWriter out, final List<CatalogProblem> warnings)
+    {
+        int untiered = 0;
+        for (final CatalogProblem warning : warnings)
+        {
+            final boolean inNoTier = warning.message().equals(CatalogProblem.MODEL_IN_NO_TIER);
+            if (!inNoTier || ++untiered <= UNTIERED_WARNINGS_SHOWN)
+            {
+                out.println("warning: " + warning);
+            }
+        }
+        if (untiered > UNTIERED_WARNINGS_SHOWN)
+        {
+            out.println("warning: ... and " + (untiered - UNTIERED_WARNINGS_SHOWN) + " more models in no tier " +
+                "(never selected)");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.modelsel.engine.cli;
 
 import dev.modelsel.engine.reference.ReferenceProtocol;
+import dev.modelsel.engine.cli.ModelselJar.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +13,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +22,8 @@ import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static dev.modelsel.engine.cli.ModelselJar.modelsel;
+import static dev.modelsel.engine.cli.ModelselJar.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,16 +35,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CommandIT
 {
-    private static final Path JAR = Path.of("target", "modelsel.jar");
     private static final Path VECTORS = Path.of("src", "test", "resources", "vectors");
     private static final List<String> KEYS = List.of("status", "model", "tier", "initial_tier", "fallback", "retry_at_ms");
 
     @TempDir
     Path dir;
 
-    record Result(int exitCode, String out, String err)
-    {
-    }
 
     @Test
     void shouldExplainTheDefaultCatalogsChoice() throws Exception
@@ -208,7 +206,7 @@ class CommandIT
     {
         final String flags = System.getProperty("modelsel.jvmFlags");
         assertTrue(flags != null && flags.contains("--add-opens"), "failsafe passes the parent POM's flag list");
-        try (JarFile jar = new JarFile(JAR.toFile()))
+        try (JarFile jar = new JarFile(ModelselJar.JAR.toFile()))
         {
             final Manifest manifest = jar.getManifest();
             assertEquals(expected(flags, "--add-opens="), List.of(manifest.getMainAttributes().getValue("Add-Opens").split(" ")));
@@ -223,31 +221,5 @@ class CommandIT
             .filter(flag -> flag.startsWith(prefix))
             .map(flag -> flag.substring(prefix.length(), flag.lastIndexOf('=')))
             .collect(Collectors.toList());
-    }
-
-    private static Result modelsel(final String input, final String... args) throws Exception
-    {
-        final Process process = start(args);
-        try (OutputStream in = process.getOutputStream())
-        {
-            if (input != null)
-            {
-                in.write(input.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        final byte[] out = process.getInputStream().readAllBytes();
-        final byte[] err = process.getErrorStream().readAllBytes();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "modelsel " + String.join(" ", args) + " did not finish");
-        return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
-    }
-
-    private static Process start(final String... args) throws IOException
-    {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-jar");
-        command.add(JAR.toString());
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(false).start();
     }
 }

@@ -1,6 +1,7 @@
 package dev.modelsel.engine.cli;
 
 import dev.modelsel.engine.reference.ReferenceProtocol;
+import dev.modelsel.engine.cli.ModelselJar.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.modelsel.engine.cli.ModelselJar.modelsel;
+import static dev.modelsel.engine.cli.ModelselJar.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,14 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CostIT
 {
-    private static final Path JAR = Path.of("target", "modelsel.jar");
 
     @TempDir
     Path dir;
 
-    record Result(int exitCode, String out, String err)
-    {
-    }
 
     @Test
     void shouldAnalyzeAHistoryAsOneJsonObject() throws Exception
@@ -149,29 +148,5 @@ class CostIT
         return "{\"category\": \"" + category + "\", \"complexity\": \"high\", \"initial_tier\": " + initial +
             ", \"final_tier\": " + last + ", \"model\": \"" + model + "\", \"input_tokens\": " + in +
             ", \"output_tokens\": 100, \"success\": true}\n";
-    }
-
-    private static Result modelsel(final String input, final String... args) throws Exception
-    {
-        final Process process = start(args);
-        try (OutputStream in = process.getOutputStream())
-        {
-            if (input != null)
-            {
-                in.write(input.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        final byte[] out = process.getInputStream().readAllBytes();
-        final byte[] err = process.getErrorStream().readAllBytes();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
-    }
-
-    private static Process start(final String... args) throws Exception
-    {
-        final List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).start();
     }
 }

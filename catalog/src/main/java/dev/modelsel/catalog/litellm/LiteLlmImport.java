@@ -1,0 +1,220 @@
+package dev.modelsel.catalog.litellm;
+
+import dev.modelsel.catalog.CatalogException;
+import dev.modelsel.catalog.CatalogProblem;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Imports LiteLLM's public price list into a catalog (SPEC §2). Any snapshot of the file will do: every entry with
+ * {@code mode: chat}, an {@code input_cost_per_token} and a positive {@code max_input_tokens} becomes a model, and
+ * every other entry is counted under a {@link SkipReason}. Prices stay exact decimals. Models are tiered by
+ * capability thresholds when capabilities are given, else by input price terciles; inside a tier, by id.
+ * <p>
+ * Stateless and thread-safe.
+ */
+public final class LiteLlmImport
+{
+    /** The real list is a few MiB; far above it, far below what would strain the heap. */
+    static final int MAX_PRICE_LIST_BYTES = 256 << 20;
+
+    /** The catalog's own bound on a context window (docs/decisions.md): doubles hold every integer up to it. */
+    private static final BigDecimal MAX_CONTEXT_WINDOW = BigDecimal.valueOf(1L << 53);
+    private static final BigDecimal MAX_DOUBLE = new BigDecimal(Double.MAX_VALUE);
+
+    private LiteLlmImport()
+    {
+    }
+
+    /**
+     * @param prices  the price list file.
+     * @param options what to keep and how to tier.
+     * @return the imported catalog, ready to write.
+     * @throws CatalogException when the file cannot be read, is not a price list, or leaves nothing to tier.
+     */
+    public static ImportedCatalog fromFile(final Path prices, final ImportOptions options) throws CatalogException
+    {
+        final String source = prices.toString();
+        if (Files.isDirectory(prices))
+        {
+            throw problem(source, "is a directory, not a price list");
+        }
+        final byte[] json;
+        try (InputStream in = Files.newInputStream(prices))
+        {
+            json = in.readNBytes(MAX_PRICE_LIST_BYTES + 1);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw problem(source, "no such file");
+        }
+        catch (final IOException ex)
+        {
+            throw problem(source, "cannot read: " + ex.getMessage());
+        }
+        if (json.length > MAX_PRICE_LIST_BYTES)
+        {
+            throw problem(source, "larger than " + (MAX_PRICE_LIST_BYTES >> 20) + " MiB: not a price list");
+        }
+        return fromJson(source, json, options);
+    }
+
+    /**
+     * @param source  the name messages and the output's header give the price list.
+     * @param json    the price list's bytes (UTF-8 JSON).
+     * @param options what to keep and how to tier.
+     * @return the imported catalog, ready to write.
+     * @throws CatalogException when the bytes are not a price list or leave nothing to tier.
+     */
+    public static ImportedCatalog fromJson(final String source, final byte[] json, final ImportOptions options)
+        throws CatalogException
+    {
+        final ImportedCatalog.Builder result = new ImportedCatalog.Builder(source, json, options);
+        final Map<String, Integer> seen = new HashMap<>();
+        PriceListReader.read(source, json, entry ->
+        {
+            result.entry();
+            final Integer firstLine = seen.putIfAbsent(entry.id(), entry.line());
+            if (firstLine != null)
+            {
+                result.malformed(entry, "the id is given twice (first on line " + firstLine + "); the first is kept");
+                return;
+            }
+            classify(entry, result);
+        });
+        result.models.sort(Comparator.comparing(PricedModel::id));
+        if (result.models.isEmpty())
+        {
+            throw problem(source, "no model to import: " + result.entries + " entries, " + result.skippedCount() +
+                " skipped, " + result.filtered() + " filtered out");
+        }
+        result.tiers = options.tiersByCapability() ? Tiering.byCapability(result.models, options, result.tierRules) :
+            Tiering.byPrice(result.models, result.tierRules);
+        if (result.tiers.isEmpty())
+        {
+            throw problem(source, "none of the " + result.models.size() + " imported models has a capability in " +
+                options.capabilitiesSource() + ", so no tier would hold a model");
+        }
+        return result.build();
+    }
+
+    private static void classify(final PriceListReader.Entry entry, final ImportedCatalog.Builder result)
+    {
+        if (entry.id().equals("sample_spec"))
+        {
+            result.skip(SkipReason.SAMPLE_SPEC);
+            return;
+        }
+        if (entry.shape() != null)
+        {
+            result.malformed(entry, "not a model entry: " + entry.shape().describe() + " where an object should be");
+            return;
+        }
+        final PriceListReader.Field mode = entry.field(PriceListReader.Key.MODE);
+        if (mode != null && !mode.isNull() && !mode.isString())
+        {
+            result.malformed(entry, "mode is " + mode.describe() + ", not a string");
+            return;
+        }
+        if (mode == null || mode.isNull() || !mode.text().equals("chat"))
+        {
+            result.skip(SkipReason.NOT_CHAT);
+            return;
+        }
+        final PriceListReader.Field inputCost = entry.field(PriceListReader.Key.INPUT_COST);
+        final PriceListReader.Field window = entry.field(PriceListReader.Key.MAX_INPUT_TOKENS);
+        if (inputCost == null || inputCost.isNull())
+        {
+            result.skip(SkipReason.NO_PRICE);
+            return;
+        }
+        final String problem = problemOf(entry, inputCost, window);
+        if (problem != null)
+        {
+            result.malformed(entry, problem);
+            return;
+        }
+        if (window == null || window.isNull() || window.number().signum() == 0)
+        {
+            result.skip(SkipReason.NO_CONTEXT);
+            return;
+        }
+        final PriceListReader.Field outputCost = entry.field(PriceListReader.Key.OUTPUT_COST);
+        final PriceListReader.Field provider = entry.field(PriceListReader.Key.PROVIDER);
+        result.accept(new PricedModel(entry.id(), entry.line(), window.number().longValueExact(),
+            perMillion(inputCost), outputCost == null || outputCost.isNull() ? null : perMillion(outputCost),
+            provider == null || provider.isNull() ? null : provider.text()));
+    }
+
+    /** What makes a chat entry with a price unusable, or {@code null} when nothing does. */
+    private static String problemOf(final PriceListReader.Entry entry, final PriceListReader.Field inputCost,
+        final PriceListReader.Field window)
+    {
+        if (entry.id().isEmpty())
+        {
+            return "the id is empty";
+        }
+        if (entry.repeatedKey() != null)
+        {
+            return entry.repeatedKey() + " is given twice";
+        }
+        final String price = priceProblem("input_cost_per_token", inputCost);
+        if (price != null)
+        {
+            return price;
+        }
+        final String outputPrice = priceProblem("output_cost_per_token", entry.field(PriceListReader.Key.OUTPUT_COST));
+        if (outputPrice != null)
+        {
+            return outputPrice;
+        }
+        if (window != null && !window.isNull())
+        {
+            final BigDecimal tokens = window.number();
+            if (tokens == null || tokens.signum() < 0 || tokens.stripTrailingZeros().scale() > 0 ||
+                tokens.compareTo(MAX_CONTEXT_WINDOW) > 0)
+            {
+                return "max_input_tokens is " + window.describe() + ", not a whole number from 0 to 2^53";
+            }
+        }
+        final PriceListReader.Field provider = entry.field(PriceListReader.Key.PROVIDER);
+        if (provider != null && !provider.isNull() && !provider.isString())
+        {
+            return "litellm_provider is " + provider.describe() + ", not a string";
+        }
+        return null;
+    }
+
+    private static String priceProblem(final String key, final PriceListReader.Field price)
+    {
+        if (price == null || price.isNull())
+        {
+            return null;
+        }
+        if (price.number() == null || price.number().signum() < 0 ||
+            price.number().movePointRight(6).compareTo(MAX_DOUBLE) > 0)
+        {
+            return key + " is " + price.describe() + ", not a finite number >= 0";
+        }
+        return null;
+    }
+
+    private static BigDecimal perMillion(final PriceListReader.Field perToken)
+    {
+        return perToken.number().movePointRight(6);
+    }
+
+    private static CatalogException problem(final String source, final String message)
+    {
+        return new CatalogException(List.of(new CatalogProblem(source, "", 0, message)), List.of());
+    }
+}

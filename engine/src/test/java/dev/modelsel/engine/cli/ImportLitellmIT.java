@@ -1,0 +1,129 @@
+package dev.modelsel.engine.cli;
+
+import dev.modelsel.engine.cli.ModelselJar.Result;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.modelsel.engine.cli.ModelselJar.modelsel;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code modelsel catalog import-litellm} through the packaged command, on the shipped LiteLLM snapshot. */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ImportLitellmIT
+{
+    private static final Path SNAPSHOT =
+        Path.of("..", "benchmarks", "src", "main", "resources", "dev", "modelsel", "benchmarks", "litellm_model_prices.json");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldImportTheSnapshotIntoACatalogThatValidatesAndSelects() throws Exception
+    {
+        final Path catalog = dir.resolve("litellm.yaml");
+        final Result imported = modelsel(null, "catalog", "import-litellm", SNAPSHOT.toString(), "-o", catalog.toString());
+        assertEquals(0, imported.exitCode(), imported.err());
+        assertTrue(imported.out().startsWith("Imported 2099 chat models from "), imported.out());
+        assertTrue(imported.out().contains("     698 not chat (mode is not \"chat\")"), imported.out());
+        assertTrue(imported.out().contains("Tiers by input price terciles"), imported.out());
+        assertTrue(imported.out().contains("Valid catalog: 3 tiers, 2099 models"), imported.out());
+
+        final Result valid = modelsel(null, "catalog", "validate", catalog.toString());
+        assertEquals(0, valid.exitCode(), valid.out());
+        assertTrue(valid.out().endsWith("valid: 3 tiers, 2099 models, 0 warnings\n"), valid.out());
+
+        final Result select = modelsel(null, "select", "--catalog", catalog.toString(), "--complexity", "high",
+            "--tokens", "1500000", "--json");
+        assertEquals(0, select.exitCode(), select.err());
+        assertTrue(select.out().startsWith("{\"status\": \"OK\""), select.out());
+
+        final Result run = modelsel("{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 1000}\n", "run",
+            "--catalog", catalog.toString());
+        assertTrue(run.out().startsWith("{\"status\": \"OK\""), run.out());
+    }
+
+    @Test
+    void shouldTierByCapabilitiesAndListTheModelsLeftOut() throws Exception
+    {
+        final Path capabilities = Files.writeString(dir.resolve("caps.yaml"), """
+            gpt-4o: 0.9
+            claude-3-haiku-20240307: 0.6
+            "vertex_ai/claude-3-opus@20240229": 0.95
+            gpt-4o-mini: 0.75
+            no-such-model: 0.8
+            """);
+        final Path catalog = dir.resolve("caps-catalog.yaml");
+        final Result imported = modelsel(null, "catalog", "import-litellm", SNAPSHOT.toString(), "-o",
+            catalog.toString(), "--capabilities", capabilities.toString(), "--tier-thresholds", "0.9,0.7");
+        assertEquals(0, imported.exitCode(), imported.err());
+        assertTrue(imported.out().contains("tier 1: capability >= 0.9 (2 models)"), imported.out());
+        assertTrue(imported.out().contains("2095 models have no capability"), imported.out());
+        assertTrue(imported.out().contains("1 capabilities name no imported model") &&
+            imported.out().contains("  no-such-model"), imported.out());
+        final Result explain = modelsel(null, "select", "--catalog", catalog.toString(), "--complexity", "high",
+            "--tokens", "100000", "--explain");
+        assertEquals(0, explain.exitCode(), explain.err());
+        assertTrue(explain.out().contains("Answer: OK gpt-4o, tier 1"), explain.out());
+
+        final Result shown = modelsel(null, "catalog", "validate", catalog.toString());
+        assertTrue(shown.out().contains("... and 2085 more models in no tier"), shown.out());
+    }
+
+    @Test
+    void shouldWriteNothingWhenTheInputIsBad() throws Exception
+    {
+        final Path catalog = Files.writeString(dir.resolve("out.yaml"), "# Imported from LiteLLM's price list (old)\n");
+        final Path broken = Files.writeString(dir.resolve("broken.json"), "{\"a\": {\"mode\": \"chat\",\n  oops}");
+        final Result result = modelsel(null, "catalog", "import-litellm", broken.toString(), "-o", catalog.toString());
+        assertEquals(1, result.exitCode());
+        assertTrue(result.err().contains("broken.json (line 2): not valid JSON") &&
+            result.err().contains("nothing written"), result.err());
+        assertEquals("# Imported from LiteLLM's price list (old)\n", Files.readString(catalog));
+
+        final Path badCaps = Files.writeString(dir.resolve("caps.yaml"), "gpt-4o: high\n");
+        final Result caps = modelsel(null, "catalog", "import-litellm", SNAPSHOT.toString(), "-o", catalog.toString(),
+            "--capabilities", badCaps.toString());
+        assertEquals(1, caps.exitCode());
+        assertTrue(caps.err().contains("caps.yaml: gpt-4o (line 1): capability must be a finite number above 0"),
+            caps.err());
+
+        final Path handWritten = Files.writeString(dir.resolve("mine.yaml"), "version: 1\n");
+        final Result foreign = modelsel(null, "catalog", "import-litellm", SNAPSHOT.toString(), "-o",
+            handWritten.toString());
+        assertEquals(1, foreign.exitCode());
+        assertTrue(foreign.err().contains("was not written by import-litellm; nothing written (add --force"),
+            foreign.err());
+        assertEquals("version: 1\n", Files.readString(handWritten));
+        assertEquals(0, modelsel(null, "catalog", "import-litellm", SNAPSHOT.toString(), "-o", handWritten.toString(),
+            "--force").exitCode());
+
+        assertEquals(2, modelsel(null, "catalog", "import-litellm", SNAPSHOT.toString(), "-o",
+            dir.resolve("x.json").toString()).exitCode());
+        assertEquals(2, modelsel(null, "catalog", "import-litellm", SNAPSHOT.toString(), "-o",
+            dir.resolve("t.yaml").toString(), "--tier-thresholds", "0.9").exitCode());
+        assertEquals(2, modelsel(null, "catalog", "import-litellm", SNAPSHOT.toString(), "-o",
+            dir.resolve("t.yaml").toString(), "--include", "[").exitCode());
+        assertFalse(Files.exists(dir.resolve("t.yaml")));
+        try (var files = Files.list(dir))
+        {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+        }
+    }
+
+    @Test
+    void shouldWriteToStandardOutputWithTheSummaryOnStandardError() throws Exception
+    {
+        final Result result = modelsel(null, "catalog", "import-litellm", SNAPSHOT.toString(), "-o", "-",
+            "--providers", "anthropic", "--include", "haiku");
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().startsWith("# Imported from LiteLLM's price list"), result.out());
+        assertTrue(result.out().contains("  \"claude-3-haiku-20240307\":\n"), result.out());
+        assertTrue(result.err().contains("by --providers") && result.err().contains("Valid catalog"), result.err());
+    }
+}

@@ -1,0 +1,71 @@
+package dev.modelsel.engine.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The packaged command, run as a user runs it: {@code java -jar target/modelsel.jar ARGS}, in its own JVM. */
+final class ModelselJar
+{
+    static final Path JAR = Path.of("target", "modelsel.jar");
+
+    record Result(int exitCode, String out, String err)
+    {
+    }
+
+    private ModelselJar()
+    {
+    }
+
+    /** Starts the command; the caller owns its streams. */
+    static Process start(final String... args) throws IOException
+    {
+        return command(args).start();
+    }
+
+    /**
+     * Runs the command to its end with {@code input} (or nothing) on standard input. Standard error goes to a file
+     * while standard output is read, so that neither can fill its pipe and stall the command.
+     */
+    static Result modelsel(final String input, final String... args) throws Exception
+    {
+        final File err = File.createTempFile("modelsel-stderr", ".txt");
+        try
+        {
+            final Process process = command(args).redirectError(err).start();
+            try (OutputStream in = process.getOutputStream())
+            {
+                if (input != null)
+                {
+                    in.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            final byte[] out = process.getInputStream().readAllBytes();
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "modelsel " + String.join(" ", args) + " did not finish");
+            return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8),
+                Files.readString(err.toPath(), StandardCharsets.UTF_8));
+        }
+        finally
+        {
+            Files.deleteIfExists(err.toPath());
+        }
+    }
+
+    private static ProcessBuilder command(final String... args)
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-jar");
+        command.add(JAR.toString());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command);
+    }
+}
