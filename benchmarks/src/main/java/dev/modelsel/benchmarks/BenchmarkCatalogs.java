@@ -1,32 +1,29 @@
 package dev.modelsel.benchmarks;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelsel.catalog.CatalogException;
 import dev.modelsel.catalog.CatalogLoader;
 import dev.modelsel.catalog.LoadedCatalog;
+import dev.modelsel.catalog.litellm.ImportOptions;
+import dev.modelsel.catalog.litellm.ImportedCatalog;
+import dev.modelsel.catalog.litellm.LiteLlmImport;
+import dev.modelsel.catalog.litellm.PricedModel;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 
 /**
  * The catalogs the benchmarks run on, by name: {@code seed}, the default catalog (the guide's seven models), and
- * {@code litellm}, about 2,100 models built from the LiteLLM price list snapshot shipped in this jar.
+ * {@code litellm}, about 2,100 models imported from the LiteLLM price list snapshot shipped in this jar.
  * <p>
- * <b>How {@code litellm} is built.</b> Every entry with {@code mode: chat}, a numeric {@code input_cost_per_token}
- * and a positive {@code max_input_tokens} becomes a model: context window = {@code max_input_tokens}, input cost per
- * million tokens = {@code input_cost_per_token × 1e6}. The snapshot has no capability scores, so each model gets a
- * deterministic one: a {@link SplittableRandom} seeded with {@code 42 ^ id.hashCode()} draws it from 0.30 to 1.00 in
- * steps of 0.01 (coarse on purpose, so that scores tie). Tiers by capability, as the importer's default thresholds:
- * tier 1 at 0.85 and above, tier 2 at 0.70 and above, tier 3 the rest, each ordered by id.
+ * <b>How {@code litellm} is built.</b> Exactly as {@code modelsel catalog import-litellm --capabilities CAPS} builds
+ * it ({@link LiteLlmImport}, default thresholds: tier 1 at 0.85 and above, tier 2 at 0.70, tier 3 the rest, each
+ * by id). The snapshot has no capability scores, so CAPS gives each model a deterministic one: a
+ * {@link SplittableRandom} seeded with {@code 42 ^ id.hashCode()} draws it from 0.30 to 1.00 in steps of 0.01
+ * (coarse on purpose, so that scores tie). {@link #litellmYaml()} is the catalog file's text.
  */
 final class BenchmarkCatalogs
 {
@@ -54,43 +51,53 @@ final class BenchmarkCatalogs
 
     static LoadedCatalog litellm()
     {
-        final Map<String, Object> models = new TreeMap<>();
-        final List<List<String>> tiers = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        for (final Iterator<Map.Entry<String, JsonNode>> it = snapshot().fields(); it.hasNext(); )
-        {
-            final Map.Entry<String, JsonNode> entry = it.next();
-            final JsonNode model = entry.getValue();
-            if (!"chat".equals(model.path("mode").asText()) || !model.path("input_cost_per_token").isNumber() ||
-                !model.path("max_input_tokens").isNumber() || model.get("max_input_tokens").asLong() <= 0)
-            {
-                continue;
-            }
-            final String id = entry.getKey();
-            final double capability = capability(id);
-            final Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("context_window", model.get("max_input_tokens").asLong());
-            fields.put("input_cost_per_mtok", model.get("input_cost_per_token").asDouble() * 1e6);
-            fields.put("capability", capability);
-            models.put(id, fields);
-            tiers.get(capability >= 0.85 ? 0 : capability >= 0.70 ? 1 : 2).add(id);
-        }
-        final Map<String, Object> catalog = new LinkedHashMap<>();
-        catalog.put("version", 1);
-        catalog.put("models", models);
-        final List<Object> tierList = new ArrayList<>();
-        for (int t = 0; t < 3; t++)
-        {
-            tiers.get(t).sort(null);
-            tierList.add(Map.of("tier", t + 1, "models", tiers.get(t)));
-        }
-        catalog.put("tiers", tierList);
         try
         {
-            return CatalogLoader.parse("litellm benchmark catalog", new ObjectMapper().writeValueAsString(catalog), true);
+            return CatalogLoader.parse("litellm benchmark catalog", litellmYaml(), false);
         }
-        catch (final CatalogException | IOException ex)
+        catch (final CatalogException ex)
         {
             throw new IllegalStateException("the litellm benchmark catalog does not load: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The imported catalog's YAML, as {@code import-litellm} would write it. */
+    static String litellmYaml()
+    {
+        final byte[] snapshot = snapshot();
+        return importYaml(snapshot, litellmCapabilities(snapshot));
+    }
+
+    /** One import of the snapshot, tiered by the given capabilities. */
+    static String importYaml(final byte[] snapshot, final Map<String, Double> capabilities)
+    {
+        try
+        {
+            final ImportedCatalog imported = LiteLlmImport.fromJson(SNAPSHOT, snapshot,
+                ImportOptions.byCapability(capabilities, "generated capabilities"));
+            return imported.yaml();
+        }
+        catch (final CatalogException ex)
+        {
+            throw new IllegalStateException("the shipped snapshot does not import: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The generated capability of every model the snapshot imports. */
+    static Map<String, Double> litellmCapabilities(final byte[] snapshot)
+    {
+        try
+        {
+            final Map<String, Double> capabilities = new HashMap<>();
+            for (final PricedModel model : LiteLlmImport.fromJson(SNAPSHOT, snapshot, ImportOptions.byPrice()).models())
+            {
+                capabilities.put(model.id(), capability(model.id()));
+            }
+            return capabilities;
+        }
+        catch (final CatalogException ex)
+        {
+            throw new IllegalStateException("the shipped snapshot does not import: " + ex.getMessage(), ex);
         }
     }
 
@@ -99,11 +106,11 @@ final class BenchmarkCatalogs
         return (30 + new SplittableRandom(42 ^ id.hashCode()).nextInt(71)) / 100.0;
     }
 
-    private static JsonNode snapshot()
+    static byte[] snapshot()
     {
         try (InputStream in = BenchmarkCatalogs.class.getResourceAsStream(SNAPSHOT))
         {
-            return new ObjectMapper().readTree(in);
+            return in.readAllBytes();
         }
         catch (final IOException ex)
         {
