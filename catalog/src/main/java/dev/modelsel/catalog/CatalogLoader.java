@@ -7,8 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -45,29 +43,7 @@ public final class CatalogLoader
     /** A whole file as strict UTF-8 text, bounded in size; any failure is a {@link CatalogException} naming the file. */
     static String readText(final Path file) throws CatalogException
     {
-        final String source = file.toString();
-        if (Files.isDirectory(file))
-        {
-            throw problem(source, "is a directory, not a catalog file");
-        }
-        final byte[] bytes;
-        try (InputStream in = Files.newInputStream(file))
-        {
-            bytes = in.readNBytes(MAX_CATALOG_BYTES + 1); // bounded: /dev/zero must not exhaust the heap
-        }
-        catch (final NoSuchFileException ex)
-        {
-            throw problem(source, "no such file");
-        }
-        catch (final IOException ex)
-        {
-            throw problem(source, "cannot read: " + ex.getMessage());
-        }
-        if (bytes.length > MAX_CATALOG_BYTES)
-        {
-            throw problem(source, "larger than " + (MAX_CATALOG_BYTES >> 20) + " MiB: not a catalog");
-        }
-        return utf8(source, bytes);
+        return utf8(file.toString(), SourceFiles.read(file, MAX_CATALOG_BYTES, "a catalog file"));
     }
 
     /**

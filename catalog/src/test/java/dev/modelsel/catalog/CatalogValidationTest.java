@@ -359,7 +359,7 @@ class CatalogValidationTest
             sparse.setLength(CatalogLoader.MAX_CATALOG_BYTES + 1L);
         }
         final CatalogException tooBig = assertThrows(CatalogException.class, () -> CatalogLoader.load(huge));
-        assertTrue(tooBig.getMessage().endsWith("larger than 64 MiB: not a catalog"), tooBig.getMessage());
+        assertTrue(tooBig.getMessage().endsWith("larger than 64 MiB: not a catalog file"), tooBig.getMessage());
     }
 
     @Test

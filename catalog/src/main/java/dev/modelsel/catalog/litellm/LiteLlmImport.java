@@ -2,12 +2,9 @@ package dev.modelsel.catalog.litellm;
 
 import dev.modelsel.catalog.CatalogException;
 import dev.modelsel.catalog.CatalogProblem;
+import dev.modelsel.catalog.SourceFiles;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -43,29 +40,8 @@ public final class LiteLlmImport
      */
     public static ImportedCatalog fromFile(final Path prices, final ImportOptions options) throws CatalogException
     {
-        final String source = prices.toString();
-        if (Files.isDirectory(prices))
-        {
-            throw problem(source, "is a directory, not a price list");
-        }
-        final byte[] json;
-        try (InputStream in = Files.newInputStream(prices))
-        {
-            json = in.readNBytes(MAX_PRICE_LIST_BYTES + 1);
-        }
-        catch (final NoSuchFileException ex)
-        {
-            throw problem(source, "no such file");
-        }
-        catch (final IOException ex)
-        {
-            throw problem(source, "cannot read: " + ex.getMessage());
-        }
-        if (json.length > MAX_PRICE_LIST_BYTES)
-        {
-            throw problem(source, "larger than " + (MAX_PRICE_LIST_BYTES >> 20) + " MiB: not a price list");
-        }
-        return fromJson(source, json, options);
+        final byte[] json = SourceFiles.read(prices, MAX_PRICE_LIST_BYTES, "a price list");
+        return fromJson(prices.toString(), json, options);
     }
 
     /**

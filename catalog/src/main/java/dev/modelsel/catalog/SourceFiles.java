@@ -1,0 +1,60 @@
+package dev.modelsel.catalog;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Reads input files whole, bounded in size (so that {@code /dev/zero} or a huge file cannot exhaust the heap), with
+ * every failure a {@link CatalogException} naming the file.
+ * <p>
+ * Stateless and thread-safe.
+ */
+public final class SourceFiles
+{
+    private SourceFiles()
+    {
+    }
+
+    /**
+     * @param file     the file to read.
+     * @param maxBytes the most it may hold.
+     * @param kind     what the file should be, for messages ("a catalog file", "a price list").
+     * @return its bytes.
+     * @throws CatalogException when it is missing, a directory, unreadable or larger than {@code maxBytes}.
+     */
+    public static byte[] read(final Path file, final int maxBytes, final String kind) throws CatalogException
+    {
+        final String source = file.toString();
+        if (Files.isDirectory(file))
+        {
+            throw problem(source, "is a directory, not " + kind);
+        }
+        final byte[] bytes;
+        try (InputStream in = Files.newInputStream(file))
+        {
+            bytes = in.readNBytes(maxBytes + 1);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw problem(source, "no such file");
+        }
+        catch (final IOException ex)
+        {
+            throw problem(source, "cannot read: " + ex.getMessage());
+        }
+        if (bytes.length > maxBytes)
+        {
+            throw problem(source, "larger than " + (maxBytes >> 20) + " MiB: not " + kind);
+        }
+        return bytes;
+    }
+
+    private static CatalogException problem(final String source, final String message)
+    {
+        return new CatalogException(List.of(new CatalogProblem(source, "", 0, message)), List.of());
+    }
+}
