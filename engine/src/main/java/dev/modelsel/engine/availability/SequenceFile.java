@@ -34,8 +34,12 @@ import static dev.modelsel.engine.availability.SharedTableDescriptor.SEQUENCE_FI
  */
 final class SequenceFile implements AutoCloseable
 {
-    /** How long an opener waits for another to finish opening before it gives up and says so. */
-    private static final long GATE_TIMEOUT_MS = 10_000;
+    /**
+     * How long an opener waits for others to finish opening before it gives up and says so. Openers take turns and a
+     * first open in a JVM takes seconds (Chronicle compiles code at run time), so several starting at once on a busy
+     * two-core machine need far more than one open's time.
+     */
+    private static final long GATE_TIMEOUT_MS = 30_000;
 
     /** The file at the path is not the one mapped or locked: a reset replaced it meanwhile. Open again. */
     static final class ReplacedException extends IOException
@@ -196,8 +200,8 @@ final class SequenceFile implements AutoCloseable
             }
             if (System.currentTimeMillis() > giveUpAt)
             {
-                throw new IOException(path + ": another process has been opening the table for " +
-                    GATE_TIMEOUT_MS / 1000 + " s and holds its lock (is it stopped?)");
+                throw new IOException(path + ": waited " + GATE_TIMEOUT_MS / 1000 + " s for other processes " +
+                    "to finish opening the table (is one stopped while holding its opening lock?)");
             }
             try
             {
