@@ -28,7 +28,8 @@ public final class CapabilityFile
     public static Map<String, Double> load(final Path file) throws CatalogException
     {
         final String source = file.toString();
-        return parse(source, CatalogLoader.readText(file), CatalogLoader.isJsonFile(source));
+        return parse(source, SourceFiles.readText(file, CatalogLoader.MAX_CATALOG_BYTES, "a capabilities file"),
+            CatalogLoader.isJsonFile(source));
     }
 
     /**

@@ -3,12 +3,8 @@ package dev.modelsel.catalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -24,7 +20,7 @@ public final class CatalogLoader
     public static final String DEFAULT_CATALOG_RESOURCE = "/dev/modelsel/catalog/default-catalog.yaml";
 
     /** Far above any real catalog (100,000 models take about 10 MiB), far below what would strain the heap. */
-    static final int MAX_CATALOG_BYTES = 64 << 20;
+    public static final int MAX_CATALOG_BYTES = 64 << 20;
 
     private CatalogLoader()
     {
@@ -43,7 +39,7 @@ public final class CatalogLoader
     /** A whole file as strict UTF-8 text, bounded in size; any failure is a {@link CatalogException} naming the file. */
     static String readText(final Path file) throws CatalogException
     {
-        return utf8(file.toString(), SourceFiles.read(file, MAX_CATALOG_BYTES, "a catalog file"));
+        return SourceFiles.readText(file, MAX_CATALOG_BYTES, "a catalog file");
     }
 
     /**
@@ -93,30 +89,8 @@ public final class CatalogLoader
         }
     }
 
-    /** Strict decoding: a byte that is not UTF-8 would otherwise become a model id of replacement characters. */
-    private static String utf8(final String source, final byte[] bytes) throws CatalogException
-    {
-        try
-        {
-            return StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(bytes))
-                .toString();
-        }
-        catch (final CharacterCodingException ex)
-        {
-            throw problem(source, "not UTF-8 text (" + ex.getMessage() + ")");
-        }
-    }
-
     static boolean isJsonFile(final String name)
     {
         return name.toLowerCase(Locale.ROOT).endsWith(".json");
-    }
-
-    private static CatalogException problem(final String source, final String message)
-    {
-        return new CatalogException(List.of(new CatalogProblem(source, "", 0, message)), List.of());
     }
 }

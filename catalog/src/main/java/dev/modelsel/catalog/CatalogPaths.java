@@ -3,18 +3,18 @@ package dev.modelsel.catalog;
 import java.util.Collection;
 
 /** Key paths for messages ({@code models.gpt-4o.capability}, {@code tiers[0].models[2]}) and "did you mean" hints. */
-final class CatalogPaths
+public final class CatalogPaths
 {
     private CatalogPaths()
     {
     }
 
-    static String child(final String path, final String key)
+    public static String child(final String path, final String key)
     {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    static String item(final String path, final int index)
+    public static String item(final String path, final int index)
     {
         return path + "[" + index + "]";
     }
@@ -23,7 +23,7 @@ final class CatalogPaths
      * The candidate nearest to {@code typed} by edit distance, when it is near enough to be a likely typo (at most
      * a quarter of the shorter word, and at least one edit), else {@code null}.
      */
-    static String nearest(final String typed, final Collection<String> candidates)
+    public static String nearest(final String typed, final Collection<String> candidates)
     {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
@@ -41,7 +41,7 @@ final class CatalogPaths
     }
 
     /** " (did you mean \"x\"?)" or nothing. */
-    static String didYouMean(final String typed, final Collection<String> candidates)
+    public static String didYouMean(final String typed, final Collection<String> candidates)
     {
         final String nearest = nearest(typed, candidates);
         return nearest == null ? "" : " (did you mean \"" + nearest + "\"?)";

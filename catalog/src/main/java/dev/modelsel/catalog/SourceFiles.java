@@ -2,6 +2,10 @@ package dev.modelsel.catalog;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -51,6 +55,31 @@ public final class SourceFiles
             throw problem(source, "larger than " + (maxBytes >> 20) + " MiB: not " + kind);
         }
         return bytes;
+    }
+
+    /**
+     * As {@link #read}, then decoded strictly: a byte that is not UTF-8 is an error, not a replacement character
+     * inside an id.
+     */
+    public static String readText(final Path file, final int maxBytes, final String kind) throws CatalogException
+    {
+        return utf8(file.toString(), read(file, maxBytes, kind));
+    }
+
+    static String utf8(final String source, final byte[] bytes) throws CatalogException
+    {
+        try
+        {
+            return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes))
+                .toString();
+        }
+        catch (final CharacterCodingException ex)
+        {
+            throw problem(source, "not UTF-8 text (" + ex.getMessage() + ")");
+        }
     }
 
     private static CatalogException problem(final String source, final String message)

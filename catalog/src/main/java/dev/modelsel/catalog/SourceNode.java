@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A value read from a catalog file together with the line it starts on, so that every problem the
- * validator finds can name its line. Jackson's own tree forgets locations, hence this small one.
+ * A value read from a YAML or JSON input (a catalog, a capabilities file, a probe configuration) together with the
+ * line it starts on, so that every problem found in it can name its line. Jackson's own tree forgets locations, hence this small one.
  * <p>
  * Immutable once {@link SourceReader} has built it.
  */
-final class SourceNode
+public final class SourceNode
 {
-    enum Kind
+    public enum Kind
     {
         MAPPING("a mapping"),
         LIST("a list"),
@@ -33,7 +33,7 @@ final class SourceNode
     }
 
     /** A mapping entry: the key's own line is where an unknown or misspelt key is reported. */
-    record Entry(String key, int keyLine, SourceNode value)
+    public record Entry(String key, int keyLine, SourceNode value)
     {
     }
 
@@ -86,56 +86,56 @@ final class SourceNode
         return new SourceNode(Kind.NULL, line, null, null);
     }
 
-    Kind kind()
+    public Kind kind()
     {
         return kind;
     }
 
-    int line()
+    public int line()
     {
         return line;
     }
 
-    boolean is(final Kind expected)
+    public boolean is(final Kind expected)
     {
         return kind == expected;
     }
 
-    boolean isNumber()
+    public boolean isNumber()
     {
         return kind == Kind.INTEGER || kind == Kind.DECIMAL;
     }
 
     @SuppressWarnings("unchecked")
-    Map<String, Entry> entries()
+    public Map<String, Entry> entries()
     {
         return (Map<String, Entry>)value;
     }
 
     @SuppressWarnings("unchecked")
-    List<SourceNode> items()
+    public List<SourceNode> items()
     {
         return (List<SourceNode>)value;
     }
 
-    String text()
+    public String text()
     {
         return (String)value;
     }
 
-    BigInteger integerValue()
+    public BigInteger integerValue()
     {
         return (BigInteger)value;
     }
 
     /** The value as a double; integers convert the way a JSON reader would. */
-    double doubleValue()
+    public double doubleValue()
     {
         return kind == Kind.INTEGER ? ((BigInteger)value).doubleValue() : (Double)value;
     }
 
     /** How the value reads in a message: a scalar as written, or what kind of thing it is. */
-    String describe()
+    public String describe()
     {
         switch (kind)
         {

@@ -22,9 +22,12 @@ import java.util.Locale;
  * Reads catalog text, YAML or JSON, into a {@link SourceNode} tree that remembers lines. Keys given twice
  * in one mapping are refused (YAML parsers silently keep the last one, which hides typos). A YAML alias
  * ({@code *defaults}) stands for the mapping or list its anchor ({@code &defaults}) names; an empty plain
- * value ({@code gpt-4:} alone) is null, as YAML says.
+ * value ({@code gpt-4:} alone) is null, as YAML says. Catalogs, capabilities files and the prober's configuration
+ * are all read this way, so that every error they report can name its line.
+ * <p>
+ * Stateless between calls and thread-safe.
  */
-final class SourceReader
+public final class SourceReader
 {
     /** Large imported catalogs run to megabytes; SnakeYAML's default cap is 3 MB. */
     private static final int MAX_YAML_CODE_POINTS = CatalogLoader.MAX_CATALOG_BYTES;
@@ -52,19 +55,21 @@ final class SourceReader
      * @return the tree of the first document.
      * @throws CatalogException when the text does not parse, with the line the parser stopped at.
      */
-    static SourceNode read(final String source, final String text, final boolean jsonOnly) throws CatalogException
+    public static SourceNode read(final String source, final String text, final boolean jsonOnly) throws CatalogException
     {
         return new SourceReader(source).parse(text, jsonOnly);
     }
 
     private SourceNode parse(final String text, final boolean jsonOnly) throws CatalogException
     {
-        try (JsonParser parser = (jsonOnly ? JSON : YAML).createParser(text))
+        // A byte-order mark is no content; JSON's parser would refuse it as an unexpected character.
+        final String content = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        try (JsonParser parser = (jsonOnly ? JSON : YAML).createParser(content))
         {
             final JsonToken first = parser.nextToken();
             if (first == null)
             {
-                throw single(0, "the file is empty; a catalog needs at least \"version: 1\" and \"tiers\"");
+                throw single(0, "the file is empty");
             }
             final SourceNode root = readValue(parser, "");
             if (parser.nextToken() != null)

@@ -10,6 +10,9 @@ import java.util.Map;
  */
 final class CatalogYaml
 {
+    /** SnakeYAML's limit on an implicit key is 1,024 characters; keep a margin. */
+    private static final int MAX_IMPLICIT_KEY = 1_000;
+
     private CatalogYaml()
     {
     }
@@ -22,7 +25,7 @@ final class CatalogYaml
         out.append("models:\n");
         for (final PricedModel model : catalog.models())
         {
-            out.append("  ").append(quoted(model.id())).append(":\n");
+            key(out, quoted(model.id()));
             out.append("    context_window: ").append(model.contextWindow()).append('\n');
             out.append("    input_cost_per_mtok: ").append(ImportedCatalog.decimal(model.inputCostPerMtok())).append('\n');
             if (model.outputCostPerMtok() != null)
@@ -52,6 +55,22 @@ final class CatalogYaml
             }
         }
         return out.toString();
+    }
+
+    /**
+     * A model's key. YAML allows an implicit key of at most 1,024 characters; a longer one (an id of a thousand
+     * characters, or a few hundred escaped ones) takes the explicit form {@code ? "id"} then {@code :}.
+     */
+    private static void key(final StringBuilder out, final String quotedId)
+    {
+        if (quotedId.length() <= MAX_IMPLICIT_KEY)
+        {
+            out.append("  ").append(quotedId).append(":\n");
+        }
+        else
+        {
+            out.append("  ? ").append(quotedId).append("\n  :\n");
+        }
     }
 
     private static void header(final ImportedCatalog catalog, final StringBuilder out)

@@ -31,6 +31,7 @@ public final class ImportedCatalog
     private final int filteredByInclude;
     private final List<String> withoutCapability;
     private final List<String> unusedCapabilities;
+    private final List<String> unmatchedProviders;
     private final ImportOptions options;
 
     private ImportedCatalog(final Builder builder)
@@ -46,6 +47,8 @@ public final class ImportedCatalog
         filteredByProvider = builder.filteredByProvider;
         filteredByInclude = builder.filteredByInclude;
         options = builder.options;
+        unmatchedProviders = options.providers().stream().filter(p -> !builder.providersSeen.contains(p)).sorted()
+            .toList();
         final Set<String> tiered = new HashSet<>();
         tiers.forEach(tiered::addAll);
         withoutCapability = models.stream().map(PricedModel::id).filter(id -> !tiered.contains(id)).toList();
@@ -139,6 +142,12 @@ public final class ImportedCatalog
         return unusedCapabilities;
     }
 
+    /** {@code --providers} values that no priced chat model has (a typo, or a provider with other casing). */
+    public List<String> unmatchedProviders()
+    {
+        return unmatchedProviders;
+    }
+
     /** Whether tiers come from capabilities (else from input price terciles). */
     public boolean tiersByCapability()
     {
@@ -184,6 +193,7 @@ public final class ImportedCatalog
         final Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
         final List<String> malformed = new ArrayList<>();
         final List<String> tierRules = new ArrayList<>();
+        final Set<String> providersSeen = new HashSet<>();
         List<List<String>> tiers = List.of();
         int entries;
         int filteredByProvider;
@@ -218,6 +228,10 @@ public final class ImportedCatalog
 
         void accept(final PricedModel model)
         {
+            if (model.provider() != null)
+            {
+                providersSeen.add(model.provider());
+            }
             if (!options.providers().isEmpty() &&
                 (model.provider() == null || !options.providers().contains(model.provider())))
             {

@@ -27,6 +27,9 @@ public final class LiteLlmImport
     /** The catalog's own bound on a context window (docs/decisions.md): doubles hold every integer up to it. */
     private static final BigDecimal MAX_CONTEXT_WINDOW = BigDecimal.valueOf(1L << 53);
     private static final BigDecimal MAX_DOUBLE = new BigDecimal(Double.MAX_VALUE);
+    /** Bounds on a price per million tokens as written: far beyond real prices, far within what a double keeps. */
+    private static final int MAX_PRICE_SCALE = 30;
+    private static final int MAX_PRICE_DIGITS = 40;
 
     private LiteLlmImport()
     {
@@ -180,6 +183,13 @@ public final class LiteLlmImport
             price.number().movePointRight(6).compareTo(MAX_DOUBLE) > 0)
         {
             return key + " is " + price.describe() + ", not a finite number >= 0";
+        }
+        final BigDecimal perMillion = price.number().movePointRight(6).stripTrailingZeros();
+        if (perMillion.signum() != 0 && (perMillion.scale() > MAX_PRICE_SCALE || perMillion.precision() > MAX_PRICE_DIGITS))
+        {
+            // 1e-999999999 would be a billion digits written out, and far below any double: it would load as 0.
+            return key + " is " + price.describe() + ", more digits or a smaller price than a catalog keeps (at most " +
+                MAX_PRICE_DIGITS + " significant digits, down to 1e-" + MAX_PRICE_SCALE + " per million tokens)";
         }
         return null;
     }

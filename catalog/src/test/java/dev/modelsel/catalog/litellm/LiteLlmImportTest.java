@@ -186,6 +186,24 @@ class LiteLlmImportTest
     }
 
     @Test
+    void shouldWriteIdsOfAnyLengthAndRefusePricesACatalogCannotKeep() throws Exception
+    {
+        final String cjk = "\u4e2d".repeat(171);
+        final String ascii = "x".repeat(2_000);
+        final String json = "{\"" + cjk + "\": " + chat("1e-6") + ", \"" + ascii + "\": " + chat("2e-6") +
+            ", \"tiny\": " + chat("1e-999999999") + ", \"digits\": " + chat("0." + "1".repeat(50)) +
+            ", \"smallest\": " + chat("1e-36") + "}";
+        final ImportedCatalog imported = LiteLlmImport.fromJson("long.json", json.getBytes(StandardCharsets.UTF_8),
+            ImportOptions.byPrice());
+        assertEquals(Set.of(cjk, ascii, "smallest"), ids(imported));
+        assertEquals(2, imported.skipped().get(SkipReason.MALFORMED));
+        final LoadedCatalog loaded = CatalogLoader.parse("long.yaml", imported.yaml(), false);
+        assertEquals(Set.of(cjk, ascii, "smallest"), loaded.definition().models().keySet());
+        assertEquals(1e-30, loaded.definition().models().get("smallest").inputCostPerMtok());
+        assertTrue(loaded.definition().tiers().stream().anyMatch(tier -> tier.models().contains(cjk)));
+    }
+
+    @Test
     void shouldTierByCapabilityThresholds() throws Exception
     {
         final byte[] json = priceList("a", "b", "c", "d", "e", "f");
@@ -278,6 +296,11 @@ class LiteLlmImportTest
         assertThrows(IllegalArgumentException.class, () -> new ImportOptions(Map.of(), "c", List.of(), Set.of(), null));
         assertThrows(IllegalArgumentException.class, () -> new ImportOptions(Map.of(), "c", List.of(Double.NaN),
             Set.of(), null));
+    }
+
+    private static String chat(final String price)
+    {
+        return "{\"mode\": \"chat\", \"input_cost_per_token\": " + price + ", \"max_input_tokens\": 1000}";
     }
 
     private void assertRefused(final String json, final String expectedStart)

@@ -13,7 +13,8 @@ final class RandomPriceLists
     private static final String[] MODES = {"\"chat\"", "\"chat\"", "\"chat\"", "\"completion\"", "\"embedding\"", "null",
         "7"};
     private static final String[] PRICES = {"0", "0.0", "2.5e-07", "1E-6", "3e-06", "1.5000020000000002e-05", "1",
-        "12", "-1e-06", "\"0.1\"", "NaN", "null", "1e400", "[1]"};
+        "12", "-1e-06", "\"0.1\"", "NaN", "null", "1e400", "[1]",
+        "1e-999999999", "1e-36", "1e-37", "0.12345678901234567890123456789012345678901234567890"};
     private static final String[] WINDOWS = {"128000", "2000000.0", "8192", "0", "1.5", "-5", "\"4096\"", "null",
         "9007199254740992", "9007199254740993", "1e20", "10485760", "{}"};
     private static final String[] PROVIDERS = {"\"openai\"", "\"anthropic\"", "\"vertex_ai-anthropic_models\"",

@@ -114,8 +114,13 @@ final class ReferenceImport
 
     private static boolean price(final JsonNode node)
     {
-        return node.isNumber() && finite(node) && node.decimalValue().signum() >= 0 &&
-            Double.isFinite(node.decimalValue().scaleByPowerOfTen(6).doubleValue());
+        if (!node.isNumber() || !finite(node) || node.decimalValue().signum() < 0)
+        {
+            return false;
+        }
+        final BigDecimal perMillion = node.decimalValue().scaleByPowerOfTen(6).stripTrailingZeros();
+        return Double.isFinite(perMillion.doubleValue()) &&
+            (perMillion.signum() == 0 || perMillion.scale() <= 30 && perMillion.precision() <= 40);
     }
 
     private static boolean wholeTokens(final JsonNode node)

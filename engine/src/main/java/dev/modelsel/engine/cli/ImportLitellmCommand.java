@@ -22,6 +22,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
 
 /** {@code modelsel catalog import-litellm}: LiteLLM's price list to a catalog file. */
 @Command(name = "import-litellm", mixinStandardHelpOptions = true,
@@ -95,6 +97,10 @@ final class ImportLitellmCommand implements Callable<Integer>
         {
             spec.commandLine().getOut().print(yaml);
             spec.commandLine().getOut().flush();
+            if (spec.commandLine().getOut().checkError())
+            {
+                throw new UserError(UserError.FAILED, "standard output: the catalog could not be written");
+            }
         }
         else
         {
@@ -113,10 +119,24 @@ final class ImportLitellmCommand implements Callable<Integer>
             throw new UserError(UserError.USAGE, "-o " + output + ": the import writes YAML with a header comment; " +
                 "name the output .yaml or .yml (or - for standard output)");
         }
-        final Path target = Path.of(output);
+        Path target = Path.of(output);
         if (Files.isDirectory(target))
         {
             throw new UserError(UserError.USAGE, "-o " + output + ": is a directory; name the catalog file to write");
+        }
+        if (Files.isSymbolicLink(target) && Files.exists(target))
+        {
+            target = realPath(target); // replace the file the link names, not the link
+        }
+        if (Files.exists(target) && !Files.isRegularFile(target))
+        {
+            throw new UserError(UserError.FAILED, "-o " + output + ": not a regular file; nothing written");
+        }
+        final Path directory = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(directory))
+        {
+            throw new UserError(UserError.FAILED, "-o " + output + ": no such directory " + directory +
+                "; nothing written");
         }
         if (Files.exists(target) && !force && !writtenByImport(target))
         {
@@ -124,6 +144,18 @@ final class ImportLitellmCommand implements Callable<Integer>
                 "nothing written (add --force to replace it)");
         }
         return target;
+    }
+
+    private Path realPath(final Path link)
+    {
+        try
+        {
+            return link.toRealPath();
+        }
+        catch (final IOException ex)
+        {
+            throw new UserError(UserError.FAILED, "-o " + output + ": " + TableSource.describe(ex));
+        }
     }
 
     private ImportOptions options()
@@ -162,37 +194,48 @@ final class ImportLitellmCommand implements Callable<Integer>
         {
             return new ImportOptions(scores, capabilities == null ? null : capabilities.toString(),
                 tierThresholds == null ? ImportOptions.DEFAULT_TIER_THRESHOLDS : tierThresholds,
-                providers == null ? Set.of() : providers, pattern);
+                providers == null ? Set.of() : providers.stream().map(String::trim).filter(p -> !p.isEmpty())
+                    .collect(Collectors.toSet()), pattern);
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new UserError(UserError.USAGE, "--" + ex.getMessage());
+            throw new UserError(UserError.USAGE, "--tier-thresholds: " + ex.getMessage());
         }
     }
 
     /** The import is checked as `catalog validate` would before a byte is written. */
     private static LoadedCatalog validate(final String yaml, final String name)
     {
+        if (yaml.length() > CatalogLoader.MAX_CATALOG_BYTES)
+        {
+            throw new UserError(UserError.FAILED, "the imported catalog would be " + (yaml.length() >> 20) +
+                " MiB, more than the " + (CatalogLoader.MAX_CATALOG_BYTES >> 20) + " MiB a catalog may be; " +
+                "narrow the import with --providers or --include; nothing written");
+        }
         try
         {
             return CatalogLoader.parse(name, yaml, false);
         }
         catch (final CatalogException ex)
         {
-            throw new IllegalStateException("the imported catalog does not validate (a modelsel bug; nothing " +
-                "written):" + System.lineSeparator() + ex.getMessage(), ex);
+            throw new UserError(UserError.FAILED, "the imported catalog does not validate, so nothing was written " +
+                "(please report this as a modelsel bug):" + System.lineSeparator() + ex.getMessage());
         }
     }
 
-    /** Whole or not at all: a temporary file beside the target, then one rename. */
+    /**
+     * Whole or not at all: a temporary file beside the target, then one rename. The file gets the permissions the
+     * target had, or the umask's defaults for a new one (a temporary file's 0600 would hide a shared catalog).
+     */
     private static void write(final Path target, final String yaml)
     {
         final Path directory = target.toAbsolutePath().getParent();
-        Path temporary = null;
+        final Path temporary = directory.resolve(".modelsel-import-" + Long.toHexString(System.nanoTime()) + ".tmp");
         try
         {
-            temporary = Files.createTempFile(directory, "." + target.getFileName(), ".tmp");
-            Files.writeString(temporary, yaml, StandardCharsets.UTF_8);
+            Files.writeString(temporary, yaml, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE);
+            keepPermissions(target, temporary);
             try
             {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -205,7 +248,16 @@ final class ImportLitellmCommand implements Callable<Integer>
         catch (final IOException ex)
         {
             deleteQuietly(temporary);
-            throw new UserError(UserError.FAILED, target + ": cannot write: " + ex.getMessage() + "; nothing written");
+            throw new UserError(UserError.FAILED, target + ": cannot write (" + TableSource.describe(ex) +
+                "); nothing written");
+        }
+    }
+
+    private static void keepPermissions(final Path target, final Path temporary) throws IOException
+    {
+        if (Files.exists(target) && Files.getFileStore(temporary).supportsFileAttributeView("posix"))
+        {
+            Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(target));
         }
     }
 
@@ -247,7 +299,8 @@ final class ImportLitellmCommand implements Callable<Integer>
         {
             out.println(String.format("  %6d %s", skip.getValue(), skip.getKey().description()));
         }
-        imported.malformed().stream().limit(MALFORMED_SHOWN).forEach(line -> out.println("         malformed: " + line));
+        imported.malformed().stream().limit(MALFORMED_SHOWN)
+            .forEach(line -> out.println("         malformed: " + AvailabilityCommand.printable(line)));
         if (imported.malformed().size() > MALFORMED_SHOWN)
         {
             out.println("         ... " + (imported.malformed().size() - MALFORMED_SHOWN) +
@@ -263,6 +316,8 @@ final class ImportLitellmCommand implements Callable<Integer>
         imported.tierRules().forEach(rule -> out.println("  " + rule));
         listIds(out, imported.withoutCapability(), imported.withoutCapability().size() +
             " models have no capability, so they are in no tier (listed in the catalog's header):");
+        listIds(out, imported.unmatchedProviders(), imported.unmatchedProviders().size() +
+            " of --providers match no priced chat model (providers are matched exactly, e.g. openai, anthropic):");
         listIds(out, imported.unusedCapabilities(), imported.unusedCapabilities().size() +
             " capabilities name no imported model (a typo, or skipped or filtered out):");
         out.println("Valid catalog: " + check.definition().tiers().size() + " tiers, " +
@@ -276,7 +331,7 @@ final class ImportLitellmCommand implements Callable<Integer>
             return;
         }
         out.println(heading);
-        ids.stream().limit(IDS_SHOWN).forEach(id -> out.println("  " + id));
+        ids.stream().limit(IDS_SHOWN).forEach(id -> out.println("  " + AvailabilityCommand.printable(id)));
         if (ids.size() > IDS_SHOWN)
         {
             out.println("  ... and " + (ids.size() - IDS_SHOWN) + " more");

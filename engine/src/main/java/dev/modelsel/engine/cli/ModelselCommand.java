@@ -21,7 +21,7 @@ import java.io.PrintWriter;
     versionProvider = ModelselCommand.Version.class,
     description = "Picks the LLM model for each step of an agent's work (see SPEC.md).",
     subcommands = {SelectCommand.class, RunCommand.class, CatalogCommand.class, AvailabilityCommand.class,
-        AnalyzeCommand.class, StatsCommand.class})
+        AnalyzeCommand.class, StatsCommand.class, ProbeCommand.class})
 public final class ModelselCommand implements Runnable
 {
     @Spec
@@ -30,7 +30,7 @@ public final class ModelselCommand implements Runnable
     @Override
     public void run()
     {
-        throw new ParameterException(spec.commandLine(), "name a command: select, run, catalog, availability, analyze or stats");
+        throw new ParameterException(spec.commandLine(), "name a command: select, run, catalog, availability, analyze, stats or probe");
     }
 
     public static void main(final String[] args)

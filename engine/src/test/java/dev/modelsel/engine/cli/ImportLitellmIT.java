@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import static dev.modelsel.engine.cli.ModelselJar.modelsel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -114,6 +115,35 @@ class ImportLitellmIT
         {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
         }
+    }
+
+    @Test
+    void shouldKeepPermissionsFollowLinksAndNameMissingDirectories() throws Exception
+    {
+        final Path umaskDefault = Files.createFile(dir.resolve("reference.txt"));
+        final Path fresh = dir.resolve("fresh.yaml");
+        assertEquals(0, modelsel(null, "catalog", "import-litellm", SNAPSHOT.toString(), "-o", fresh.toString(),
+            "--include", "^gpt-4o$").exitCode());
+        assertEquals(Files.getPosixFilePermissions(umaskDefault), Files.getPosixFilePermissions(fresh),
+            "a new catalog gets the umask's permissions, not a temporary file's 0600");
+
+        final Path shared = dir.resolve("shared.yaml");
+        Files.copy(fresh, shared);
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rw-rw-r--"));
+        final Path link = Files.createSymbolicLink(dir.resolve("link.yaml"), shared.getFileName());
+        final Result viaLink = modelsel(null, "catalog", "import-litellm", SNAPSHOT.toString(), "-o", link.toString(),
+            "--providers", " openai, nobody-at-all");
+        assertEquals(0, viaLink.exitCode(), viaLink.err());
+        assertTrue(Files.isSymbolicLink(link), "the link stays a link");
+        assertTrue(Files.readString(shared).contains("\"gpt-4o-mini\""), "the file it names was replaced");
+        assertEquals(PosixFilePermissions.fromString("rw-rw-r--"), Files.getPosixFilePermissions(shared));
+        assertTrue(viaLink.out().contains("1 of --providers match no priced chat model") &&
+            viaLink.out().contains("  nobody-at-all"), viaLink.out());
+
+        final Result noDirectory = modelsel(null, "catalog", "import-litellm", SNAPSHOT.toString(), "-o",
+            dir.resolve("missing").resolve("x.yaml").toString());
+        assertEquals(1, noDirectory.exitCode());
+        assertTrue(noDirectory.err().contains(": no such directory "), noDirectory.err());
     }
 
     @Test

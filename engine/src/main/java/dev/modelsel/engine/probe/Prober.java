@@ -1,0 +1,222 @@
+package dev.modelsel.engine.probe;
+
+import dev.modelsel.engine.availability.AvailabilityTable;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Probes models out of band and writes what it learns to an availability table, so that selectors never wait on a
+ * test request. Each probe is one HTTP request with the JDK's {@link HttpClient} (the only network use in modelsel);
+ * its result goes through a {@link ProbeJudge}.
+ * <p>
+ * {@link #probeOnce()} probes every model once; {@link #start()} probes each model again and again, the wait between
+ * two probes of a model jittered by ±10% around the interval so that models and processes drift apart. A model's
+ * next probe is scheduled only when its last one is done, so at most one probe per model is in flight, and a pool of
+ * {@code max_concurrent} threads bounds them all. Thread-safe; {@link #close()} stops probing and waits for the
+ * probes in flight.
+ */
+public final class Prober implements AutoCloseable
+{
+    private static final double JITTER = 0.1;
+
+    private final ProbeConfig config;
+    private final ProbeJudge judge;
+    private final ProbeListener listener;
+    private final HttpClient client;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timer;
+    private final AtomicLong probesSent = new AtomicLong();
+    private volatile boolean running;
+
+    public Prober(final ProbeConfig config, final AvailabilityTable table, final ProbeListener listener)
+    {
+        this.config = config;
+        this.judge = new ProbeJudge(table, config.failuresToDown(), System::currentTimeMillis);
+        this.listener = listener;
+        this.client = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER) // a redirect is reported as a configuration problem
+            .connectTimeout(Duration.ofMillis(config.longestTimeoutMs()))
+            .build();
+        this.workers = Executors.newFixedThreadPool(config.maxConcurrent(), daemonThreads("modelsel-probe"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("modelsel-probe-timer"));
+    }
+
+    /**
+     * Probes every model once, {@code max_concurrent} at a time, and writes the results.
+     *
+     * @return the verdicts in the configuration's order.
+     */
+    public List<ProbeVerdict> probeOnce() throws InterruptedException
+    {
+        final List<Callable<ProbeVerdict>> probes = new ArrayList<>();
+        config.probes().forEach(target -> probes.add(() -> judge.judge(probe(target))));
+        final List<ProbeVerdict> verdicts = new ArrayList<>();
+        for (final Future<ProbeVerdict> verdict : workers.invokeAll(probes))
+        {
+            try
+            {
+                verdicts.add(verdict.get());
+            }
+            catch (final ExecutionException ex)
+            {
+                if (ex.getCause() instanceof InterruptedException)
+                {
+                    throw (InterruptedException)ex.getCause();
+                }
+                throw ex.getCause() instanceof RuntimeException ? (RuntimeException)ex.getCause() :
+                    new IllegalStateException(ex.getCause());
+            }
+        }
+        return verdicts;
+    }
+
+    /** Probes every model at the configured interval until {@link #close()}; the first round starts at once. */
+    public void start()
+    {
+        running = true;
+        for (final ProbeTarget target : config.probes())
+        {
+            schedule(target, (long)(ThreadLocalRandom.current().nextDouble() * config.intervalMs() * JITTER));
+        }
+    }
+
+    /** Probes sent since this prober was made. */
+    public long probesSent()
+    {
+        return probesSent.get();
+    }
+
+    public ProbeJudge judge()
+    {
+        return judge;
+    }
+
+    /** Stops scheduling and waits (at most the longest probe timeout and a second) for the probes in flight. */
+    @Override
+    public void close()
+    {
+        running = false;
+        timer.shutdownNow();
+        workers.shutdown();
+        try
+        {
+            if (!workers.awaitTermination(config.longestTimeoutMs() + 1_000, TimeUnit.MILLISECONDS))
+            {
+                workers.shutdownNow();
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void schedule(final ProbeTarget target, final long delayMs)
+    {
+        if (running)
+        {
+            timer.schedule(() -> workers.execute(() -> probeAndReschedule(target)), delayMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void probeAndReschedule(final ProbeTarget target)
+    {
+        try
+        {
+            final ProbeResult result = probe(target);
+            if (running)
+            {
+                listener.onVerdict(judge.judge(result));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            listener.onError(target.model(), ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt(); // closing: no verdict, and schedule() sees running is false
+        }
+        finally
+        {
+            final double jitter = 1 + JITTER * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+            schedule(target, Math.max(1, (long)(config.intervalMs() * jitter)));
+        }
+    }
+
+    /** One request; only its status line and headers are read. An interrupted probe has no result: it is no failure. */
+    ProbeResult probe(final ProbeTarget target) throws InterruptedException
+    {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(target.url())
+            .timeout(Duration.ofMillis(target.timeoutMs()))
+            .method(target.method(), HttpRequest.BodyPublishers.noBody());
+        target.headers().forEach(request::header);
+        final long startNs = System.nanoTime();
+        probesSent.incrementAndGet();
+        try
+        {
+            final HttpResponse<InputStream> response = client.send(request.build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+            response.body().close();
+            return ProbeResult.answered(target.model(), response.statusCode(),
+                response.headers().firstValue("Retry-After").orElse(null), elapsedMs(startNs));
+        }
+        catch (final HttpConnectTimeoutException ex)
+        {
+            return ProbeResult.failed(target.model(), "connection timed out", elapsedMs(startNs));
+        }
+        catch (final HttpTimeoutException ex)
+        {
+            return ProbeResult.failed(target.model(), "no answer within " + target.timeoutMs() + " ms",
+                elapsedMs(startNs));
+        }
+        catch (final ConnectException ex)
+        {
+            return ProbeResult.failed(target.model(), "connection refused" +
+                (ex.getMessage() == null ? "" : " (" + ex.getMessage() + ")"), elapsedMs(startNs));
+        }
+        catch (final IOException ex)
+        {
+            return ProbeResult.failed(target.model(), ex.getClass().getSimpleName() +
+                (ex.getMessage() == null ? "" : ": " + ex.getMessage()), elapsedMs(startNs));
+        }
+    }
+
+    private static long elapsedMs(final long startNs)
+    {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+    }
+
+    private static ThreadFactory daemonThreads(final String name)
+    {
+        final AtomicInteger count = new AtomicInteger();
+        return runnable ->
+        {
+            final Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
