@@ -67,7 +67,8 @@ final class ProbeCommand implements Callable<Integer>
     @Override
     public Integer call() throws InterruptedException
     {
-        final ProbeConfig probes = intervalApplied(loadConfig());
+        final long intervalMs = intervalMs(); // a usage error before any file is read
+        final ProbeConfig probes = intervalMs > 0 ? loadConfig().withIntervalMs(intervalMs) : loadConfig();
         final PrintWriter out = spec.commandLine().getOut();
         final SharedAvailabilityTable shared = TableSource.openShared(table);
         if (mode.once)
@@ -96,11 +97,12 @@ final class ProbeCommand implements Callable<Integer>
         }
     }
 
-    private ProbeConfig intervalApplied(final ProbeConfig probes)
+    /** {@code --interval}'s value in ms, or 0 for {@code --once} or a bare {@code --interval} (the file's). */
+    private long intervalMs()
     {
         if (mode.once || mode.interval.isEmpty())
         {
-            return probes;
+            return 0;
         }
         final long intervalMs;
         try
@@ -115,7 +117,7 @@ final class ProbeCommand implements Callable<Integer>
         {
             throw new UserError(UserError.USAGE, "--interval must be above 0");
         }
-        return probes.withIntervalMs(intervalMs);
+        return intervalMs;
     }
 
     private static int summarize(final List<ProbeVerdict> verdicts, final int failuresToDown,

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +29,15 @@ final class ModelselJar
     /** Starts the command; the caller owns its streams. */
     static Process start(final String... args) throws IOException
     {
-        return command(args).start();
+        return startWith(Map.of(), args);
+    }
+
+    /** Starts the command with these variables added to its environment. */
+    static Process startWith(final Map<String, String> environment, final String... args) throws IOException
+    {
+        final ProcessBuilder command = command(args);
+        command.environment().putAll(environment);
+        return command.start();
     }
 
     /**
@@ -37,10 +46,19 @@ final class ModelselJar
      */
     static Result modelsel(final String input, final String... args) throws Exception
     {
+        return modelselWith(Map.of(), input, args);
+    }
+
+    /** As {@link #modelsel}, with these variables added to the command's environment. */
+    static Result modelselWith(final Map<String, String> environment, final String input, final String... args)
+        throws Exception
+    {
         final File err = File.createTempFile("modelsel-stderr", ".txt");
         try
         {
-            final Process process = command(args).redirectError(err).start();
+            final ProcessBuilder command = command(args).redirectError(err);
+            command.environment().putAll(environment);
+            final Process process = command.start();
             try (OutputStream in = process.getOutputStream())
             {
                 if (input != null)
