@@ -1,5 +1,6 @@
 package dev.modelsel.engine.availability;
 
+import java.net.http.HttpResponse;
 import java.time.DateTimeException;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -104,6 +105,18 @@ public final class OutcomeReporter
         }
         AvailabilityTable.requireModelId(modelId);
         return Outcome.NONE;
+    }
+
+    /**
+     * The client hook for the JDK's HTTP client: reports a response's status and Retry-After.
+     *
+     * @param modelId  the model called.
+     * @param response its answer.
+     * @return what was done.
+     */
+    public Outcome reportResponse(final String modelId, final HttpResponse<?> response)
+    {
+        return reportStatus(modelId, response.statusCode(), response.headers().firstValue("Retry-After").orElse(null));
     }
 
     /** The call failed without an answer: connection refused or reset, a timeout, a DNS failure. */

@@ -1,6 +1,12 @@
 package dev.modelsel.engine.availability;
 
+import dev.modelsel.engine.probe.ScriptedServer;
 import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,6 +30,17 @@ class OutcomeReporterTest
         assertEquals(NOW + 60_000, outcome.cooldownUntilMs());
         assertEquals(NOW + 60_000, reporter.reportStatus("m", 429, "soon, please").cooldownUntilMs(), "unparseable");
         assertEquals(NOW + 60_000, reporter.reportStatus("n", 429, "-5").cooldownUntilMs(), "negative is unparseable");
+    }
+
+    @Test
+    void shouldReportAnHttpClientResponseAsItsStatusAndRetryAfter() throws Exception
+    {
+        try (ScriptedServer server = new ScriptedServer().always("/limited", new ScriptedServer.Answer(429, "30", 0)))
+        {
+            final HttpResponse<Void> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(server.url("/limited"))).build(), HttpResponse.BodyHandlers.discarding());
+            assertEquals(NOW + 30_000, reporter.reportResponse("m", response).cooldownUntilMs());
+        }
     }
 
     @Test
