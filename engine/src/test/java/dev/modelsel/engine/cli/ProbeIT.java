@@ -87,39 +87,47 @@ class ProbeIT
             shared.setDown(OPUS); // for the probers to clear
         }
         final List<Process> probers = new ArrayList<>();
-        probers.add(startWith(ENV, "probe", "--table", table.toString(), "--config", first.toString(), "--interval",
-            "50ms"));
-        probers.add(startWith(ENV, "probe", "--table", table.toString(), "--config", second.toString(), "--interval",
-            "50ms"));
-        final long deadline = System.currentTimeMillis() + 120_000;
-        while (server.served("/ok") < 40 || server.served("/limited") < 10 || server.served("/unavailable") < 10)
+        try
         {
-            assertTrue(System.currentTimeMillis() < deadline, "the probers keep probing");
-            Thread.sleep(50);
+            probers.add(startWith(ENV, "probe", "--table", table.toString(), "--config", first.toString(), "--interval",
+                "50ms"));
+            probers.add(startWith(ENV, "probe", "--table", table.toString(), "--config", second.toString(), "--interval",
+                "50ms"));
+            final long deadline = System.currentTimeMillis() + 120_000;
+            while (server.served("/ok") < 40 || server.served("/limited") < 10 || server.served("/unavailable") < 10)
+            {
+                assertTrue(System.currentTimeMillis() < deadline, "the probers keep probing");
+                Thread.sleep(50);
+            }
+            try (SharedAvailabilityTable shared = SharedAvailabilityTable.open(table))
+            {
+                final AvailabilityRecord record = new AvailabilityRecord();
+                assertTrue(shared.read(SONNET, record) && record.down(), "written by the first prober");
+                assertTrue(shared.read(HAIKU, record) && record.cooldownUntilMs() > System.currentTimeMillis(),
+                    "written by the second");
+                assertTrue(shared.read(OPUS, record) && !record.down(), "opus answers: its down was cleared");
+            }
+            for (final Process prober : probers)
+            {
+                // SIGTERM as a service manager sends it (Process.destroy would also close the streams we read)
+                assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(prober.pid())).start().waitFor());
+            }
+            for (final Process prober : probers)
+            {
+                final String out = new String(prober.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                final String err = new String(prober.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(prober.waitFor(60, TimeUnit.SECONDS), "stops on SIGTERM");
+                assertEquals(143, prober.exitValue(), "the status of a process ended by SIGTERM");
+                assertEquals(1, out.lines().filter(l -> l.contains(OPUS + ": up")).count(),
+                    "one line per state change, not per probe:\n" + out);
+                assertTrue(out.lines().anyMatch(l -> l.matches(".* stopped after \\d+ probes")), out);
+                assertEquals("", err);
+                assertNoSecret(out);
+            }
         }
-        try (SharedAvailabilityTable shared = SharedAvailabilityTable.open(table))
+        finally
         {
-            final AvailabilityRecord record = new AvailabilityRecord();
-            assertTrue(shared.read(SONNET, record) && record.down(), "written by the first prober");
-            assertTrue(shared.read(HAIKU, record) && record.cooldownUntilMs() > System.currentTimeMillis(),
-                "written by the second");
-            assertTrue(shared.read(OPUS, record) && !record.down(), "opus answers: its down was cleared");
-        }
-        for (final Process prober : probers)
-        {
-            // SIGTERM as a service manager sends it (Process.destroy would also close the streams we read)
-            assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(prober.pid())).start().waitFor());
-        }
-        for (final Process prober : probers)
-        {
-            final String out = new String(prober.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            final String err = new String(prober.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(prober.waitFor(60, TimeUnit.SECONDS), "stops on SIGTERM");
-            assertEquals(1, out.lines().filter(l -> l.contains(OPUS + ": up")).count(),
-                "one line per state change, not per probe:\n" + out);
-            assertTrue(out.lines().anyMatch(l -> l.matches(".* stopped after \\d+ probes")), out);
-            assertEquals("", err);
-            assertNoSecret(out);
+            probers.forEach(Process::destroyForcibly); // a failed assertion must not leave probers running
         }
         assertEquals(0, modelsel(null, "availability", "--table", table.toString(), "reset").exitCode(),
             "closed cleanly: nobody holds the table");

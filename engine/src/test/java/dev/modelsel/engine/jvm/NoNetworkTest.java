@@ -2,19 +2,49 @@ package dev.modelsel.engine.jvm;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Chronicle must not phone home: its analytics are off the class path, and disabled besides. */
+/**
+ * No network but the prober's: Chronicle must not phone home (its analytics are off the class path, and disabled
+ * besides), and no source but the prober opens a connection.
+ */
 class NoNetworkTest
 {
     @Test
     void shouldNotHaveChronicleAnalyticsOnTheClassPath()
     {
         assertThrows(ClassNotFoundException.class, () -> Class.forName("net.openhft.chronicle.analytics.Analytics"));
+    }
+
+    @Test
+    void shouldOpenConnectionsOnlyFromTheProber() throws IOException
+    {
+        final Pattern network = Pattern.compile("HttpClient|Socket|openConnection|openStream|DatagramChannel");
+        final List<String> users = new ArrayList<>();
+        for (final String module : List.of("../catalog", ".", "../benchmarks"))
+        {
+            try (Stream<Path> files = Files.walk(Path.of(module, "src", "main", "java")))
+            {
+                for (final Path file : files.filter(f -> f.toString().endsWith(".java")).toList())
+                {
+                    if (network.matcher(Files.readString(file)).find())
+                    {
+                        users.add(file.getFileName().toString());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of("Prober.java"), users, "the prober's HttpClient is the only network use");
     }
 
     @Test
