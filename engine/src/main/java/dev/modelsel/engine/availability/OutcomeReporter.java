@@ -16,8 +16,8 @@ import java.util.function.LongSupplier;
  * that turns HTTP outcomes into availability.
  * <ul>
  *   <li>2xx: the model answers; clears "down" but leaves a cooldown to expire (it is the provider's word);</li>
- *   <li>429: a cooldown until now + Retry-After (seconds or an HTTP-date; 60 s when absent or unparseable),
- *       merged with any later deadline already set;</li>
+ *   <li>429: a cooldown until now + Retry-After (seconds or an HTTP-date; 60 s when absent or unparseable; at
+ *       most a day), merged with any later deadline already set;</li>
  *   <li>5xx, or a connection that failed (refused, reset, timed out): down;</li>
  *   <li>anything else (1xx, 3xx, other 4xx): no change; a 4xx other than 429 is the caller's problem, not the
  *       model's.</li>
@@ -28,6 +28,13 @@ public final class OutcomeReporter
 {
     /** The cooldown of a 429 that gives no usable Retry-After. */
     public static final long DEFAULT_RETRY_AFTER_MS = 60_000;
+
+    /**
+     * The longest cooldown one answer can set. Cooldowns only grow (the latest deadline wins) and a 2xx does not
+     * clear them, so one absurd header ({@code 99999999999999999999}, a date in the year 9999) would otherwise keep
+     * a model out of every process for good; providers' daily quotas reset within a day.
+     */
+    public static final long MAX_RETRY_AFTER_MS = 86_400_000;
 
     /** What a report did to the table. */
     public enum Effect
@@ -129,10 +136,15 @@ public final class OutcomeReporter
     /**
      * @param retryAfter a Retry-After value: delay-seconds or an HTTP-date; or {@code null}.
      * @param nowMs      the time the answer came.
-     * @return the wait in ms (0 for a date already past), or {@link #DEFAULT_RETRY_AFTER_MS} when absent or
-     *         unparseable.
+     * @return the wait in ms (0 for a date already past, at most {@link #MAX_RETRY_AFTER_MS}), or
+     *         {@link #DEFAULT_RETRY_AFTER_MS} when absent or unparseable.
      */
     public static long retryAfterMs(final String retryAfter, final long nowMs)
+    {
+        return Math.min(MAX_RETRY_AFTER_MS, uncappedRetryAfterMs(retryAfter, nowMs));
+    }
+
+    private static long uncappedRetryAfterMs(final String retryAfter, final long nowMs)
     {
         if (retryAfter == null || retryAfter.isBlank())
         {

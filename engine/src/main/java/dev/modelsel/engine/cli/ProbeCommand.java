@@ -37,6 +37,9 @@ import java.util.concurrent.CountDownLatch;
             + "probes until SIGINT/SIGTERM and logs one line per state change."})
 final class ProbeCommand implements Callable<Integer>
 {
+    /** The configuration file's own bound on interval_ms. */
+    private static final long MAX_INTERVAL_MS = 86_400_000;
+
     @Spec
     CommandSpec spec;
 
@@ -111,11 +114,11 @@ final class ProbeCommand implements Callable<Integer>
         }
         catch (final IllegalArgumentException | ArithmeticException ex)
         {
-            throw new UserError(UserError.USAGE, "--interval: " + ex.getMessage());
+            throw new UserError(UserError.USAGE, "--interval: not a duration from 1ms to 1d: \"" + mode.interval + "\"");
         }
-        if (intervalMs <= 0)
+        if (intervalMs <= 0 || intervalMs > MAX_INTERVAL_MS)
         {
-            throw new UserError(UserError.USAGE, "--interval must be above 0");
+            throw new UserError(UserError.USAGE, "--interval: not a duration from 1ms to 1d: \"" + mode.interval + "\"");
         }
         return intervalMs;
     }
@@ -133,7 +136,7 @@ final class ProbeCommand implements Callable<Integer>
             " up, " + counts.getOrDefault(ProbeVerdict.State.COOLING, 0) + " cooling down, " +
             counts.getOrDefault(ProbeVerdict.State.DOWN, 0) + " down, " +
             counts.getOrDefault(ProbeVerdict.State.FAILING, 0) + " failing but not down yet, " +
-            counts.getOrDefault(ProbeVerdict.State.MISCONFIGURED, 0) + " configuration problems; written to " +
+            counts.getOrDefault(ProbeVerdict.State.MISCONFIGURED, 0) + " with a configuration problem; written to " +
             shared.path());
         out.flush();
         return counts.containsKey(ProbeVerdict.State.MISCONFIGURED) ? UserError.FAILED : 0;
@@ -193,7 +196,7 @@ final class ProbeCommand implements Callable<Integer>
         @Override
         public void onError(final String model, final RuntimeException failure)
         {
-            log(out, model + ": the result could not be written: " + failure.getMessage());
+            log(out, model + ": probe failed: " + failure.getMessage());
         }
     }
 }

@@ -87,7 +87,7 @@ public final class ProbeConfigReader
         }
         catch (final CatalogException ex)
         {
-            throw new ProbeConfigException(ex.errors().stream().map(CatalogProblem::toString).toList());
+            throw new ProbeConfigException(ex.errors().stream().map(ProbeConfigReader::withoutQuotedText).toList());
         }
         final ProbeConfigReader reader = new ProbeConfigReader(source, environment);
         final ProbeConfig config = reader.config(root);
@@ -96,6 +96,22 @@ public final class ProbeConfigReader
             throw new ProbeConfigException(reader.problems);
         }
         return config;
+    }
+
+    /**
+     * A parser's syntax error quotes the offending line, which may hold an API key typed into the file: say where,
+     * not what.
+     */
+    private static String withoutQuotedText(final CatalogProblem problem)
+    {
+        if (!problem.message().startsWith("not valid"))
+        {
+            return problem.toString();
+        }
+        final String format = problem.message().startsWith("not valid JSON") ? "JSON" : "YAML";
+        return new CatalogProblem(problem.source(), problem.path(), problem.line(), "not valid " + format + " (the " +
+            "parser's own message is not shown: it quotes the line, which may hold a secret); check this line and " +
+            "the one before").toString();
     }
 
     private ProbeConfig config(final SourceNode root)
@@ -167,13 +183,15 @@ public final class ProbeConfigReader
         final long timeoutMs = whole(fields.get("timeout_ms"), path + ".timeout_ms", ProbeConfig.DEFAULT_TIMEOUT_MS, 1,
             MAX_TIMEOUT_MS);
         final URI uri = url == null ? null : uri(url, path + ".url", fields.get("url").value().line());
-        if (method != null && !METHOD.matcher(method).matches())
+        final boolean methodValid = method != null && validMethod(method);
+        if (method != null && !methodValid)
         {
             problem(path + ".method", fields.get("method").value().line(), "must be an HTTP method in capitals " +
-                "(GET, HEAD, ...), not \"" + method + "\"");
+                "that the JDK's HTTP client sends (GET, HEAD, POST, ...; not CONNECT), not \"" + method + "\"");
         }
-        final Map<String, String> headers = headers(path + ".headers", fields.get("headers"), uri, method);
-        if (model == null || uri == null || method == null || headers == null)
+        final Map<String, String> headers = headers(path + ".headers", fields.get("headers"), uri,
+            methodValid ? method : "GET");
+        if (model == null || uri == null || !methodValid || headers == null)
         {
             return null;
         }
@@ -259,8 +277,25 @@ public final class ProbeConfigReader
         try
         {
             HttpRequest.newBuilder(uri == null ? URI.create("http://localhost/") : uri)
-                .method(method == null ? "GET" : method, HttpRequest.BodyPublishers.noBody())
+                .method(method, HttpRequest.BodyPublishers.noBody())
                 .header(name, value);
+            return true;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return false;
+        }
+    }
+
+    private static boolean validMethod(final String method)
+    {
+        if (!METHOD.matcher(method).matches())
+        {
+            return false;
+        }
+        try
+        {
+            HttpRequest.newBuilder(URI.create("http://localhost/")).method(method, HttpRequest.BodyPublishers.noBody());
             return true;
         }
         catch (final IllegalArgumentException ex)
@@ -275,12 +310,13 @@ public final class ProbeConfigReader
         {
             final URI uri = new URI(text);
             final String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null)
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getPort() <= 65_535)
             {
+                HttpRequest.newBuilder(uri); // the client's own checks
                 return uri;
             }
         }
-        catch (final URISyntaxException ex)
+        catch (final URISyntaxException | IllegalArgumentException ex)
         {
             // reported below
         }

@@ -1,5 +1,7 @@
 package dev.modelsel.engine.probe;
 
+import java.time.Instant;
+
 /**
  * What a probe result meant for its model.
  *
@@ -35,7 +37,8 @@ public record ProbeVerdict(ProbeResult result, State state, boolean changed, int
             case UP:
                 return model + ": up (" + result.describe() + ")";
             case COOLING:
-                return model + ": rate limited, cooling down until " + cooldownUntilMs + " (" + result.describe() +
+                return model + ": rate limited, cooling down until " + Instant.ofEpochMilli(cooldownUntilMs) + " (" +
+                    result.describe() +
                     ", Retry-After " + (result.retryAfter() == null ? "absent: 60 s" : "\"" + result.retryAfter() +
                     "\"") + ")";
             case DOWN:

@@ -10,6 +10,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +19,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+
+import javax.net.ssl.SSLException;
 
 /**
  * Probes models out of band and writes what it learns to an availability table, so that selectors never wait on a
@@ -39,6 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Prober implements AutoCloseable
 {
     private static final double JITTER = 0.1;
+    private static final long FIRST_ROUND_SPREAD_MS = 1_000;
 
     private final ProbeConfig config;
     private final ProbeJudge judge;
@@ -91,13 +96,17 @@ public final class Prober implements AutoCloseable
         return verdicts;
     }
 
-    /** Probes every model at the configured interval until {@link #close()}; the first round starts at once. */
+    /**
+     * Probes every model at the configured interval until {@link #close()}. The first round is spread over a tenth
+     * of the interval, at most a second: a restarted prober brings the table up to date at once.
+     */
     public void start()
     {
         running = true;
+        final double spreadMs = Math.min(FIRST_ROUND_SPREAD_MS, config.intervalMs() * JITTER);
         for (final ProbeTarget target : config.probes())
         {
-            schedule(target, (long)(ThreadLocalRandom.current().nextDouble() * config.intervalMs() * JITTER));
+            schedule(target, (long)(ThreadLocalRandom.current().nextDouble() * spreadMs));
         }
     }
 
@@ -112,37 +121,47 @@ public final class Prober implements AutoCloseable
         return judge;
     }
 
-    /** Stops scheduling and waits (at most the longest probe timeout and a second) for the probes in flight. */
+    /**
+     * Stops at once: nothing more is scheduled or sent, queued probes are dropped, probes in flight are abandoned
+     * (their results are not written: a half-finished probe says nothing) and their threads given a second to end.
+     */
     @Override
     public void close()
     {
         running = false;
         timer.shutdownNow();
-        workers.shutdown();
+        workers.shutdownNow();
         try
         {
-            if (!workers.awaitTermination(config.longestTimeoutMs() + 1_000, TimeUnit.MILLISECONDS))
-            {
-                workers.shutdownNow();
-            }
+            workers.awaitTermination(1, TimeUnit.SECONDS);
         }
         catch (final InterruptedException ex)
         {
-            workers.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }
 
     private void schedule(final ProbeTarget target, final long delayMs)
     {
-        if (running)
+        try
         {
-            timer.schedule(() -> workers.execute(() -> probeAndReschedule(target)), delayMs, TimeUnit.MILLISECONDS);
+            if (running)
+            {
+                timer.schedule(() -> workers.execute(() -> probeAndReschedule(target)), delayMs, TimeUnit.MILLISECONDS);
+            }
+        }
+        catch (final RejectedExecutionException closing)
+        {
+            // close() ran between the check and the call: nothing more to schedule
         }
     }
 
     private void probeAndReschedule(final ProbeTarget target)
     {
+        if (!running)
+        {
+            return;
+        }
         try
         {
             final ProbeResult result = probe(target);
@@ -194,14 +213,31 @@ public final class Prober implements AutoCloseable
         }
         catch (final ConnectException ex)
         {
-            return ProbeResult.failed(target.model(), "connection refused" +
-                (ex.getMessage() == null ? "" : " (" + ex.getMessage() + ")"), elapsedMs(startNs));
+            return ProbeResult.failed(target.model(), causedBy(ex, UnresolvedAddressException.class) ?
+                "host not found" : "connection refused" + (ex.getMessage() == null ? "" : " (" + ex.getMessage() + ")"),
+                elapsedMs(startNs));
+        }
+        catch (final SSLException ex)
+        {
+            return ProbeResult.failed(target.model(), "TLS failure: " + ex.getMessage(), elapsedMs(startNs));
         }
         catch (final IOException ex)
         {
             return ProbeResult.failed(target.model(), ex.getClass().getSimpleName() +
                 (ex.getMessage() == null ? "" : ": " + ex.getMessage()), elapsedMs(startNs));
         }
+    }
+
+    private static boolean causedBy(final Throwable failure, final Class<? extends Throwable> kind)
+    {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause())
+        {
+            if (kind.isInstance(cause))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long elapsedMs(final long startNs)

@@ -52,7 +52,10 @@ class OutcomeReporterTest
         assertEquals(NOW + 5_000, reporter.reportStatus("d", 429, "Wed Oct 21 07:28:05 2015").cooldownUntilMs());
         assertEquals(NOW, reporter.reportStatus("e", 429, "Tue, 20 Oct 2015 07:28:00 GMT").cooldownUntilMs(),
             "a date already past: available now");
-        assertEquals(Long.MAX_VALUE, reporter.reportStatus("f", 429, "99999999999999999999").cooldownUntilMs());
+        assertEquals(NOW + 86_400_000, reporter.reportStatus("f", 429, "99999999999999999999").cooldownUntilMs(),
+            "at most a day: one absurd header must not keep a model out for good");
+        assertEquals(NOW + 86_400_000, reporter.reportStatus("g", 429, "Fri, 31 Dec 9999 23:59:59 GMT")
+            .cooldownUntilMs());
     }
 
     @Test

@@ -65,7 +65,7 @@ class ProbeIT
         assertTrue(once.out().contains("gpt-4-turbo-preview: configuration problem, nothing written (403 in "),
             once.out());
         assertTrue(once.out().contains("Probed 4 models: 1 up, 1 cooling down, 1 down, 0 failing but not down yet, " +
-            "1 configuration problems"), once.out());
+            "1 with a configuration problem"), once.out());
         assertNoSecret(once.out() + once.err());
         assertEquals(List.of("Bearer " + SECRET), server.authorizations.stream().distinct().toList());
 

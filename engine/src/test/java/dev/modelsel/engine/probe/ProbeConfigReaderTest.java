@@ -68,7 +68,8 @@ class ProbeConfigReaderTest
             "probes.yaml: interval_ms (line 16): must be a whole number from 1 to 86400000, not 0",
             "probes.yaml: max_concurrent (line 17): must be a whole number from 1 to 256, not 2.5",
             "probes.yaml: probes[0].url (line 3): must be an absolute http or https URL, not \"ftp://example.com/\"",
-            "probes.yaml: probes[1].method (line 6): must be an HTTP method in capitals (GET, HEAD, ...), not \"get\"",
+            "probes.yaml: probes[1].method (line 6): must be an HTTP method in capitals that the JDK's HTTP client " +
+                "sends (GET, HEAD, POST, ...; not CONNECT), not \"get\"",
             "probes.yaml: probes[1].headers.Authorization (line 8): environment variable MISSING_KEY is not set",
             "probes.yaml: probes[1].headers.Host (line 9): cannot be sent: not a valid header name, a value with a " +
                 "line break or control character, or a header the HTTP client sets itself (Host, Connection, " +
@@ -84,6 +85,32 @@ class ProbeConfigReaderTest
             refused.problems());
         assertFalse(refused.getMessage().contains(SECRET));
         assertFalse(refused.getMessage().contains("line\nbreak"));
+    }
+
+    @Test
+    void shouldCheckUrlsAndMethodsAsTheHttpClientWillAndNeverQuoteASyntaxError()
+    {
+        final ProbeConfigException refused = assertThrows(ProbeConfigException.class, () ->
+            ProbeConfigReader.parse("p.yaml", """
+                probes:
+                  - {model: a, url: "http://127.0.0.1:99999/"}
+                  - {model: b, url: "http://example.com/", method: CONNECT, headers: {x-a: "1"}}
+                """, false, ENV::get));
+        assertEquals(List.of(
+            "p.yaml: probes[0].url (line 2): must be an absolute http or https URL, not \"http://127.0.0.1:99999/\"",
+            "p.yaml: probes[1].method (line 3): must be an HTTP method in capitals that the JDK's HTTP client sends " +
+                "(GET, HEAD, POST, ...; not CONNECT), not \"CONNECT\""), refused.problems());
+
+        final String typedIn = "sk-literal-SECRET123";
+        final ProbeConfigException syntax = assertThrows(ProbeConfigException.class, () ->
+            ProbeConfigReader.parse("p.yaml", "probes:\n  - model: a\n    headers:\n      x-api-key: \"" + typedIn +
+                "\" junk\n", false, ENV::get));
+        assertFalse(syntax.getMessage().contains(typedIn), syntax.getMessage());
+        assertTrue(syntax.getMessage().startsWith("p.yaml (line 4): not valid YAML"), syntax.getMessage());
+        final ProbeConfigException json = assertThrows(ProbeConfigException.class, () ->
+            ProbeConfigReader.parse("p.json", "{\"probes\": [{\"headers\": {\"k\": \"" + typedIn + "\" x}}]}", true,
+                ENV::get));
+        assertFalse(json.getMessage().contains(typedIn), json.getMessage());
     }
 
     @Test

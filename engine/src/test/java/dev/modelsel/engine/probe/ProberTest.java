@@ -127,6 +127,28 @@ class ProberTest
         }
     }
 
+    @Test
+    void shouldStopAtOnceDroppingQueuedAndUnfinishedProbes() throws Exception
+    {
+        final List<ProbeTarget> targets = new ArrayList<>();
+        for (int m = 0; m < 4; m++)
+        {
+            server.always("/late" + m, new Answer(503, null, 2_000));
+            targets.add(target("late" + m, "/late" + m, 10_000));
+        }
+        final List<ProbeVerdict> all = new CopyOnWriteArrayList<>();
+        final Prober prober = new Prober(new ProbeConfig(targets, 50, 1, 1), table, listener(all, new ArrayList<>()));
+        prober.start();
+        waitUntil(() -> prober.probesSent() == 1);
+        final long startNs = System.nanoTime();
+        prober.close();
+        assertTrue(System.nanoTime() - startNs < 1_900_000_000L, "close does not wait for the 2 s answer");
+        Thread.sleep(2_500);
+        assertEquals(1, prober.probesSent(), "queued probes are dropped, not sent");
+        assertEquals(List.of(), all, "an abandoned probe says nothing");
+        assertFalse(table.read("late0", new AvailabilityRecord()), "and writes nothing");
+    }
+
     private ProbeTarget target(final String model, final String path, final long timeoutMs)
     {
         return new ProbeTarget(model, URI.create(server.url(path)), "GET", Map.of("Authorization", SECRET), timeoutMs);
