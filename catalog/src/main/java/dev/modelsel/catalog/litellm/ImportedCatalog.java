@@ -109,7 +109,7 @@ public final class ImportedCatalog
 
     public int skippedCount()
     {
-        return skipped.values().stream().mapToInt(Integer::intValue).sum();
+        return total(skipped);
     }
 
     /** One line per malformed entry: {@code line N: "id": what is wrong}. */
@@ -176,6 +176,11 @@ public final class ImportedCatalog
     static String decimal(final double value)
     {
         return decimal(new BigDecimal(Double.toString(value)));
+    }
+
+    private static int total(final Map<SkipReason, Integer> counts)
+    {
+        return counts.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     ImportOptions options()
@@ -249,7 +254,7 @@ public final class ImportedCatalog
 
         int skippedCount()
         {
-            return skipped.values().stream().mapToInt(Integer::intValue).sum();
+            return total(skipped);
         }
 
         int filtered()

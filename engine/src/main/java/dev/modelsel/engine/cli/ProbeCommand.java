@@ -76,7 +76,7 @@ final class ProbeCommand implements Callable<Integer>
         final SharedAvailabilityTable shared = TableSource.openShared(table);
         if (mode.once)
         {
-            try (Prober prober = new Prober(probes, shared, null))
+            try (Prober prober = new Prober(probes, shared, ProbeListener.IGNORE))
             {
                 return summarize(prober.probeOnce(), probes.failuresToDown(), shared, out);
             }

@@ -37,11 +37,6 @@ public final class ProbeJudge
         this.failuresToDown = failuresToDown;
     }
 
-    public int failuresToDown()
-    {
-        return failuresToDown;
-    }
-
     /** Writes what the result means to the table and says what it was. */
     public ProbeVerdict judge(final ProbeResult result)
     {

@@ -116,11 +116,6 @@ public final class Prober implements AutoCloseable
         return probesSent.get();
     }
 
-    public ProbeJudge judge()
-    {
-        return judge;
-    }
-
     /**
      * Stops at once: nothing more is scheduled or sent, queued probes are dropped, probes in flight are abandoned
      * (their results are not written: a half-finished probe says nothing) and their threads given a second to end.

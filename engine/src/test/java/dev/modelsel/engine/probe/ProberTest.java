@@ -63,7 +63,8 @@ class ProberTest
         targets.add(new ProbeTarget("refused", URI.create("http://127.0.0.1:" + closedPort() + "/"), "GET", Map.of(),
             2_000));
         final List<ProbeVerdict> verdicts;
-        try (Prober prober = new Prober(new ProbeConfig(targets, 1_000, 1, 8), table, null))
+        try (Prober prober = new Prober(new ProbeConfig(targets, 1_000, 1, 8), table,
+            ProbeListener.IGNORE))
         {
             verdicts = prober.probeOnce();
         }
@@ -72,8 +73,8 @@ class ProberTest
             verdicts.stream().map(ProbeVerdict::state).toList(), verdicts.toString());
         assertFalse(record("ok").down(), "a 2xx clears down");
         assertBetween(before + 120_000, after + 120_000, record("limited").cooldownUntilMs());
-        assertEquals(Instant.parse(DateTimeFormatter.RFC_1123_DATE_TIME.parse(inAnHour, Instant::from).toString())
-            .toEpochMilli(), record("limited-date").cooldownUntilMs());
+        assertEquals(DateTimeFormatter.RFC_1123_DATE_TIME.parse(inAnHour, Instant::from).toEpochMilli(),
+            record("limited-date").cooldownUntilMs());
         assertBetween(before + 60_000, after + 60_000, record("limited-bare").cooldownUntilMs());
         assertTrue(record("unavailable").down());
         assertTrue(record("slow").down(), "no answer within the timeout");
