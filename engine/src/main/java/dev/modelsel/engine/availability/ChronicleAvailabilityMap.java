@@ -249,6 +249,93 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         }
     }
 
+    private static Thread preloader;
+
+    /** See {@link SharedAvailabilityTable#preload()}: starts at most once per JVM. */
+    static synchronized void preload()
+    {
+        if (preloader == null)
+        {
+            preloader = new Thread(ChronicleAvailabilityMap::loadClasses, "modelsel-chronicle-preload");
+            preloader.setDaemon(true);
+            preloader.start();
+        }
+    }
+
+    /** Returns once a preload, if one was started, has finished; only then may this thread touch Chronicle. */
+    static void awaitPreload()
+    {
+        final Thread thread;
+        synchronized (ChronicleAvailabilityMap.class)
+        {
+            thread = preloader;
+        }
+        boolean interrupted = false;
+        while (thread != null && thread.isAlive())
+        {
+            try
+            {
+                thread.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs the code an open runs, on a small scratch map of this process's own: created, written, read, closed and
+     * opened again, so that the classes both kinds of open load and initialise, most of a first open's cost, are
+     * ready. Any failure is left for the real open to meet and report.
+     */
+    private static void loadClasses()
+    {
+        Path scratch = null;
+        try
+        {
+            scratch = Files.createTempFile("modelsel-preload", ".table");
+            Files.delete(scratch); // Chronicle creates a map only where no file is
+            final ChronicleMapBuilder<CharSequence, AvailabilityEntry> small = builder().entries(16);
+            final AvailabilityEntry entry = new AvailabilityEntry();
+            try (ChronicleMap<CharSequence, AvailabilityEntry> created = small.createPersistedTo(scratch.toFile()))
+            {
+                created.put("preload", entry);
+            }
+            try (ChronicleMap<CharSequence, AvailabilityEntry> opened = small.createPersistedTo(scratch.toFile()))
+            {
+                opened.getUsing("preload", entry);
+            }
+        }
+        catch (final IOException | RuntimeException | Error ignored)
+        {
+            // the real open reports whatever went wrong
+        }
+        finally
+        {
+            deleteQuietly(scratch);
+        }
+    }
+
+    private static void deleteQuietly(final Path file)
+    {
+        try
+        {
+            if (file != null)
+            {
+                Files.deleteIfExists(file);
+            }
+        }
+        catch (final IOException ignored)
+        {
+            // a scratch file in the temp directory
+        }
+    }
+
     private static ChronicleMapBuilder<CharSequence, AvailabilityEntry> builder()
     {
         return ChronicleMapBuilder.of(CharSequence.class, AvailabilityEntry.class)

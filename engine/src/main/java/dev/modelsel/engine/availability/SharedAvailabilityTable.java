@@ -1,6 +1,7 @@
 package dev.modelsel.engine.availability;
 
 import dev.modelsel.engine.jvm.JvmFlags;
+import dev.modelsel.engine.jvm.MissingJvmFlagsException;
 import dev.modelsel.engine.mapped.MappedFiles;
 
 import java.io.IOException;
@@ -67,6 +68,7 @@ public final class SharedAvailabilityTable implements AvailabilityTable
     public static SharedAvailabilityTable open(final Path path) throws IOException
     {
         requireJvm();
+        ChronicleAvailabilityMap.awaitPreload();
         synchronized (OPEN)
         {
             final Path key = resolve(path, true);
@@ -104,6 +106,26 @@ public final class SharedAvailabilityTable implements AvailabilityTable
         }
         final Path real = parent.toRealPath().resolve(absolute.getFileName());
         return Files.isSymbolicLink(real) && Files.exists(real) ? real.toRealPath() : real;
+    }
+
+    /**
+     * Starts loading and initialising Chronicle Map's classes on a daemon thread, so that an {@link #open} soon after
+     * finds most of a process's first-open cost paid (a command line that will open the table calls this first and
+     * parses, loads its catalog meanwhile). Optional; does nothing after the first call, or when the JVM flags are
+     * missing (then {@link #open} says so). {@link #open} waits for it to finish before touching Chronicle itself:
+     * two threads initialising Chronicle's classes at once could deadlock on their static initialisers.
+     */
+    public static void preload()
+    {
+        try
+        {
+            requireJvm();
+        }
+        catch (final MissingJvmFlagsException ex)
+        {
+            return;
+        }
+        ChronicleAvailabilityMap.preload();
     }
 
     /** The JVM flags, then the Chronicle settings that must precede its classes. */

@@ -3,6 +3,7 @@ package dev.modelsel.engine.cli;
 import dev.modelsel.engine.availability.SharedTableException;
 import dev.modelsel.engine.jvm.JvmFlags;
 import dev.modelsel.engine.jvm.MissingJvmFlagsException;
+import dev.modelsel.engine.jvm.UnsafeWarning;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +36,9 @@ public final class ModelselCommand implements Runnable
 
     public static void main(final String[] args)
     {
+        UnsafeWarning.acknowledgeForTheCommand(); // before applySystemProperties sets the setting, too late to count
         JvmFlags.applySystemProperties(); // -D flags cannot ride in a jar's manifest; they must precede Chronicle
+        TablePreload.startIfWanted(args);
         System.exit(execute(args));
     }
 

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The JVM flags Chronicle Map and Agrona need on Java 17, as the parent POM's {@code modelsel.jvmFlags} lists them
- * (copied into this jar at build time), and the check that names the ones this JVM lacks, so that a user sees one
- * clear message rather than a Chronicle stack trace from a static initialiser.
+ * The JVM flags Chronicle Map and Agrona need on Java 17 to 25, as the parent POM's {@code modelsel.jvmFlags} lists
+ * them (copied into this jar at build time), and the check that names the ones this JVM lacks, so that a user sees
+ * one clear message rather than a Chronicle stack trace from a static initialiser.
  * <p>
  * Stateless and thread-safe.
  */
@@ -44,8 +44,7 @@ public final class JvmFlags
 
     /**
      * The opens and exports this JVM lacks for unnamed-module code such as modelsel's, and {@code -D} settings that
-     * are not set; also a note when the JDK's {@code jdk.compiler} module is absent (Chronicle compiles code at
-     * run time, so a JRE will not do).
+     * are not set.
      */
     public static List<String> missing()
     {
@@ -107,10 +106,6 @@ public final class JvmFlags
     {
         applySystemProperties();
         final List<String> missing = missing();
-        if (ModuleLayer.boot().findModule("jdk.compiler").isEmpty())
-        {
-            missing.add("(a full JDK: the jdk.compiler module is absent, and Chronicle Map compiles code at run time)");
-        }
         if (!missing.isEmpty())
         {
             throw new MissingJvmFlagsException(what + " needs these JVM flags, missing here: " + String.join(" ", missing) +
