@@ -29,6 +29,10 @@ public final class UnsafeWarning
         {
             return; // the user's own mode (warn, debug, deny or allow) stands
         }
+        if (!Object.class.getModule().isExported("jdk.internal.misc", UnsafeWarning.class.getModule()))
+        {
+            return; // started without the jar's manifest and flags: the flag check will name what is missing
+        }
         final Field warned;
         try
         {
