@@ -252,7 +252,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
     private static Thread preloader;
 
     /** See {@link SharedAvailabilityTable#preload()}: starts at most once per JVM. */
-    static synchronized void preload()
+    static synchronized Thread preload()
     {
         if (preloader == null)
         {
@@ -260,18 +260,19 @@ final class ChronicleAvailabilityMap implements AutoCloseable
             preloader.setDaemon(true);
             preloader.start();
         }
+        return preloader;
     }
 
-    /** Returns once a preload, if one was started, has finished; only then may this thread touch Chronicle. */
-    static void awaitPreload()
+    /**
+     * Returns once Chronicle's classes are loaded: by a preload started earlier, or else by one started now. Only then
+     * may this thread touch Chronicle; and an open that does it before taking the opening lock keeps a process's
+     * first-open cost out of the lock that other starting processes queue for.
+     */
+    static void loadClassesOnce()
     {
-        final Thread thread;
-        synchronized (ChronicleAvailabilityMap.class)
-        {
-            thread = preloader;
-        }
+        final Thread thread = preload();
         boolean interrupted = false;
-        while (thread != null && thread.isAlive())
+        while (thread.isAlive())
         {
             try
             {

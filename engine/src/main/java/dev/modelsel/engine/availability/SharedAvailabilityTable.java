@@ -68,7 +68,7 @@ public final class SharedAvailabilityTable implements AvailabilityTable
     public static SharedAvailabilityTable open(final Path path) throws IOException
     {
         requireJvm();
-        ChronicleAvailabilityMap.awaitPreload();
+        ChronicleAvailabilityMap.loadClassesOnce();
         synchronized (OPEN)
         {
             final Path key = resolve(path, true);
@@ -111,9 +111,10 @@ public final class SharedAvailabilityTable implements AvailabilityTable
     /**
      * Starts loading and initialising Chronicle Map's classes on a daemon thread, so that an {@link #open} soon after
      * finds most of a process's first-open cost paid (a command line that will open the table calls this first and
-     * parses, loads its catalog meanwhile). Optional; does nothing after the first call, or when the JVM flags are
-     * missing (then {@link #open} says so). {@link #open} waits for it to finish before touching Chronicle itself:
-     * two threads initialising Chronicle's classes at once could deadlock on their static initialisers.
+     * parses, loads its catalog meanwhile). Optional: without it the first {@link #open} does that work itself, before
+     * taking the opening lock. Does nothing after the first call, or when the JVM flags are missing (then
+     * {@link #open} says so). {@link #open} waits for it to finish before touching Chronicle itself: two threads
+     * initialising Chronicle's classes at once could deadlock on their static initialisers.
      */
     public static void preload()
     {

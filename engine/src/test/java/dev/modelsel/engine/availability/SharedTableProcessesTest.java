@@ -34,14 +34,14 @@ class SharedTableProcessesTest
     Path dir;
 
     @Test
-    void shouldKeepTheLatestDeadlineWhenFourProcessesWriteAtOnce() throws Exception
+    void shouldOpenTogetherAndKeepTheLatestDeadlineWhenEightProcessesWriteAtOnce() throws Exception
     {
         final Path table = dir.resolve("shared.table");
         final Path go = dir.resolve("go");
         final List<Process> writers = new ArrayList<>();
         try
         {
-            for (int w = 0; w < 4; w++)
+            for (int w = 0; w < 8; w++) // started together: all eight open at once, taking turns at the opening lock
             {
                 final List<String> args = new ArrayList<>(List.of("cooldowns", table.toString(), String.valueOf(1000 + w),
                     "300", go.toString()));
@@ -52,7 +52,7 @@ class SharedTableProcessesTest
             {
                 assertEquals("ready", firstLine(writer), "each writer opened the table");
             }
-            Files.createFile(go); // all four start writing together
+            Files.createFile(go); // all eight start writing together
 
             final Map<String, Long> latest = new HashMap<>();
             for (final Process writer : writers)
