@@ -106,6 +106,11 @@ public final class JvmFlags
     {
         applySystemProperties();
         final List<String> missing = missing();
+        if (ModuleLayer.boot().findModule("jdk.compiler").isEmpty())
+        {
+            // chronicle-values sets up javac when it models a value type, even one whose class the build generated
+            missing.add("(the jdk.compiler module: a full JDK, or a runtime image with it, as Chronicle Map loads javac)");
+        }
         if (!missing.isEmpty())
         {
             throw new MissingJvmFlagsException(what + " needs these JVM flags, missing here: " + String.join(" ", missing) +
