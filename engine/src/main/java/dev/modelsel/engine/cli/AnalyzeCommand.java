@@ -25,10 +25,12 @@ import java.util.concurrent.Callable;
     name = "analyze",
     mixinStandardHelpOptions = true,
     description = {
-        "Reads an execution history (one JSON object per line: category, complexity, initial_tier, final_tier, model,",
-        "input_tokens, output_tokens, success, optional quality_score and attempt) and reports, per category, how many",
-        "phases escalated (final_tier < initial_tier) and whether to raise its default complexity, and what every",
-        "attempt cost at its own model's price. Lines that are not records are skipped and reported with their number."})
+        "Reports the escalations per category and the cost per model of an execution history.",
+        "The history holds one JSON object per line: category, complexity, initial_tier, final_tier, model, " +
+            "input_tokens, output_tokens, success, optional quality_score and attempt. For each category: how many " +
+            "phases escalated (final_tier < initial_tier) and whether to raise its default complexity; for each " +
+            "model: what every attempt cost at its own price. Lines that are not records are skipped and reported " +
+            "with their number."})
 final class AnalyzeCommand implements Callable<Integer>
 {
     @Spec

@@ -90,7 +90,8 @@ public final class ModelselCommand implements Runnable
         final CommandLine commandLine = new CommandLine(new ModelselCommand());
         Commands.addFor(commandLine, args);
         StartupTrace.lap("picocli command model");
-        commandLine.setParameterExceptionHandler(ModelselCommand::usageError);
+        Numbers.registerConverters(commandLine); // after the subcommands: registering reaches only those present
+        commandLine.setParameterExceptionHandler(UsageErrors::handle);
         commandLine.setExecutionExceptionHandler((ex, failed, parseResult) ->
         {
             if (!isUsers(ex))
@@ -113,16 +114,6 @@ public final class ModelselCommand implements Runnable
         err.println("modelsel: " + ex.getMessage());
         err.flush();
         return ex instanceof UserError ? ((UserError)ex).exitCode() : UserError.FAILED;
-    }
-
-    /** One line instead of picocli's message plus the whole usage text. */
-    private static int usageError(final ParameterException ex, final String[] args)
-    {
-        final CommandLine failed = ex.getCommandLine();
-        final PrintWriter err = failed.getErr();
-        err.println("modelsel: " + ex.getMessage() + " (see " + failed.getCommandSpec().qualifiedName() + " --help)");
-        err.flush();
-        return UserError.USAGE;
     }
 
     /** The version from the jar's manifest. */
