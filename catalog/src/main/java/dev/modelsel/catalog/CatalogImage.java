@@ -31,7 +31,7 @@ import java.util.zip.CRC32;
  *   int    models; per model: UTF id, long context_window, double input, output cost per Mtok, capability,
  *          boolean has provider, [UTF provider], boolean declared
  *   int    tiers; per tier: int number, double min_capability, int n, UTF model id x n
- *   int    warnings; per warning: UTF source, UTF path, int line, UTF message
+ *   int    warnings; per warning: UTF source, UTF path, int line, int column, UTF message
  * </pre>
  * Big-endian, strings as {@link DataOutputStream#writeUTF}.
  * <p>
@@ -127,6 +127,7 @@ public final class CatalogImage
             data.writeUTF(warning.source());
             data.writeUTF(warning.path());
             data.writeInt(warning.line());
+            data.writeInt(warning.column());
             data.writeUTF(warning.message());
         }
         data.flush();
@@ -182,7 +183,8 @@ public final class CatalogImage
         final List<CatalogProblem> warnings = new ArrayList<>();
         for (int i = data.readInt(); i > 0; i--)
         {
-            warnings.add(new CatalogProblem(data.readUTF(), data.readUTF(), data.readInt(), data.readUTF()));
+            warnings.add(new CatalogProblem(data.readUTF(), data.readUTF(), data.readInt(), data.readInt(),
+                data.readUTF()));
         }
         return new LoadedCatalog(
             new CatalogDefinition(source, safetyMargin, defaults, initialTiers, escalation, models, tiers), warnings);
