@@ -216,6 +216,24 @@ class CommandLineTest
     }
 
     @Test
+    void shouldRefuseAReportItCannotWriteBeforePrintingAnything()
+    {
+        final Path history = Path.of("..", "docs", "example-history.jsonl");
+        for (final Path html : List.of(dir.resolve("missing").resolve("report.html"), dir))
+        {
+            final Run run = modelsel("analyze", history.toString(), "--html", html.toString());
+            assertEquals(1, run.exitCode(), run.err());
+            assertEquals("", run.out());
+            assertEquals(1, run.err().lines().count(), run.err());
+            assertTrue(run.err().startsWith("modelsel: --html " + html + ": ") &&
+                run.err().trim().endsWith("; nothing written"), run.err());
+        }
+        final Run written = modelsel("analyze", history.toString(), "--html", dir.resolve("report.html").toString());
+        assertEquals(0, written.exitCode(), written.err());
+        assertTrue(written.out().endsWith("wrote " + dir.resolve("report.html") + System.lineSeparator()), written.out());
+    }
+
+    @Test
     void shouldPointOutTyposInItsOwnWords()
     {
         assertEquals("modelsel: unknown command \"slect\" (did you mean \"select\"?); the commands are select, run, " +
