@@ -10,6 +10,7 @@ import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -231,6 +232,37 @@ class CommandLineTest
         final Run written = modelsel("analyze", history.toString(), "--html", dir.resolve("report.html").toString());
         assertEquals(0, written.exitCode(), written.err());
         assertTrue(written.out().endsWith("wrote " + dir.resolve("report.html") + System.lineSeparator()), written.out());
+    }
+
+    @Test
+    void shouldFailOnWarningsOnlyWhenStrict() throws Exception
+    {
+        final Path typo = Files.writeString(dir.resolve("typo.yaml"), String.join("\n", "version: 1", "models:",
+            "  claude-3-sonnet-20240229: {context_window: 200000, input_cost_per_mtok: 3.0, capability: 0.85}",
+            "  gpt-4o: {context_window: 128000, input_cost_per_mtok: 2.5, capability: 0.9}",
+            "tiers:", "  - tier: 1", "    models: [claude-3-sonet-20240229, gpt-4o, mistral-large]", ""));
+        final Run lenient = modelsel("catalog", "validate", typo.toString());
+        assertEquals(0, lenient.exitCode(), lenient.out());
+        assertTrue(lenient.out().contains("warning: " + typo + ": tiers[0].models[0] (line 7): model " +
+            "\"claude-3-sonet-20240229\" is not in models; it takes all the defaults (did you mean " +
+            "\"claude-3-sonnet-20240229\"?)"), lenient.out());
+        assertTrue(lenient.out().contains("model \"mistral-large\" is not in models; it takes all the defaults\n"),
+            "no suggestion when nothing is close: " + lenient.out());
+        assertTrue(lenient.out().endsWith(typo + ": valid: 1 tier, 4 models, 3 warnings\n"), lenient.out());
+        for (final String[] args : List.of(new String[] {"catalog", "validate", "--strict", typo.toString()},
+            new String[] {"catalog", "validate", typo.toString(), "--strict"}))
+        {
+            final Run strict = modelsel(args);
+            assertEquals(1, strict.exitCode(), strict.out());
+            assertTrue(strict.out().endsWith(typo + ": invalid under --strict: 1 tier, 4 models, 3 warnings\n"),
+                strict.out());
+        }
+        final Path clean = Files.writeString(dir.resolve("clean.yaml"), String.join("\n", "version: 1", "models:",
+            "  gpt-4o: {context_window: 128000, input_cost_per_mtok: 2.5, capability: 0.9}",
+            "tiers:", "  - {tier: 1, models: [gpt-4o]}", ""));
+        final Run strictClean = modelsel("catalog", "validate", "--strict", clean.toString());
+        assertEquals(0, strictClean.exitCode(), strictClean.out());
+        assertEquals(clean + ": valid: 1 tier, 1 model, 0 warnings\n", strictClean.out());
     }
 
     @Test
