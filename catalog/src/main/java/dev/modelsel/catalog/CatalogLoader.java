@@ -19,6 +19,9 @@ public final class CatalogLoader
     /** The classpath resource holding the default catalog: the guide's data exactly, plus tier 2's floor. */
     public static final String DEFAULT_CATALOG_RESOURCE = "/dev/modelsel/catalog/default-catalog.yaml";
 
+    /** What messages call the default catalog. */
+    static final String DEFAULT_SOURCE = "default catalog";
+
     /** Far above any real catalog (100,000 models take about 10 MiB), far below what would strain the heap. */
     public static final int MAX_CATALOG_BYTES = 64 << 20;
 
@@ -55,8 +58,42 @@ public final class CatalogLoader
         return CatalogValidator.validate(source, SourceReader.read(source, text, jsonOnly));
     }
 
-    /** The default catalog of SPEC §2, shipped with the library. */
+    /**
+     * The default catalog of SPEC §2, shipped with the library: from the image the build made of it
+     * ({@link CatalogImage}) when that matches the shipped text, else parsed from the text.
+     */
     public static LoadedCatalog loadDefault()
+    {
+        final byte[] text = defaultCatalogBytes();
+        try (InputStream image = CatalogLoader.class.getResourceAsStream(CatalogImage.DEFAULT_CATALOG_IMAGE))
+        {
+            final LoadedCatalog fromImage = CatalogImage.read(image, text);
+            if (fromImage != null)
+            {
+                return fromImage;
+            }
+        }
+        catch (final IOException ex)
+        {
+            // a damaged image only costs the parse below
+        }
+        try
+        {
+            return parse(DEFAULT_SOURCE, new String(text, StandardCharsets.UTF_8), false);
+        }
+        catch (final CatalogException ex)
+        {
+            throw new IllegalStateException("the shipped default catalog is invalid: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The default catalog's text, as shipped (for {@code catalog show} and for users to copy). */
+    public static String defaultCatalogText()
+    {
+        return new String(defaultCatalogBytes(), StandardCharsets.UTF_8);
+    }
+
+    static byte[] defaultCatalogBytes()
     {
         try (InputStream in = CatalogLoader.class.getResourceAsStream(DEFAULT_CATALOG_RESOURCE))
         {
@@ -64,24 +101,7 @@ public final class CatalogLoader
             {
                 throw new IllegalStateException("the default catalog is missing from the jar: " + DEFAULT_CATALOG_RESOURCE);
             }
-            return parse("default catalog", new String(in.readAllBytes(), StandardCharsets.UTF_8), false);
-        }
-        catch (final CatalogException ex)
-        {
-            throw new IllegalStateException("the shipped default catalog is invalid: " + ex.getMessage(), ex);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-    }
-
-    /** The default catalog's text, as shipped (for {@code catalog show} and for users to copy). */
-    public static String defaultCatalogText()
-    {
-        try (InputStream in = CatalogLoader.class.getResourceAsStream(DEFAULT_CATALOG_RESOURCE))
-        {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return in.readAllBytes();
         }
         catch (final IOException ex)
         {

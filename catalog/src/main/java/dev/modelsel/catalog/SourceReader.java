@@ -1,7 +1,6 @@
 package dev.modelsel.catalog;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -81,9 +80,7 @@ public final class SourceReader
         }
         catch (final JsonProcessingException ex)
         {
-            final JsonLocation location = ex.getLocation();
-            throw single(location == null ? 0 : location.getLineNr(), "not valid " + (jsonOnly ? "JSON" : "YAML") +
-                ": " + ex.getOriginalMessage().replaceAll("\\s*\\R\\s*", "; "));
+            throw new CatalogException(List.of(SyntaxErrors.describe(source, ex, jsonOnly)), List.of());
         }
         catch (final IOException ex)
         {

@@ -265,7 +265,8 @@ class CatalogValidationTest
         final CatalogException ex = assertThrows(CatalogException.class, () -> CatalogLoader.load(file));
         assertEquals(1, ex.errors().size());
         assertEquals(4, ex.errors().get(0).line(), ex.getMessage());
-        assertTrue(ex.getMessage().startsWith(file + " (line 4): not valid JSON"), ex.getMessage());
+        assertTrue(ex.getMessage().startsWith(file + " (line 4, column 16): not valid JSON: a \",\" or \"}\" should come " +
+            "after a value"), ex.getMessage());
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import dev.modelsel.catalog.CatalogException;
 import dev.modelsel.catalog.CatalogProblem;
+import dev.modelsel.catalog.SyntaxErrors;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -135,8 +136,10 @@ final class PriceListReader
         }
         catch (final JsonProcessingException ex)
         {
-            throw problem(source, ex.getLocation() == null ? 0 : ex.getLocation().getLineNr(),
-                "not valid JSON: " + ex.getOriginalMessage().replaceAll("\\s*\\R\\s*", "; "));
+            throw new CatalogException(List.of(new CatalogProblem(source, "",
+                ex.getLocation() == null ? 0 : ex.getLocation().getLineNr(),
+                ex.getLocation() == null ? 0 : ex.getLocation().getColumnNr(),
+                "not valid JSON: " + SyntaxErrors.json(ex))), List.of());
         }
         catch (final IOException ex)
         {

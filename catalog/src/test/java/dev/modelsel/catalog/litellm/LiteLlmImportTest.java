@@ -273,13 +273,15 @@ class LiteLlmImportTest
         assertRefused("", "p.json: the file is empty");
         assertRefused("[1, 2]", "p.json (line 1): expected LiteLLM's price list, one JSON object of model id to " +
             "fields; the file starts with a list");
-        assertRefused("{\"a\": {\"mode\": \"chat\",\n\"input_cost_per_token\": }", "p.json (line 2): not valid JSON");
-        assertRefused("{\"a\": {\"mode\": \"chat\"}", "p.json (line 1): not valid JSON");
+        assertRefused("{\"a\": {\"mode\": \"chat\",\n\"input_cost_per_token\": }",
+            "p.json (line 2, column 25): not valid JSON: a value should start here, not \"}\"");
+        assertRefused("{\"a\": {\"mode\": \"chat\"}", "p.json (line 1, column 23): not valid JSON: the text ends inside " +
+            "an object");
         assertRefused("{} {}", "p.json (line 1): more text after the price list's closing brace");
-        assertRefused("mode: chat", "p.json (line 1): not valid JSON");
+        assertRefused("mode: chat", "p.json (line 1, column 1): not valid JSON");
         final Path latin1 = Files.write(dir.resolve("latin1.json"), new byte[] {'{', '"', (byte)0xE9, '"', ':', '1', '}'});
         assertTrue(assertThrows(CatalogException.class, () -> LiteLlmImport.fromFile(latin1, ImportOptions.byPrice()))
-            .getMessage().contains("not valid JSON: Invalid UTF-8"));
+            .getMessage().contains("not valid JSON: not UTF-8 text"));
         assertTrue(assertThrows(CatalogException.class, () -> LiteLlmImport.fromFile(dir, ImportOptions.byPrice()))
             .getMessage().endsWith("is a directory, not a price list"));
         assertTrue(assertThrows(CatalogException.class, () -> LiteLlmImport.fromFile(dir.resolve("none.json"),

@@ -55,10 +55,10 @@ final class AnalysisReports
             "s %8d %10d %7.1f%%  %s", name, c.phases(), c.escalated(), 100 * c.escalationRate(),
             c.raiseComplexity() ? "raise the default complexity" : "")));
         lines.add("");
-        lines.add("Cost: $" + report.totalCostUsd().toPlainString() + " in all, each attempt at its own model's price:");
+        lines.add("Cost: $" + Display.money(report.totalCostUsd()) + " in all, each attempt at its own model's price:");
         final int modelWidth = Math.max(5, report.costByModelUsd().keySet().stream().mapToInt(String::length).max().orElse(5));
         byCostDescending(report).forEach(e -> lines.add(String.format(Locale.ROOT, "  %-" + modelWidth + "s %14s%s",
-            e.getKey(), "$" + e.getValue().toPlainString(), notes(report, e.getKey()))));
+            e.getKey(), "$" + Display.money(e.getValue()), notes(report, e.getKey()))));
         if (!report.pricedByDefaults().isEmpty())
         {
             lines.add("  * not in the catalog: priced with the catalog's defaults");
@@ -83,7 +83,7 @@ final class AnalysisReports
             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}" +
             "td:first-child,th:first-child{text-align:left}.flag{color:#b00;font-weight:bold}</style></head><body>\n");
         html.append("<h1>modelsel analysis</h1>\n<p>History: ").append(escape(source)).append(". Total cost: <b>$")
-            .append(report.totalCostUsd().toPlainString()).append("</b>, every attempt at its own model's price. ")
+            .append(Display.money(report.totalCostUsd())).append("</b>, every attempt at its own model's price. ")
             .append(report.categories().values().stream().mapToLong(EscalationAnalysis.CategoryReport::phases).sum())
             .append(" phases; ").append(report.skipped().size()).append(" lines skipped.</p>\n");
 

@@ -25,10 +25,12 @@ import java.util.concurrent.Callable;
     name = "analyze",
     mixinStandardHelpOptions = true,
     description = {
-        "Reads an execution history (one JSON object per line: category, complexity, initial_tier, final_tier, model,",
-        "input_tokens, output_tokens, success, optional quality_score and attempt) and reports, per category, how many",
-        "phases escalated (final_tier < initial_tier) and whether to raise its default complexity, and what every",
-        "attempt cost at its own model's price. Lines that are not records are skipped and reported with their number."})
+        "Reports the escalations per category and the cost per model of an execution history.",
+        "The history holds one JSON object per line: category, complexity, initial_tier, final_tier, model, " +
+            "input_tokens, output_tokens, success, optional quality_score and attempt. For each category: how many " +
+            "phases escalated (final_tier < initial_tier) and whether to raise its default complexity; for each " +
+            "model: what every attempt cost at its own price. Lines that are not records are skipped and reported " +
+            "with their number."})
 final class AnalyzeCommand implements Callable<Integer>
 {
     @Spec
@@ -57,6 +59,10 @@ final class AnalyzeCommand implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "--threshold must be 0 or more, not " + threshold);
         }
+        if (html != null)
+        {
+            checkWritable(html); // before the history is read: a mistake here should not cost a long read
+        }
         final EscalationAnalysis analysis = new EscalationAnalysis(new Pricing(catalog.load().compile()), threshold);
         try (InputStream in = Files.newInputStream(history))
         {
@@ -71,6 +77,10 @@ final class AnalyzeCommand implements Callable<Integer>
             throw new UserError(UserError.FAILED, TableSource.describe(ex));
         }
         final EscalationAnalysis.Report report = analysis.report();
+        if (html != null)
+        {
+            write(html, AnalysisReports.html(report, history.toString())); // before any output: all of it, or an error
+        }
         final PrintWriter err = spec.commandLine().getErr();
         report.skipped().forEach(s -> err.println("modelsel: " + history + " line " + s.line() + ": skipped: " + s.why()));
         err.flush();
@@ -84,22 +94,44 @@ final class AnalyzeCommand implements Callable<Integer>
         {
             AnalysisReports.table(report).forEach(out::println);
         }
-        if (html != null)
+        if (html != null && !json)
         {
-            try
-            {
-                Files.writeString(html, AnalysisReports.html(report, history.toString()), StandardCharsets.UTF_8);
-            }
-            catch (final IOException ex)
-            {
-                throw new UserError(UserError.FAILED, TableSource.describe(ex));
-            }
-            if (!json)
-            {
-                out.println("wrote " + html);
-            }
+            out.println("wrote " + html);
         }
         out.flush();
         return 0;
+    }
+
+    /** A report file goes into an existing directory and does not replace a directory. */
+    private static void checkWritable(final Path file)
+    {
+        final Path directory = file.toAbsolutePath().getParent();
+        if (Files.isDirectory(file))
+        {
+            throw new UserError(UserError.FAILED, "--html " + file + ": is a directory; name the report file; " +
+                "nothing written");
+        }
+        if (directory == null || !Files.isDirectory(directory))
+        {
+            throw new UserError(UserError.FAILED, "--html " + file + ": no such directory " + directory +
+                "; nothing written");
+        }
+        if (!Files.isWritable(directory) && !Files.isWritable(file))
+        {
+            throw new UserError(UserError.FAILED, "--html " + file + ": cannot write in " + directory +
+                " (permission denied); nothing written");
+        }
+    }
+
+    private static void write(final Path file, final String text)
+    {
+        try
+        {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new UserError(UserError.FAILED, "--html " + TableSource.describe(ex) + "; nothing written");
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.modelsel.engine.availability.AvailabilityRecord;
 import dev.modelsel.engine.availability.SharedAvailabilityTable;
 import dev.modelsel.engine.protocol.Json;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /** {@code modelsel availability}: read and write the shared availability table from a shell. */
 @Command(
@@ -39,7 +41,9 @@ final class AvailabilityCommand implements Runnable
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--table", paramLabel = "PATH", description = "The table. Default: see above.")
+    /** Inherited: {@code availability --table P show} and {@code availability show --table P} both work. */
+    @Option(names = "--table", paramLabel = "PATH", scope = ScopeType.INHERIT,
+        description = "The table. Default: see modelsel availability --help.")
     Path table;
 
     @Override
@@ -48,9 +52,12 @@ final class AvailabilityCommand implements Runnable
         throw new ParameterException(spec.commandLine(), "name a subcommand: set-down, set-up, cooldown, show or reset");
     }
 
+    /** How a subcommand opens the table; a test makes it slow, to see what is computed before and after. */
+    Function<Path, SharedAvailabilityTable> opener = TableSource::openShared;
+
     SharedAvailabilityTable open()
     {
-        return TableSource.openShared(table);
+        return opener.apply(table);
     }
 
     static String requireModel(final CommandSpec spec, final String model)
@@ -145,41 +152,41 @@ final class AvailabilityCommand implements Runnable
         public Integer call()
         {
             requireModel(spec, model);
-            final long untilMs;
-            if (until.duration != null)
-            {
-                final long durationMs;
-                try
-                {
-                    durationMs = Durations.parseMs(until.duration);
-                }
-                catch (final IllegalArgumentException | ArithmeticException ex)
-                {
-                    throw new ParameterException(spec.commandLine(), "--for: " + ex.getMessage());
-                }
-                if (durationMs < 0)
-                {
-                    throw new ParameterException(spec.commandLine(), "--for must not be negative: " + until.duration);
-                }
-                final long nowMs = System.currentTimeMillis();
-                untilMs = durationMs > Long.MAX_VALUE - nowMs ? Long.MAX_VALUE : nowMs + durationMs;
-            }
-            else if (until.epochMs < 0)
+            final long durationMs = until.duration != null ? durationMs() : -1; // a usage error before the open
+            if (until.duration == null && until.epochMs < 0)
             {
                 throw new ParameterException(spec.commandLine(), "--until-ms must be 0 or more, not " + until.epochMs);
             }
-            else
-            {
-                untilMs = until.epochMs;
-            }
             try (SharedAvailabilityTable table = parent.open())
             {
+                // From now, after the open: opening can take seconds, and those must not eat a short cooldown.
+                final long nowMs = System.currentTimeMillis();
+                final long untilMs = durationMs < 0 ? until.epochMs :
+                    durationMs > Long.MAX_VALUE - nowMs ? Long.MAX_VALUE : nowMs + durationMs;
                 final long inForce = table.setRateLimited(model, untilMs);
                 spec.commandLine().getOut().println(model + ": cooling down until " + Display.time(inForce) + ", " +
                     Display.relative(inForce, System.currentTimeMillis()) +
                     (inForce != untilMs ? " (a later deadline was already set)" : "") + " (" + table.path() + ")");
             }
             return 0;
+        }
+
+        private long durationMs()
+        {
+            final long durationMs;
+            try
+            {
+                durationMs = Durations.parseMs(until.duration);
+            }
+            catch (final IllegalArgumentException | ArithmeticException ex)
+            {
+                throw new ParameterException(spec.commandLine(), "--for: " + ex.getMessage());
+            }
+            if (durationMs < 0)
+            {
+                throw new ParameterException(spec.commandLine(), "--for must not be negative: " + until.duration);
+            }
+            return durationMs;
         }
     }
 

@@ -2,16 +2,26 @@ package dev.modelsel.engine.cli;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.math.RoundingMode;
 import java.time.Instant;
 
 /** How numbers and times read in the command's human output. */
 final class Display
 {
+    private static final MathContext DOUBLE_DIGITS = new MathContext(15, RoundingMode.HALF_EVEN);
+
     private Display()
     {
     }
 
-    /** A catalog number as written: 0.25, 15, 1e-7 as 0.0000001. */
+    /**
+     * A catalog number (a price, a capability, a margin) as written: 0.25, 15, 1e-7 as 0.0000001. At most 15
+     * significant digits, the most a double keeps of any decimal: so every number written with 15 digits or fewer
+     * prints exactly as written, and a 16th or 17th digit, which only binary arithmetic makes (LiteLLM's
+     * 0.070 x 3.571e-6 is 0.24997000000000006), is not shown as though someone had priced in it. Java 17's
+     * {@code Double.toString} is no help: it prints that value as 0.24997000000000005, and some others with a digit
+     * more than they need.
+     */
     static String number(final double value)
     {
         if (Double.isNaN(value))
@@ -22,7 +32,19 @@ final class Display
         {
             return value > 0 ? "inf" : "-inf";
         }
-        return new BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
+        return decimal(new BigDecimal(value));
+    }
+
+    /** An amount of dollars computed from catalog prices, as {@link #number} shows the prices themselves. */
+    static String money(final BigDecimal usd)
+    {
+        return decimal(usd);
+    }
+
+    private static String decimal(final BigDecimal value)
+    {
+        return value.signum() == 0 ? "0" :
+            value.round(DOUBLE_DIGITS).stripTrailingZeros().toPlainString();
     }
 
     /** A score to four significant digits; a free model's is "inf". */

@@ -35,9 +35,10 @@ import java.util.stream.Collectors;
 /** {@code modelsel catalog import-litellm}: LiteLLM's price list to a catalog file. */
 @Command(name = "import-litellm", mixinStandardHelpOptions = true,
     description = {
-        "Imports LiteLLM's price list (model_prices_and_context_window.json) into a catalog: every chat model with "
-            + "an input price and a context window. Tiers by capability with --capabilities, else by input price "
-            + "terciles. Prints what was skipped and why; writes nothing unless the whole import is valid."})
+        "Imports LiteLLM's price list (model_prices_and_context_window.json) into a catalog.",
+        "Every chat model with an input price and a context window is imported. Tiers by capability with "
+            + "--capabilities, else by input price terciles. Prints what was skipped and why; writes nothing unless "
+            + "the whole import is valid."})
 final class ImportLitellmCommand implements Callable<Integer>
 {
     /** The first line of every file this command writes: such a file may be replaced without --force. */

@@ -29,10 +29,10 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "probe", mixinStandardHelpOptions = true,
     description = {
-        "Probes each model of a probe configuration over HTTP and writes the result to the shared availability "
-            + "table: 2xx clears down (a cooldown stays), 429 cools down for Retry-After (60 s when absent), 5xx, "
-            + "refused or timed out marks down after failures_to_down in a row, other 4xx is a configuration "
-            + "problem (nothing written).",
+        "Probes each model's endpoint over HTTP and writes the result to the shared availability table.",
+        "2xx clears down (a cooldown stays), 429 cools down for Retry-After (60 s when absent), 5xx, refused or "
+            + "timed out marks down after failures_to_down in a row, other 4xx is a configuration problem (nothing "
+            + "written).",
         "--once probes each model once, prints a summary and exits (1 if a probe is set up wrong); --interval "
             + "probes until SIGINT/SIGTERM and logs one line per state change."})
 final class ProbeCommand implements Callable<Integer>

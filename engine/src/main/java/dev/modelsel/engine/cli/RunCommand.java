@@ -22,10 +22,10 @@ import java.util.concurrent.Callable;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-        "Reads JSON requests, one per line, on stdin and prints exactly one JSON answer line per non-blank line.",
-        "Ops: select, escalate, rate_limited, set_down, set_up, set_rate_limited (see SPEC.md section 4), and",
-        "record (a phase's outcome: category, complexity, initial_tier, final_tier, model, input_tokens, output_tokens,",
-        "success, optional quality_score and attempt), answered {\"status\": \"OK\", \"cost_usd\": x}.",
+        "Answers JSON requests on stdin, one JSON line for each non-blank line (docs/SPEC.md section 4).",
+        "Ops: select, escalate, rate_limited, set_down, set_up, set_rate_limited (see docs/SPEC.md section 4), and " +
+            "record (a phase's outcome: category, complexity, initial_tier, final_tier, model, input_tokens, " +
+            "output_tokens, success, optional quality_score and attempt), answered {\"status\": \"OK\", \"cost_usd\": x}.",
         "Without --availability the availability table is private to this run and starts empty.",
         "A --catalog file that changes is reloaded between requests (availability carries over)."})
 final class RunCommand implements Callable<Integer>

@@ -2,6 +2,7 @@ package dev.modelsel.engine.cli;
 
 import dev.modelsel.catalog.CompiledCatalog;
 import dev.modelsel.catalog.Complexity;
+import dev.modelsel.catalog.LoadedCatalog;
 import dev.modelsel.engine.Selection;
 import dev.modelsel.engine.Selector;
 import dev.modelsel.engine.Status;
@@ -25,7 +26,7 @@ import java.util.concurrent.Callable;
     name = "select",
     mixinStandardHelpOptions = true,
     description = {
-        "Picks the model for a task of the given complexity and token count (SPEC.md section 3).",
+        "Picks the model for a task of the given complexity and token count (docs/SPEC.md section 3).",
         "Exit code 0 when a model is chosen, 1 when none fits or none is available."})
 final class SelectCommand implements Callable<Integer>
 {
@@ -48,7 +49,7 @@ final class SelectCommand implements Callable<Integer>
     @Option(names = "--now-ms", paramLabel = "EPOCH_MS", description = "Judge availability at this time. Default: now.")
     Long nowMs;
 
-    @Option(names = "--json", description = "Print the answer as one JSON object (SPEC.md section 4).")
+    @Option(names = "--json", description = "Print the answer as one JSON object (docs/SPEC.md section 4).")
     boolean json;
 
     @Option(names = "--explain", description = "Walk through the selection: tiers, models, verdicts, fallback steps.")
@@ -57,6 +58,7 @@ final class SelectCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        StartupTrace.lap("parse arguments (picocli)");
         if (tokens < 0)
         {
             throw new ParameterException(spec.commandLine(), "--tokens must be 0 or more, not " + tokens);
@@ -65,19 +67,34 @@ final class SelectCommand implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "--now-ms must be 0 or more, not " + nowMs);
         }
-        final CompiledCatalog compiled = catalog.load().compile();
+        return select(spec.commandLine().getOut());
+    }
+
+    /**
+     * Selects with the options as set, which must be valid: by picocli and {@link #call()}, or by
+     * {@link PlainSelect}.
+     *
+     * @return the exit code.
+     * @throws UserError when the catalog or the table cannot be used.
+     */
+    int select(final PrintWriter out)
+    {
+        final LoadedCatalog loaded = catalog.load();
+        StartupTrace.lap("load catalog");
+        final CompiledCatalog compiled = loaded.compile();
+        StartupTrace.lap("compile catalog");
         final long now = nowMs != null ? nowMs : System.currentTimeMillis();
         try (AvailabilityTable table = availability.open())
         {
-            return select(compiled, table, now);
+            return select(compiled, table, now, out);
         }
     }
 
-    private int select(final CompiledCatalog compiled, final AvailabilityTable table, final long now)
+    private int select(final CompiledCatalog compiled, final AvailabilityTable table, final long now, final PrintWriter out)
     {
         final Selection answer = Selector.create(compiled, table).select(complexity, tokens, now, new Selection());
+        StartupTrace.lap("select");
 
-        final PrintWriter out = spec.commandLine().getOut();
         final List<String> story = explain ? Explainer.explain(compiled, table, complexity, tokens, now, answer) : List.of();
         if (json)
         {
@@ -94,6 +111,7 @@ final class SelectCommand implements Callable<Integer>
                 Display.time(answer.retryAtMs()) + ")" : ""));
         }
         out.flush();
+        StartupTrace.lap("print");
         return answer.status() == Status.OK ? 0 : UserError.FAILED;
     }
 

@@ -23,10 +23,10 @@ import java.util.concurrent.Callable;
     name = "stats",
     mixinStandardHelpOptions = true,
     description = {
-        "Shows the phase counters every modelsel process on this host records into: per model attempts, failures,",
-        "escalations, tokens and spend; per category phases and escalations.",
-        "Default file: -Dmodelsel.counters, else /dev/shm/modelsel/counters (memory only, gone at reboot), else",
-        "modelsel/counters under the temp directory."})
+        "Shows the phase counters that every modelsel process on this host records into.",
+        "Per model: attempts, failures, escalations, tokens and spend; per category: phases and escalations.",
+        "Default file: -Dmodelsel.counters, else /dev/shm/modelsel/counters (memory only, gone at reboot), else " +
+            "modelsel/counters under the temp directory."})
 final class StatsCommand implements Callable<Integer>
 {
     @Spec

@@ -109,7 +109,8 @@ public final class ProbeConfigReader
             return problem.toString();
         }
         final String format = problem.message().startsWith("not valid JSON") ? "JSON" : "YAML";
-        return new CatalogProblem(problem.source(), problem.path(), problem.line(), "not valid " + format + " (the " +
+        return new CatalogProblem(problem.source(), problem.path(), problem.line(), problem.column(), "not valid " +
+            format + " (the " +
             "parser's own message is not shown: it quotes the line, which may hold a secret); check this line and " +
             "the one before").toString();
     }

@@ -2,7 +2,9 @@ package dev.modelsel.engine.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.modelsel.catalog.SyntaxErrors;
 
 import java.io.IOException;
 
@@ -52,6 +54,12 @@ final class RequestParser
                 return "not a single JSON object: more follows it on the line";
             }
             return null;
+        }
+        catch (final JsonProcessingException ex)
+        {
+            return "not valid JSON: " + SyntaxErrors.json(ex) +
+                (ex.getLocation() != null && ex.getLocation().getColumnNr() > 0 ? " (column " +
+                ex.getLocation().getColumnNr() + ")" : "");
         }
         catch (final IOException ex)
         {

@@ -83,7 +83,7 @@ class ImportLitellmIT
         final Path broken = Files.writeString(dir.resolve("broken.json"), "{\"a\": {\"mode\": \"chat\",\n  oops}");
         final Result result = modelsel(null, "catalog", "import-litellm", broken.toString(), "-o", catalog.toString());
         assertEquals(1, result.exitCode());
-        assertTrue(result.err().contains("broken.json (line 2): not valid JSON") &&
+        assertTrue(result.err().contains("broken.json (line 2, column 3): not valid JSON: a key in double quotes") &&
             result.err().contains("nothing written"), result.err());
         assertEquals("# Imported from LiteLLM's price list (old)\n", Files.readString(catalog));
 

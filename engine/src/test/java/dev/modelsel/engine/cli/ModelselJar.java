@@ -53,10 +53,24 @@ final class ModelselJar
     static Result modelselWith(final Map<String, String> environment, final String input, final String... args)
         throws Exception
     {
+        return run(environment, List.of(), input, args);
+    }
+
+    /** As {@link #modelsel}, with these options for the JVM, before {@code -jar}. */
+    static Result modelselOnJvm(final List<String> jvmOptions, final String input, final String... args)
+        throws Exception
+    {
+        return run(Map.of(), jvmOptions, input, args);
+    }
+
+    private static Result run(
+        final Map<String, String> environment, final List<String> jvmOptions, final String input, final String... args)
+        throws Exception
+    {
         final File err = File.createTempFile("modelsel-stderr", ".txt");
         try
         {
-            final ProcessBuilder command = command(args).redirectError(err);
+            final ProcessBuilder command = command(jvmOptions, args).redirectError(err);
             command.environment().putAll(environment);
             final Process process = command.start();
             try (OutputStream in = process.getOutputStream())
@@ -79,11 +93,23 @@ final class ModelselJar
 
     private static ProcessBuilder command(final String... args)
     {
+        return command(List.of(), args);
+    }
+
+    private static ProcessBuilder command(final List<String> jvmOptions, final String... args)
+    {
         final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java());
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(JAR.toString());
         command.addAll(List.of(args));
         return new ProcessBuilder(command);
+    }
+
+    /** The {@code java} launcher of the JVM running the tests. */
+    static String java()
+    {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

@@ -106,7 +106,7 @@ class ProbeConfigReaderTest
             ProbeConfigReader.parse("p.yaml", "probes:\n  - model: a\n    headers:\n      x-api-key: \"" + typedIn +
                 "\" junk\n", false, ENV::get));
         assertFalse(syntax.getMessage().contains(typedIn), syntax.getMessage());
-        assertTrue(syntax.getMessage().startsWith("p.yaml (line 4): not valid YAML"), syntax.getMessage());
+        assertTrue(syntax.getMessage().startsWith("p.yaml (line 4, column 41): not valid YAML"), syntax.getMessage());
         final ProbeConfigException json = assertThrows(ProbeConfigException.class, () ->
             ProbeConfigReader.parse("p.json", "{\"probes\": [{\"headers\": {\"k\": \"" + typedIn + "\" x}}]}", true,
                 ENV::get));
@@ -123,6 +123,6 @@ class ProbeConfigReaderTest
         assertTrue(assertThrows(ProbeConfigException.class, () -> ProbeConfigReader.parse("p.yaml", "- a\n",
             false, ENV::get)).getMessage().contains("must be a mapping with \"probes\""));
         assertTrue(assertThrows(ProbeConfigException.class, () -> ProbeConfigReader.parse("p.json", "{\"probes\": [",
-            true, ENV::get)).getMessage().startsWith("p.json (line 1): not valid JSON"));
+            true, ENV::get)).getMessage().startsWith("p.json (line 1, column 13): not valid JSON (the parser's own message"));
     }
 }
