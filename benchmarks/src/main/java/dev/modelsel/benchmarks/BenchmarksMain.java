@@ -7,7 +7,9 @@ import dev.modelsel.benchmarks.regression.RegressionRun;
 import org.openjdk.jmh.runner.RunnerException;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * The benchmarks jar's entry point: {@code java -jar benchmarks/target/benchmarks.jar} runs JMH with whatever
@@ -65,9 +67,22 @@ public final class BenchmarksMain
         }
         catch (final IOException | RunnerException ex)
         {
-            System.err.println(command + ": " + ex.getMessage());
+            System.err.println(command + ": " + describe(ex));
             System.exit(1);
         }
+    }
+
+    /** A file system's exception names only the file; say what went wrong with it too. */
+    private static String describe(final Exception ex)
+    {
+        if (ex instanceof FileSystemException)
+        {
+            final FileSystemException fs = (FileSystemException)ex;
+            final String reason = fs.getReason() != null ? fs.getReason() : fs.getClass().getSimpleName()
+                .replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+            return fs.getFile() + ": " + reason;
+        }
+        return ex.getMessage();
     }
 
     private static void help()
