@@ -4,9 +4,14 @@ import dev.modelsel.catalog.Complexity;
 import dev.modelsel.engine.Selector;
 import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
 
+import java.util.List;
+
 /** The JMH {@link Workload}s, handed to the latency harnesses of {@code dev.modelsel.benchmarks.latency}. */
 public final class LatencyWorkloads
 {
+    /** The catalogs a workload can run on, by name. */
+    public static final List<String> CATALOGS = List.of(BenchmarkCatalogs.SEED, BenchmarkCatalogs.LITELLM);
+
     private LatencyWorkloads()
     {
     }

@@ -1,28 +1,67 @@
 package dev.modelsel.benchmarks.latency;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Set;
+import dev.modelsel.benchmarks.UsageError;
 
-/** {@code --name value} arguments of a harness, each with a default; an unknown name is refused with the known ones. */
+import java.io.PrintStream;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code --name value} arguments of a harness, each with a default and a line of help; {@code --help} prints them.
+ * Values are checked where they are read, which each harness does before any work, so that a mistake is one line
+ * (a {@link UsageError}) and not a stack trace minutes into a run.
+ */
 final class HarnessOptions
 {
+    /** One option: its name without dashes, its default, and what it means. */
+    record Option(String name, String defaultValue, String description)
+    {
+    }
+
     private final Map<String, String> values = new HashMap<>();
 
-    HarnessOptions(final String[] args, final Map<String, String> defaults)
+    private HarnessOptions(final String[] args, final Map<String, Option> options)
     {
-        values.putAll(defaults);
-        final Set<String> known = defaults.keySet();
+        options.values().forEach(option -> values.put(option.name(), option.defaultValue()));
         for (int i = 0; i < args.length; i++)
         {
             final String name = args[i].startsWith("--") ? args[i].substring(2) : "";
-            if (!known.contains(name) || i + 1 == args.length)
+            if (!options.containsKey(name))
             {
-                throw new IllegalArgumentException("unknown or incomplete option \"" + args[i] + "\"; the options are --" +
-                    String.join(" VALUE, --", known) + " VALUE");
+                throw new UsageError("unknown option \"" + args[i] + "\"; the options are --" +
+                    String.join(", --", options.keySet()));
+            }
+            if (i + 1 == args.length)
+            {
+                throw new UsageError(args[i] + " needs a value");
             }
             values.put(name, args[++i]);
         }
+    }
+
+    /**
+     * @param usage    the harness's command line and what it does, for {@code --help}.
+     * @param args     the arguments after the harness's name.
+     * @param options  every option it takes.
+     * @return the options, or {@code null} when {@code --help} was asked for and printed.
+     * @throws UsageError for an unknown option or one without its value.
+     */
+    static HarnessOptions parse(final String usage, final String[] args, final List<Option> options, final PrintStream out)
+    {
+        final Map<String, Option> byName = new LinkedHashMap<>();
+        options.forEach(option -> byName.put(option.name(), option));
+        if (List.of(args).contains("--help") || List.of(args).contains("-h"))
+        {
+            out.println(usage);
+            out.println("Options:");
+            options.forEach(option -> out.printf("  --%-22s %s (default: %s)%n", option.name() + " VALUE",
+                option.description(), option.defaultValue().isEmpty() ? "none" : option.defaultValue()));
+            return null;
+        }
+        return new HarnessOptions(args, byName);
     }
 
     String text(final String name)
@@ -30,8 +69,34 @@ final class HarnessOptions
         return values.get(name);
     }
 
-    long number(final String name)
+    /** @throws UsageError unless the value is one of {@code allowed}. */
+    String oneOf(final String name, final Collection<String> allowed)
     {
-        return Long.parseLong(values.get(name).replace("_", ""));
+        final String value = values.get(name);
+        if (!allowed.contains(value))
+        {
+            throw new UsageError("--" + name + " must be " + String.join(" or ", allowed) + ", not \"" + value + "\"");
+        }
+        return value;
+    }
+
+    /** A whole number, underscores allowed ({@code 200_000}), at least {@code min}. */
+    long number(final String name, final long min)
+    {
+        final String value = values.get(name);
+        final long number;
+        try
+        {
+            number = Long.parseLong(value.replace("_", ""));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new UsageError("--" + name + " must be a whole number, not \"" + value + "\"");
+        }
+        if (number < min)
+        {
+            throw new UsageError("--" + name + " must be " + min + " or more, not " + value);
+        }
+        return number;
     }
 }

@@ -2,6 +2,7 @@ package dev.modelsel.benchmarks.latency;
 
 import dev.modelsel.benchmarks.BenchmarkDefaults;
 import dev.modelsel.benchmarks.BenchmarksMain;
+import dev.modelsel.benchmarks.UsageError;
 import dev.modelsel.catalog.CatalogLoader;
 import dev.modelsel.catalog.Complexity;
 import dev.modelsel.engine.Selection;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,11 +44,27 @@ public final class PropagationHarness
 
     public static void main(final String[] args) throws Exception
     {
-        final HarnessOptions options = new HarnessOptions(args, Map.of(
-            "changes", "10000", "warmup-changes", "50000", "rate", "1000", "out", "benchmarks/results"));
-        final long warmup = options.number("warmup-changes");
-        final long changes = options.number("changes");
-        final long rate = options.number("rate");
+        final HarnessOptions options = HarnessOptions.parse(
+            "java -jar benchmarks/target/benchmarks.jar propagation [--changes N] [--warmup-changes N] [--rate N] " +
+                "[--out DIR]" + System.lineSeparator() +
+                "How long a write to the shared table in one JVM takes to reach selections in another (HdrHistogram), " +
+                "with a plot.", args, List.of(
+                new HarnessOptions.Option("changes", "10000", "availability changes to record"),
+                new HarnessOptions.Option("warmup-changes", "50000", "changes made first, as fast as possible, unrecorded"),
+                new HarnessOptions.Option("rate", "1000", "recorded changes per second, at most 1_000_000_000"),
+                new HarnessOptions.Option("out", "benchmarks/results", "where the .hgrm file and the plot go")),
+            System.out);
+        if (options == null)
+        {
+            return;
+        }
+        final long warmup = options.number("warmup-changes", 0);
+        final long changes = options.number("changes", 1);
+        final long rate = options.number("rate", 1);
+        if (rate > 1_000_000_000L)
+        {
+            throw new UsageError("--rate must be at most 1_000_000_000 (one change a nanosecond), not " + rate);
+        }
         final Path out = Files.createDirectories(Path.of(options.text("out")));
         final Path directory = Files.createTempDirectory("modelsel-propagation");
         final Path tablePath = directory.resolve("availability.table");

@@ -4,7 +4,7 @@ import dev.modelsel.engine.availability.SharedAvailabilityTable;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -29,16 +29,28 @@ public final class PropagationWriter
 
     public static void main(final String[] args) throws Exception
     {
-        final HarnessOptions options = new HarnessOptions(args, Map.of(
-            "table", "", "stamps", "", "model", "", "changes", "0", "warmup-changes", "0", "rate", "1000"));
+        final HarnessOptions options = HarnessOptions.parse(
+            "java -jar benchmarks/target/benchmarks.jar " + COMMAND + " ..." + System.lineSeparator() +
+                "The writing half of the propagation harness, which starts it: not for use on its own.", args, List.of(
+                new HarnessOptions.Option("table", "", "the shared table"),
+                new HarnessOptions.Option("stamps", "", "the file of write stamps"),
+                new HarnessOptions.Option("model", "", "the model to toggle"),
+                new HarnessOptions.Option("changes", "0", "changes to make at the rate"),
+                new HarnessOptions.Option("warmup-changes", "0", "changes to make first"),
+                new HarnessOptions.Option("rate", "1000", "changes per second")),
+            System.out);
+        if (options == null)
+        {
+            return;
+        }
         final UnsafeBuffer stamps = PropagationFiles.open(Path.of(options.text("stamps")));
         final String model = options.text("model");
-        final long changes = options.number("changes");
-        final long intervalNs = 1_000_000_000L / options.number("rate");
+        final long changes = options.number("changes", 0);
+        final long intervalNs = 1_000_000_000L / options.number("rate", 1);
         try (SharedAvailabilityTable table = SharedAvailabilityTable.open(Path.of(options.text("table"))))
         {
             await(stamps, PropagationFiles.READY_OFFSET, 1);
-            for (long w = 0, warmup = options.number("warmup-changes"); w < warmup; w++)
+            for (long w = 0, warmup = options.number("warmup-changes", 0); w < warmup; w++)
             {
                 toggle(table, model, w);
             }

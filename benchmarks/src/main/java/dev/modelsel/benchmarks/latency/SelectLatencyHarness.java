@@ -1,6 +1,7 @@
 package dev.modelsel.benchmarks.latency;
 
 import dev.modelsel.benchmarks.LatencyWorkloads;
+import dev.modelsel.benchmarks.UsageError;
 import dev.modelsel.catalog.Complexity;
 import dev.modelsel.engine.Selection;
 import dev.modelsel.engine.Selector;
@@ -10,7 +11,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,21 +41,40 @@ public final class SelectLatencyHarness
 
     public static void main(final String[] args) throws Exception
     {
-        final HarnessOptions options = new HarnessOptions(args, Map.of(
-            "catalog", "seed", "rate", "200000", "seconds", "10", "warmup-seconds", "5", "out", "benchmarks/results"));
-        final String catalog = options.text("catalog");
-        final long rate = options.number("rate");
+        final HarnessOptions options = HarnessOptions.parse(
+            "java -jar benchmarks/target/benchmarks.jar latency [--catalog seed|litellm] [--rate N] [--seconds N] " +
+                "[--warmup-seconds N] [--out DIR]" + System.lineSeparator() +
+                "Select latency percentiles at a fixed request rate (HdrHistogram, coordinated omission corrected), " +
+                "with a plot.", args, List.of(
+                new HarnessOptions.Option("catalog", "seed", "the catalog: seed (the default catalog) or litellm"),
+                new HarnessOptions.Option("rate", "200000", "requests per second, at most 1_000_000_000"),
+                new HarnessOptions.Option("seconds", "10", "how long to record"),
+                new HarnessOptions.Option("warmup-seconds", "5", "how long to run first, unrecorded"),
+                new HarnessOptions.Option("out", "benchmarks/results", "where the .hgrm files and the plot go")),
+            System.out);
+        if (options == null)
+        {
+            return;
+        }
+        final String catalog = options.oneOf("catalog", LatencyWorkloads.CATALOGS);
+        final long rate = options.number("rate", 1);
+        if (rate > 1_000_000_000L)
+        {
+            throw new UsageError("--rate must be at most 1_000_000_000 (one request a nanosecond), not " + rate);
+        }
+        final long seconds = options.number("seconds", 1);
+        final long warmupSeconds = options.number("warmup-seconds", 0);
         final Path out = Files.createDirectories(Path.of(options.text("out")));
         final LatencyWorkloads.Select workload = LatencyWorkloads.select(catalog);
         final long intervalNs = 1_000_000_000L / rate;
 
-        System.out.printf(Locale.ROOT, "select latency, catalog %s, %,d requests/s for %s s (after %s s of warm-up)%n",
-            catalog, rate, options.text("seconds"), options.text("warmup-seconds"));
-        run(workload, intervalNs, TimeUnit.SECONDS.toNanos(options.number("warmup-seconds")), null, null, null);
+        System.out.printf(Locale.ROOT, "select latency, catalog %s, %,d requests/s for %d s (after %d s of warm-up)%n",
+            catalog, rate, seconds, warmupSeconds);
+        run(workload, intervalNs, TimeUnit.SECONDS.toNanos(warmupSeconds), null, null, null);
         final Histogram select = histogram();
         final Histogram response = histogram();
         final Histogram probe = histogram();
-        run(workload, intervalNs, TimeUnit.SECONDS.toNanos(options.number("seconds")), select, response, probe);
+        run(workload, intervalNs, TimeUnit.SECONDS.toNanos(seconds), select, response, probe);
 
         write(out.resolve("select-" + catalog + ".hgrm"), select);
         write(out.resolve("response-" + catalog + ".hgrm"), response);

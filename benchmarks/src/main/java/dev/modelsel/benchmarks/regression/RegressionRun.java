@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelsel.benchmarks.UsageError;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -42,7 +43,9 @@ import java.util.Map;
  * falls below 75% of its baseline, or {@code modelsel / floor} or {@code sharedTable / modelsel} (overheads) rise
  * above 125%. Allocation appears when {@code gc.alloc.rate.norm} of {@code modelsel}, {@code floor} or
  * {@code sharedTable} reaches 0.01 B/op (0.1 in a smoke run, whose one short iteration leaves more of JMH's own
- * noise; an object per call would show 16 B/op or more).
+ * noise; an object per call would show 16 B/op or more). A smoke run goes ahead while another JMH run holds JMH's
+ * machine-wide lock; a full run does not (see {@link #runJmh}). The run prints how long it should take and, at the
+ * end, how long it took.
  */
 public final class RegressionRun
 {
@@ -53,6 +56,23 @@ public final class RegressionRun
     private static final String BENCHMARK = "dev.modelsel.benchmarks.SelectBenchmark.";
     private static final List<String> METHODS = List.of("modelsel", "naive", "floor", "sharedTable");
     private static final List<String> ZERO_ALLOCATION = List.of("modelsel", "floor", "sharedTable");
+    static final String IGNORE_LOCK_PROPERTY = "jmh.ignoreLock";
+    private static final int WARMUPS = 3;
+    private static final int MEASUREMENTS = 5;
+    private static final int SMOKE_WARMUPS = 1;
+    private static final int SMOKE_MEASUREMENTS = 1;
+    /**
+     * A benchmark's fork beyond its iterations: the JVM, JMH's set-up, the catalog (litellm's import), the GC
+     * profiler. Measured 2.5 s (full run, 84 s in all) and 2.75 s (smoke, 38 s) on the 2-core VM, under load.
+     */
+    private static final int FORK_SECONDS = 3;
+    private static final String USAGE = String.join(System.lineSeparator(),
+        "Usage: java -jar benchmarks/target/benchmarks.jar regression [--smoke] [--update-baseline] [--baseline PATH]",
+        "The short suite: SelectBenchmark modelsel, naive, floor and sharedTable on the seed and litellm catalogs,",
+        "with -prof gc; each ratio to its in-run baseline is compared with benchmarks/baseline.json.",
+        "  --smoke            one 1 s iteration each: allocation is gated, ratios are shown (CI)",
+        "  --update-baseline  rewrite the baseline from this run",
+        "  --baseline PATH    the baseline to compare with (default: benchmarks/baseline.json)");
 
     /** A ratio the run checks: {@code numerator / denominator}, and which way is better. */
     record Ratio(String name, String numerator, String denominator, boolean higherIsBetter)
@@ -73,7 +93,10 @@ public final class RegressionRun
     {
     }
 
-    /** @return the exit code: 0 passed (or baseline written), 1 regressed, 2 bad arguments. */
+    /**
+     * @return the exit code: 0 passed (or baseline written, or help printed), 1 regressed.
+     * @throws UsageError for a bad argument (exit code 2).
+     */
     public static int run(final String[] args) throws IOException, RunnerException
     {
         boolean update = false;
@@ -90,12 +113,19 @@ public final class RegressionRun
                     smoke = true;
                     break;
                 case "--baseline":
+                    if (i + 1 == args.length)
+                    {
+                        throw new UsageError("--baseline needs a file");
+                    }
                     baselinePath = Path.of(args[++i]);
                     break;
+                case "--help":
+                case "-h":
+                    System.out.println(USAGE);
+                    return 0;
                 default:
-                    System.err.println("regression: unknown option \"" + args[i] + "\" (--update-baseline, --smoke, " +
-                        "--baseline PATH)");
-                    return 2;
+                    throw new UsageError("unknown option \"" + args[i] + "\"; the options are --update-baseline, " +
+                        "--smoke, --baseline PATH");
             }
         }
         if (!update && !Files.exists(baselinePath))
@@ -106,19 +136,31 @@ public final class RegressionRun
         }
         System.out.println("regression run: SelectBenchmark " + String.join(", ", METHODS) + " on " +
             String.join(", ", CATALOGS) + (smoke ? " (smoke: one short iteration each)" : "") + "; about " +
-            (smoke ? 1 : 3) * METHODS.size() * CATALOGS.size() * (smoke ? 4 : 10) + " s");
+            estimatedSeconds(smoke) + " s");
+        final long startNs = System.nanoTime();
         final Map<String, Measured> measured = measure(smoke);
+        final String took = "took " + Math.round((System.nanoTime() - startNs) / 1e9) + " s";
         if (update)
         {
             writeBaseline(baselinePath, measured);
             print(System.out, measured, null, smoke);
-            System.out.println("wrote " + baselinePath);
+            System.out.println("wrote " + baselinePath + "; " + took);
             return 0;
         }
         final JsonNode baseline = new ObjectMapper().readTree(baselinePath.toFile());
         final boolean passed = print(System.out, measured, baseline, smoke);
-        System.out.println(passed ? "no regression" : "REGRESSION: see the rows marked above");
+        System.out.println((passed ? "no regression" : "REGRESSION: see the rows marked above") + "; " + took);
         return passed ? 0 : 1;
+    }
+
+    /**
+     * What the run should take: each benchmark's fork (a JVM start and its catalog, about {@link #FORK_SECONDS}),
+     * then its warm-up and measurement iterations of a second each; measured, see docs/performance.md.
+     */
+    static long estimatedSeconds(final boolean smoke)
+    {
+        final int iterations = smoke ? SMOKE_WARMUPS + SMOKE_MEASUREMENTS : WARMUPS + MEASUREMENTS;
+        return (long)METHODS.size() * CATALOGS.size() * (FORK_SECONDS + iterations);
     }
 
     private static Map<String, Measured> measure(final boolean smoke) throws RunnerException
@@ -128,12 +170,12 @@ public final class RegressionRun
             .param("catalog", CATALOGS.toArray(String[]::new))
             .addProfiler(GCProfiler.class)
             .forks(1)
-            .warmupIterations(smoke ? 1 : 3)
+            .warmupIterations(smoke ? SMOKE_WARMUPS : WARMUPS)
             .warmupTime(TimeValue.seconds(1))
-            .measurementIterations(smoke ? 1 : 5)
+            .measurementIterations(smoke ? SMOKE_MEASUREMENTS : MEASUREMENTS)
             .measurementTime(TimeValue.seconds(1))
             .verbosity(VerboseMode.SILENT);
-        final Collection<RunResult> results = new Runner(options.build()).run();
+        final Collection<RunResult> results = runJmh(options, smoke);
         final Map<String, Measured> measured = new HashMap<>();
         for (final RunResult result : results)
         {
@@ -143,6 +185,36 @@ public final class RegressionRun
                 result.getPrimaryResult().getScore(), allocation == null ? Double.NaN : allocation.getScore()));
         }
         return measured;
+    }
+
+    /**
+     * Runs JMH in this JVM. JMH takes a machine-wide lock, {@code java.io.tmpdir/jmh.lock}, so that two runs do not
+     * disturb each other's timings, and without {@code -Djmh.ignoreLock=true} stops when another run holds it. A
+     * smoke run gates only allocation, which another run cannot change, so it ignores the lock (CI on a shared
+     * machine must not fail because someone benchmarks); a full run gates ratios, so it keeps the lock and says so.
+     * JMH reads the property once, when its runner is first loaded: this must come first.
+     */
+    static Collection<RunResult> runJmh(final ChainedOptionsBuilder options, final boolean smoke) throws RunnerException
+    {
+        if (smoke)
+        {
+            System.setProperty(IGNORE_LOCK_PROPERTY, "true");
+        }
+        try
+        {
+            return new Runner(options.build()).run();
+        }
+        catch (final RunnerException ex)
+        {
+            if (ex.getMessage() != null && ex.getMessage().contains("JMH lock"))
+            {
+                throw new RunnerException("another JMH run holds " + System.getProperty("java.io.tmpdir") +
+                    "/jmh.lock, and its load would skew the ratios this run gates; run again when it is done, or " +
+                    "measure anyway with java -D" + IGNORE_LOCK_PROPERTY + "=true -jar ...; a --smoke run does " +
+                    "not use the lock");
+            }
+            throw ex;
+        }
     }
 
     static String key(final String method, final String catalog)

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -45,6 +47,19 @@ class RegressionRunTest
     {
         assertFalse(verdict(measured(20, 800, 10, 20, 16), false));
         assertFalse(verdict(measured(20, 800, 10, 20, 16), true), "allocation gates a smoke run too");
+    }
+
+    @Test
+    void shouldTakeAsLongAsTheDocumentationSays() throws Exception
+    {
+        final String doc = Files.readString(Path.of("..", "docs", "performance.md"));
+        final String section = doc.substring(doc.indexOf("## Regression run"), doc.indexOf("## `modelsel run` throughput"));
+        assertTrue(section.contains("5 × 1 s measurement; about " + RegressionRun.estimatedSeconds(false) + " s"),
+            "docs/performance.md must give the full run's printed estimate, " + RegressionRun.estimatedSeconds(false) +
+                " s: " + section);
+        assertTrue(section.contains("one 1 s iteration each (about " + RegressionRun.estimatedSeconds(true) + " s"),
+            "docs/performance.md must give the smoke run's printed estimate, " + RegressionRun.estimatedSeconds(true) +
+                " s: " + section);
     }
 
     @Test
