@@ -7,18 +7,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static dev.modelsel.engine.cli.ModelselJar.modelselOnJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The README's {@code select} starts fast: without picocli and without YAML (the classes it loads say so whatever
- * the machine's load), and within a few times a bare JVM's start, measured in the same run, interleaved.
+ * The README's {@code select} starts fast: without picocli and without YAML, as the classes it loads say whatever
+ * the machine's load. Its time is measured, not asserted here (docs/performance.md, "CLI cold start").
  */
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ColdStartIT
@@ -26,9 +24,6 @@ class ColdStartIT
     private static final String[] README_SELECT = {"select", "--complexity", "high", "--tokens", "145000"};
     /** About 40 today; 420 when every command's model and the YAML parser were loaded for each select. */
     private static final int MAX_CLASSES_FROM_THE_JAR = 100;
-    private static final int RUNS = 7;
-    /** About 3.5 today (0.11 s against 0.03 s on the 2-core development VM); 15 to 20 before. */
-    private static final double MAX_RATIO_TO_A_BARE_JVM = 8;
 
     @TempDir
     Path dir;
@@ -53,47 +48,10 @@ class ColdStartIT
         }
     }
 
-    @Test
-    void shouldStartWithinAFewTimesABareJvm() throws Exception
-    {
-        final List<String> select = new ArrayList<>(List.of(ModelselJar.java(), "-jar", ModelselJar.JAR.toString()));
-        select.addAll(List.of(README_SELECT));
-        final List<String> bare = List.of(ModelselJar.java(), "-version");
-        wallNs(select); // the first of each reads the files from disk
-        wallNs(bare);
-        final long[] selectNs = new long[RUNS];
-        final long[] bareNs = new long[RUNS];
-        final double[] ratios = new double[RUNS];
-        for (int i = 0; i < RUNS; i++)
-        {
-            selectNs[i] = wallNs(select);
-            bareNs[i] = wallNs(bare);
-            ratios[i] = (double)selectNs[i] / bareNs[i];
-        }
-        Arrays.sort(selectNs);
-        Arrays.sort(bareNs);
-        Arrays.sort(ratios);
-        final String report = String.format("select median %.0f ms, bare JVM (java -version) median %.0f ms, median " +
-            "ratio %.2f (of %d interleaved pairs)", selectNs[RUNS / 2] / 1e6, bareNs[RUNS / 2] / 1e6, ratios[RUNS / 2], RUNS);
-        System.out.println("ColdStartIT: " + report);
-        assertTrue(ratios[RUNS / 2] <= MAX_RATIO_TO_A_BARE_JVM, report);
-    }
-
     private static String[] withExplain()
     {
         final String[] args = Arrays.copyOf(README_SELECT, README_SELECT.length + 1);
         args[README_SELECT.length] = "--explain";
         return args;
-    }
-
-    private static long wallNs(final List<String> command) throws Exception
-    {
-        final long start = System.nanoTime();
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), command + " did not finish");
-        final long wallNs = System.nanoTime() - start;
-        assertEquals(0, process.exitValue(), command.toString());
-        return wallNs;
     }
 }
