@@ -8,6 +8,7 @@ import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -28,6 +29,8 @@ final class ChronicleAvailabilityMap implements AutoCloseable
 {
     /** How long an opener waits for another process to finish creating the map. */
     private static final long INCOMPLETE_WAIT_MS = 2_000;
+    /** The unit a file system allocates in, at most (4 KiB on Linux's tmpfs, ext4 and XFS as usually made). */
+    private static final int PAGE_BYTES = 4096;
     private static final long PID = ProcessHandle.current().pid();
 
     private final Path path;
@@ -163,7 +166,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         switch (check.verdict())
         {
             case ABSENT:
-                opened = new Opened(checkTypes(path, builder().createPersistedTo(path.toFile())), false);
+                opened = new Opened(checkTypes(path, create(path)), false);
                 sequence.forgetOpenHandles(); // a new map: any count left with an old sequence file is moot
                 break;
             case OURS:
@@ -179,6 +182,68 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         }
         sequence.opened();
         return opened;
+    }
+
+    /**
+     * Creates the map under the opening lock, every page of its file allocated: without JNR Chronicle cannot
+     * {@code posix_fallocate}, and a page first touched through the mapping on a full file system (a small
+     * {@code /dev/shm}) would fail as an {@code InternalError} in whichever process wrote there. The pages are
+     * allocated while the new map is closed: closing any channel of a file drops every lock this process holds on
+     * it, Chronicle's "this process has it open" lock included. A failure leaves no half-made file behind: this
+     * process made it, and no other has seen it.
+     */
+    private static ChronicleMap<CharSequence, AvailabilityEntry> create(final Path path) throws IOException
+    {
+        ChronicleMap<CharSequence, AvailabilityEntry> map = null;
+        try
+        {
+            builder().createPersistedTo(path.toFile()).close();
+            allocateEveryPage(path);
+            map = builder().createPersistedTo(path.toFile());
+            return map;
+        }
+        catch (final IOException failed)
+        {
+            discard(map, path);
+            throw new IOException(path + ": cannot create the table: " + failed.getMessage() +
+                " (is its file system full?)", failed);
+        }
+        catch (final RuntimeException failed)
+        {
+            discard(map, path);
+            throw failed;
+        }
+    }
+
+    private static void discard(final ChronicleMap<CharSequence, AvailabilityEntry> map, final Path path)
+        throws IOException
+    {
+        if (map != null)
+        {
+            map.close();
+        }
+        Files.deleteIfExists(path);
+    }
+
+    /**
+     * Writes each page's first byte back as it is, through the file rather than the mapping, so that the file system
+     * allocates the page now or says it cannot. Only while no process has the file open (it has just been created
+     * under the opening lock, and closed).
+     */
+    private static void allocateEveryPage(final Path path) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            final ByteBuffer oneByte = ByteBuffer.allocate(1);
+            final long size = channel.size();
+            for (long position = 0; position < size; position += PAGE_BYTES)
+            {
+                oneByte.clear();
+                channel.read(oneByte, position);
+                oneByte.flip();
+                channel.write(oneByte, position);
+            }
+        }
     }
 
     private static Opened openExisting(final Path path, final SequenceFile sequence) throws IOException
@@ -249,95 +314,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         }
     }
 
-    private static Thread preloader;
-
-    /** See {@link SharedAvailabilityTable#preload()}: starts at most once per JVM. */
-    static synchronized Thread preload()
-    {
-        if (preloader == null)
-        {
-            preloader = new Thread(ChronicleAvailabilityMap::loadClasses, "modelsel-chronicle-preload");
-            preloader.setDaemon(true);
-            preloader.start();
-        }
-        return preloader;
-    }
-
-    /**
-     * Returns once Chronicle's classes are loaded: by a preload started earlier, or else by one started now. Only then
-     * may this thread touch Chronicle; and an open that does it before taking the opening lock keeps a process's
-     * first-open cost out of the lock that other starting processes queue for.
-     */
-    static void loadClassesOnce()
-    {
-        final Thread thread = preload();
-        boolean interrupted = false;
-        while (thread.isAlive())
-        {
-            try
-            {
-                thread.join();
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Runs the code an open runs, on a small scratch map of this process's own: created, written, read, closed and
-     * opened again, so that the classes both kinds of open load and initialise, most of a first open's cost, are
-     * ready. Any failure is left for the real open to meet and report.
-     */
-    private static void loadClasses()
-    {
-        Path scratch = null;
-        try
-        {
-            scratch = Files.createTempFile("modelsel-preload", ".table");
-            Files.delete(scratch); // Chronicle creates a map only where no file is
-            final ChronicleMapBuilder<CharSequence, AvailabilityEntry> small = builder().entries(16);
-            final AvailabilityEntry entry = new AvailabilityEntry();
-            try (ChronicleMap<CharSequence, AvailabilityEntry> created = small.createPersistedTo(scratch.toFile()))
-            {
-                created.put("preload", entry);
-            }
-            try (ChronicleMap<CharSequence, AvailabilityEntry> opened = small.createPersistedTo(scratch.toFile()))
-            {
-                opened.getUsing("preload", entry);
-            }
-        }
-        catch (final IOException | RuntimeException | Error ignored)
-        {
-            // the real open reports whatever went wrong
-        }
-        finally
-        {
-            deleteQuietly(scratch);
-        }
-    }
-
-    private static void deleteQuietly(final Path file)
-    {
-        try
-        {
-            if (file != null)
-            {
-                Files.deleteIfExists(file);
-            }
-        }
-        catch (final IOException ignored)
-        {
-            // a scratch file in the temp directory
-        }
-    }
-
-    private static ChronicleMapBuilder<CharSequence, AvailabilityEntry> builder()
+    static ChronicleMapBuilder<CharSequence, AvailabilityEntry> builder()
     {
         return ChronicleMapBuilder.of(CharSequence.class, AvailabilityEntry.class)
             .name("modelsel-availability")
@@ -377,6 +354,20 @@ final class ChronicleAvailabilityMap implements AutoCloseable
      * @return the entry as it is after the change.
      */
     AvailabilityEntry update(final String modelId, final Consumer<AvailabilityEntry> change)
+    {
+        try
+        {
+            return updateLocked(modelId, change);
+        }
+        catch (final InternalError fault) // the JVM's word for a fault in a mapped file's memory
+        {
+            throw new SharedTableException(path + ": writing \"" + modelId + "\" faulted (" + fault.getMessage() +
+                "): its file system is probably full, and the table had grown into pages not yet allocated; " +
+                "free space there, or move the table (--table, -Dmodelsel.availability.table)");
+        }
+    }
+
+    private AvailabilityEntry updateLocked(final String modelId, final Consumer<AvailabilityEntry> change)
     {
         final AvailabilityEntry before = new AvailabilityEntry();
         final AvailabilityEntry after = new AvailabilityEntry();

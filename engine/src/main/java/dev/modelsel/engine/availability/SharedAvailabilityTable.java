@@ -68,7 +68,7 @@ public final class SharedAvailabilityTable implements AvailabilityTable
     public static SharedAvailabilityTable open(final Path path) throws IOException
     {
         requireJvm();
-        ChronicleAvailabilityMap.loadClassesOnce();
+        ChroniclePreload.await();
         synchronized (OPEN)
         {
             final Path key = resolve(path, true);
@@ -114,7 +114,10 @@ public final class SharedAvailabilityTable implements AvailabilityTable
      * parses, loads its catalog meanwhile). Optional: without it the first {@link #open} does that work itself, before
      * taking the opening lock. Does nothing after the first call, or when the JVM flags are missing (then
      * {@link #open} says so). {@link #open} waits for it to finish before touching Chronicle itself: two threads
-     * initialising Chronicle's classes at once could deadlock on their static initialisers.
+     * initialising Chronicle's classes at once could deadlock on their static initialisers, so a program that also
+     * uses Chronicle Map directly should open the table before, not call this. The preload works on a scratch map
+     * in a private directory under {@code java.io.tmpdir}, removed when it is done (or, after a crash, by the next
+     * preload on the host).
      */
     public static void preload()
     {
@@ -126,7 +129,7 @@ public final class SharedAvailabilityTable implements AvailabilityTable
         {
             return;
         }
-        ChronicleAvailabilityMap.preload();
+        ChroniclePreload.start();
     }
 
     /** The JVM flags, then the Chronicle settings that must precede its classes. */
@@ -148,6 +151,7 @@ public final class SharedAvailabilityTable implements AvailabilityTable
     public static void reset(final Path path) throws IOException
     {
         requireJvm();
+        ChroniclePreload.awaitIfStarted(); // checking the file uses Chronicle's hash
         synchronized (OPEN)
         {
             final Path key = resolve(path, false);

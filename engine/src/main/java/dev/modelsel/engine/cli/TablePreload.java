@@ -12,24 +12,27 @@ final class TablePreload
     {
     }
 
-    /** Decides from the raw arguments, before picocli: a guess that is wrong costs only the other core's time. */
+    /**
+     * Decides from the raw arguments, before picocli: a guess that is wrong costs only the other core's time. Not for
+     * help, nor for {@code reset}, which deletes the table without opening it.
+     */
     static void startIfWanted(final String[] args)
     {
-        if (args.length > 0 && (args[0].equals("availability") || args[0].equals("probe")) || mentionsTable(args))
-        {
-            SharedAvailabilityTable.preload();
-        }
-    }
-
-    private static boolean mentionsTable(final String[] args)
-    {
+        boolean opensTable = args.length > 0 && (args[0].equals("availability") || args[0].equals("probe"));
         for (final String arg : args)
         {
             if (arg.equals("--availability") || arg.startsWith("--availability="))
             {
-                return true;
+                opensTable = true;
+            }
+            else if (arg.equals("reset") || arg.equals("-h") || arg.equals("--help") || arg.equals("help"))
+            {
+                return;
             }
         }
-        return false;
+        if (opensTable)
+        {
+            SharedAvailabilityTable.preload();
+        }
     }
 }

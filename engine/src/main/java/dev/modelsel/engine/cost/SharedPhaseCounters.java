@@ -86,7 +86,7 @@ public final class SharedPhaseCounters implements PhaseCounters
      */
     public static SharedPhaseCounters open(final Path path) throws IOException
     {
-        JvmFlags.require("the shared counters");
+        JvmFlags.requireForAgrona("the shared counters file");
         final Path absolute = path.toAbsolutePath().normalize();
         if (absolute.getParent() != null)
         {

@@ -20,6 +20,11 @@ public final class JvmFlags
     private static final String RESOURCE = "/dev/modelsel/engine/jvm-flags.txt";
     private static final String ADD_OPENS = "--add-opens=";
     private static final String ADD_EXPORTS = "--add-exports=";
+    /**
+     * A setting the JDK reads only as it starts (Java 24+'s mode for sun.misc.Unsafe, which the user may also choose
+     * otherwise): recommended in the list, never set at run time, where it would do nothing, and never required.
+     */
+    private static final String STARTUP_ONLY = "-Dsun.misc.unsafe.memory.access=";
 
     private JvmFlags()
     {
@@ -66,7 +71,7 @@ public final class JvmFlags
                     missing.add(flag);
                 }
             }
-            else if (flag.startsWith("-D"))
+            else if (flag.startsWith("-D") && !flag.startsWith(STARTUP_ONLY))
             {
                 final String setting = flag.substring(2);
                 final int equals = setting.indexOf('=');
@@ -86,7 +91,7 @@ public final class JvmFlags
     {
         for (final String flag : all())
         {
-            if (flag.startsWith("-D") && flag.contains("="))
+            if (flag.startsWith("-D") && flag.contains("=") && !flag.startsWith(STARTUP_ONLY))
             {
                 final String setting = flag.substring(2);
                 System.getProperties().putIfAbsent(setting.substring(0, setting.indexOf('=')),
@@ -97,7 +102,7 @@ public final class JvmFlags
 
     /**
      * Sets the {@code -D} flags this JVM was not started with (a system property set before Chronicle's classes
-     * load is as good as one on the command line), then checks the rest.
+     * load is as good as one on the command line), then checks the rest: what Chronicle Map and Agrona need.
      *
      * @param what what needs them, for the message ("the shared availability table").
      * @throws MissingJvmFlagsException naming every flag still missing.
@@ -111,6 +116,21 @@ public final class JvmFlags
             // chronicle-values sets up javac when it models a value type, even one whose class the build generated
             missing.add("(the jdk.compiler module: a full JDK, or a runtime image with it, as Chronicle Map loads javac)");
         }
+        throwIfAny(what, missing);
+    }
+
+    /**
+     * As {@link #require}, for code that maps files with Agrona alone (the shared counters): only the export of
+     * {@code java.base/jdk.internal.misc}, which Agrona's {@code UnsafeApi} needs.
+     */
+    public static void requireForAgrona(final String what)
+    {
+        applySystemProperties();
+        throwIfAny(what, missing().stream().filter(flag -> flag.contains("/jdk.internal.misc=")).toList());
+    }
+
+    private static void throwIfAny(final String what, final List<String> missing)
+    {
         if (!missing.isEmpty())
         {
             throw new MissingJvmFlagsException(what + " needs these JVM flags, missing here: " + String.join(" ", missing) +

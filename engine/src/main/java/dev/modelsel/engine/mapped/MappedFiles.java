@@ -4,12 +4,14 @@ import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 
 /**
@@ -57,22 +59,26 @@ public final class MappedFiles
         {
             return;
         }
+        // Named by this process: one left by an earlier failed try here (or by a dead process with the same pid)
+        // is ours to replace; and it never outlives this call, whatever fails.
         final Path temporary = path.resolveSibling(path.getFileName() + ".tmp." + ProcessHandle.current().pid());
-        final MappedByteBuffer mapping = IoUtil.mapNewFile(temporary.toFile(), kind.length(), true);
+        Files.deleteIfExists(temporary);
         try
         {
-            final UnsafeBuffer buffer = new UnsafeBuffer(mapping);
-            buffer.putInt(kind.versionOffset(), kind.version());
-            initialise.accept(buffer);
-            buffer.putLongVolatile(kind.magicOffset(), kind.magic());
-            mapping.force();
-        }
-        finally
-        {
-            IoUtil.unmap(mapping);
-        }
-        try
-        {
+            writeZeros(temporary, kind.length());
+            final MappedByteBuffer mapping = IoUtil.mapExistingFile(temporary.toFile(), kind.description());
+            try
+            {
+                final UnsafeBuffer buffer = new UnsafeBuffer(mapping);
+                buffer.putInt(kind.versionOffset(), kind.version());
+                initialise.accept(buffer);
+                buffer.putLongVolatile(kind.magicOffset(), kind.magic());
+                mapping.force();
+            }
+            finally
+            {
+                IoUtil.unmap(mapping);
+            }
             Files.createLink(path, temporary);
         }
         catch (final FileAlreadyExistsException lostTheRace)
@@ -82,6 +88,27 @@ public final class MappedFiles
         finally
         {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
+     * Writes the new file's bytes through the file system before it is mapped: a full file system says so here, as an
+     * IOException, rather than as a fault when the mapping first touches a page (which kills the JVM's cleaner).
+     */
+    private static void writeZeros(final Path file, final int length) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
+        {
+            final ByteBuffer zeros = ByteBuffer.allocate(length);
+            while (zeros.hasRemaining())
+            {
+                channel.write(zeros, zeros.position());
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new IOException(file + ": cannot write " + length + " bytes: " + ex.getMessage() +
+                " (is its file system full?)", ex);
         }
     }
 

@@ -72,17 +72,51 @@ class JvmFlagsTest
             "without " + flag + " the workload still ran cleanly: the flag is not needed");
     }
 
+    @Test
+    void shouldNeitherRequireTheUnsafeSettingNorOverrideAUsersMode()
+    {
+        final String property = UNSAFE_ALLOWED.substring(2, UNSAFE_ALLOWED.indexOf('='));
+        final String before = System.getProperty(property);
+        try
+        {
+            System.setProperty(property, "warn");
+            assertEquals(List.of(), JvmFlags.missing(), "a mode of the user's own is no missing flag");
+            JvmFlags.applySystemProperties();
+            assertEquals("warn", System.getProperty(property));
+        }
+        finally
+        {
+            if (before == null)
+            {
+                System.clearProperty(property);
+            }
+            else
+            {
+                System.setProperty(property, before);
+            }
+        }
+    }
+
+    @Test
+    void shouldOpenTheCountersWithAgronasFlagAlone(@TempDir final Path dir) throws Exception
+    {
+        final Result result = runWorkload(dir, List.of("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"),
+            "counters-only");
+        assertEquals(0, result.exitCode, result.stderr);
+    }
+
     private record Result(int exitCode, String stderr)
     {
     }
 
-    private static Result runWorkload(final Path dir, final List<String> flags) throws Exception
+    private static Result runWorkload(final Path dir, final List<String> flags, final String... mode) throws Exception
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(flags);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), TableWorkload.class.getName(),
             dir.toString()));
+        command.addAll(List.of(mode));
         final Path err = dir.resolve("stderr.txt");
         final Process child = new ProcessBuilder(command)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -13,7 +13,7 @@ import java.util.List;
  * {@code FOREIGN path}. Goes under {@link SharedAvailabilityTable} to Chronicle itself, past the flag check, so that
  * a missing flag shows as the failure it causes. Exit status 0 when every step worked.
  * <p>
- * Usage: {@code TableWorkload DIRECTORY [counters]}.
+ * Usage: {@code TableWorkload DIRECTORY [counters | counters-only]}.
  */
 public final class TableWorkload
 {
@@ -22,6 +22,14 @@ public final class TableWorkload
     public static void main(final String[] args) throws Exception
     {
         final Path directory = Path.of(args[0]);
+        if (args.length > 1 && args[1].equals("counters-only"))
+        {
+            try (SharedPhaseCounters counters = SharedPhaseCounters.open(directory.resolve("counters")))
+            {
+                counters.addPhase("workload", false);
+            }
+            return;
+        }
         final Path table = directory.resolve("availability.table");
         System.getProperties().putIfAbsent(SharedAvailabilityTable.LOCK_TIMEOUT_PROPERTY, "2");
         try (ChronicleAvailabilityMap map = ChronicleAvailabilityMap.open(table))

@@ -1,0 +1,70 @@
+package dev.modelsel.engine.availability;
+
+import dev.modelsel.engine.jvm.JvmFlags;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The preload's scratch map leaves nothing in the temp directory: not when it finishes, not when the process exits
+ * half-way through it, and what a killed process left is swept by the next preload once that process is dead.
+ */
+class PreloadTest
+{
+    @TempDir
+    Path temp;
+
+    @Test
+    void shouldLeaveNothingWhenDoneOrWhenTheProcessExitsFirst() throws Exception
+    {
+        run("wait");
+        assertEquals(List.of(), contents(), "after a preload that finished");
+        run("exit");
+        assertEquals(List.of(), contents(), "after a process that exited during its preload");
+    }
+
+    @Test
+    void shouldSweepWhatADeadProcessLeft() throws Exception
+    {
+        final Process dead = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-version").start();
+        dead.waitFor(60, TimeUnit.SECONDS);
+        final Path leftover = Files.createDirectory(temp.resolve("modelsel-preload-" + dead.pid() + "-123"));
+        Files.writeString(leftover.resolve("scratch.table"), "a killed preload's map");
+        final Path alive = Files.createDirectory(temp.resolve("modelsel-preload-" + ProcessHandle.current().pid() + "-456"));
+
+        run("wait");
+
+        assertEquals(List.of(alive.getFileName().toString()), contents(), "a live process's scratch stays");
+    }
+
+    private void run(final String mode) throws IOException, InterruptedException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JvmFlags.all());
+        command.addAll(List.of("-Djava.io.tmpdir=" + temp, "-cp", System.getProperty("java.class.path"),
+            PreloadWorker.class.getName(), mode));
+        final Process child = new ProcessBuilder(command).inheritIO().start();
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, child.exitValue());
+    }
+
+    private List<String> contents() throws IOException
+    {
+        try (Stream<Path> files = Files.list(temp))
+        {
+            return files.map(file -> file.getFileName().toString()).sorted().toList();
+        }
+    }
+}
