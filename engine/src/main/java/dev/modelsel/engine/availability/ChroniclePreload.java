@@ -1,18 +1,20 @@
 package dev.modelsel.engine.availability;
 
-import net.openhft.chronicle.map.ChronicleMap;
-import net.openhft.chronicle.map.ChronicleMapBuilder;
-
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * A process's first open of the table spends about 0.4 s loading and initialising Chronicle Map's classes. This
- * does that work on a daemon thread, by running both kinds of open (create, and open existing) on a small scratch
- * map in a private temporary directory, so that it can overlap with other start-up work, and so that an open
- * holds the cross-process opening lock only for the open itself.
+ * does that work on a daemon thread, by opening, writing and reading a small scratch map in a private temporary
+ * directory, so that it can overlap with other start-up work, and so that an open holds the cross-process opening
+ * lock only for the open itself. Two things the build recorded (engine/src/build/java/RecordPreload.java) make it
+ * cheaper: a scratch map made at build time, copied and opened rather than created (creating writes the header,
+ * a fifth of the work, which only the host's first process needs); and the list of classes that opening loads,
+ * which a second thread loads, without initialising them, on the other core meanwhile.
  * <p>
  * Only one thread may be inside Chronicle's static initialisers at a time: two initialising its classes in
  * different orders could deadlock. So whoever touches Chronicle first calls {@link #await()} or
@@ -21,6 +23,8 @@ import java.nio.file.Path;
 final class ChroniclePreload
 {
     private static final String SCRATCH_PREFIX = "modelsel-preload-";
+    private static final String SCRATCH_MAP = "preload-scratch.table";
+    private static final String CLASSES = "preload-classes.txt";
     private static final long PID = ProcessHandle.current().pid();
 
     private static Thread thread;
@@ -34,6 +38,9 @@ final class ChroniclePreload
     {
         if (thread == null)
         {
+            final Thread loader = new Thread(ChroniclePreload::loadRecordedClasses, "modelsel-chronicle-class-loader");
+            loader.setDaemon(true);
+            loader.start();
             thread = new Thread(ChroniclePreload::loadClasses, "modelsel-chronicle-preload");
             thread.setDaemon(true);
             thread.start();
@@ -82,8 +89,12 @@ final class ChroniclePreload
         }
     }
 
-    /** Any failure is left for the real open to meet and report. */
-    private static void loadClasses()
+    /**
+     * Opens, writes and reads a scratch table through the same protocol as the real one (file check, sequence file,
+     * opening lock, Chronicle), starting from the build's copy of a small map when the jar has it. Any failure is
+     * left for the real open to meet and report.
+     */
+    static void loadClasses()
     {
         final Path temp = Path.of(System.getProperty("java.io.tmpdir"));
         sweepScratchOfDeadProcesses(temp);
@@ -93,18 +104,21 @@ final class ChroniclePreload
             directory = Files.createTempDirectory(temp, SCRATCH_PREFIX + PID + "-"); // owner-only, named by pid
             final Path scratch = directory.resolve("scratch.table");
             // A command that ends before the preload does (help, a mistake, an empty table shown) exits with this
-            // thread half-way: the JVM's exit removes what it made (the file first: registered last).
+            // thread half-way: the JVM's exit removes what it made (the files first: registered last).
             directory.toFile().deleteOnExit();
             scratch.toFile().deleteOnExit();
-            final ChronicleMapBuilder<CharSequence, AvailabilityEntry> small = ChronicleAvailabilityMap.builder().entries(16);
-            final AvailabilityEntry entry = new AvailabilityEntry();
-            try (ChronicleMap<CharSequence, AvailabilityEntry> created = small.createPersistedTo(scratch.toFile()))
+            ChronicleAvailabilityMap.sequencePath(scratch).toFile().deleteOnExit();
+            try (InputStream recorded = ChroniclePreload.class.getResourceAsStream(SCRATCH_MAP))
             {
-                created.put("preload", entry);
+                if (recorded != null)
+                {
+                    Files.copy(recorded, scratch);
+                }
             }
-            try (ChronicleMap<CharSequence, AvailabilityEntry> opened = small.createPersistedTo(scratch.toFile()))
+            try (ChronicleAvailabilityMap opened = ChronicleAvailabilityMap.open(scratch)) // made here if no copy
             {
-                opened.getUsing("preload", entry);
+                opened.update("preload", entry -> entry.down = true);
+                opened.read("preload", new AvailabilityRecord());
             }
         }
         catch (final IOException | RuntimeException | Error ignored)
@@ -114,6 +128,37 @@ final class ChroniclePreload
         finally
         {
             deleteQuietly(directory);
+        }
+    }
+
+    /**
+     * Loads, without initialising, the classes the build saw an open load: defining classes (reading, parsing,
+     * verifying) is a quarter of the preload's work and, unlike initialising them, safe on two threads at once.
+     */
+    private static void loadRecordedClasses()
+    {
+        try (InputStream recorded = ChroniclePreload.class.getResourceAsStream(CLASSES))
+        {
+            if (recorded == null)
+            {
+                return;
+            }
+            final ClassLoader loader = ChroniclePreload.class.getClassLoader();
+            for (final String name : new String(recorded.readAllBytes(), StandardCharsets.UTF_8).split("\n"))
+            {
+                try
+                {
+                    Class.forName(name, false, loader);
+                }
+                catch (final ClassNotFoundException | LinkageError notHere)
+                {
+                    // another Chronicle than the build's: the preload loads what it needs itself
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ignored)
+        {
+            // an optimisation only
         }
     }
 

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,6 +47,23 @@ class PreloadTest
         run("wait");
 
         assertEquals(List.of(alive.getFileName().toString()), contents(), "a live process's scratch stays");
+    }
+
+    @Test
+    void shouldFindWhatTheBuildRecordedForIt() throws Exception
+    {
+        try (var scratch = ChroniclePreload.class.getResourceAsStream("preload-scratch.table");
+            var classes = ChroniclePreload.class.getResourceAsStream("preload-classes.txt"))
+        {
+            assertTrue(scratch != null && scratch.readAllBytes().length > 0, "the build's scratch map");
+            assertTrue(classes != null, "the build's class list");
+            final List<String> names = List.of(new String(classes.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
+            assertTrue(names.size() > 100 && names.contains("net.openhft.chronicle.map.ChronicleMapBuilder"), names.toString());
+            for (final String name : names)
+            {
+                Class.forName(name, false, ChroniclePreload.class.getClassLoader()); // each one there to load
+            }
+        }
     }
 
     private void run(final String mode) throws IOException, InterruptedException
