@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 public final class RecordPreload
 {
     private static final String PACKAGE = "dev.modelsel.engine.availability";
-    private static final Pattern LOADED = Pattern.compile("\\] (\\S+) source: (?:file|jar):");
+    /** A class from the class path (a jar or a directory), not the JDK's, nor this script's own source. */
+    private static final Pattern LOADED = Pattern.compile("\\] (\\S+) source: (?:file|jar):(?!.*\\.java$)");
 
     public static void main(final String[] args) throws Exception
     {
