@@ -132,6 +132,16 @@ public final class SharedAvailabilityTable implements AvailabilityTable
         ChroniclePreload.start();
     }
 
+    /**
+     * Returns once a {@link #preload()} this JVM started has finished (at once if none was). A program that may exit
+     * soon after starting one calls this first: Chronicle's classes, initialised while the JVM shuts down, fail to
+     * register their shutdown hooks and print the failure.
+     */
+    public static void awaitPreload()
+    {
+        ChroniclePreload.awaitIfStarted();
+    }
+
     /** The JVM flags, then the Chronicle settings that must precede its classes. */
     private static void requireJvm()
     {

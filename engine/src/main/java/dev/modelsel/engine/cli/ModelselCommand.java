@@ -49,6 +49,7 @@ public final class ModelselCommand implements Runnable
         TablePreload.startIfWanted(args);
         StartupTrace.lap("JVM flags as system properties");
         final int exitCode = execute(args);
+        TablePreload.finish(); // a command that ended early (a mistake) must not exit while Chronicle initialises
         StartupTrace.print(System.err);
         System.exit(exitCode);
     }

@@ -35,4 +35,10 @@ final class TablePreload
             SharedAvailabilityTable.preload();
         }
     }
+
+    /** Before the command exits: see {@link SharedAvailabilityTable#awaitPreload()}. */
+    static void finish()
+    {
+        SharedAvailabilityTable.awaitPreload();
+    }
 }
