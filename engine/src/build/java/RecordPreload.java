@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  *       preload opens an existing map (the common case's code) instead of creating one, whose header writing is a
  *       fifth of the work and only the host's first process needs;</li>
  *   <li>{@code classes LOG DIR}, in a JVM started with {@code -Xlog:class+load:file=LOG}: runs the preload once and
- *       writes {@code preload-classes.txt}, the classes it loaded from the class path, in order, which a second
+ *       writes {@code preload-classes.txt}, the classes it loaded from the class path, sorted, which a second
  *       thread loads (without initialising them) while a preload initialises them.</li>
  * </ul>
  * With the engine's classes and Chronicle on the class path, and the JVM flags.
@@ -67,7 +67,7 @@ public final class RecordPreload
                 classes.add(loaded.group(1));
             }
         }
-        Files.write(list, classes, StandardCharsets.UTF_8);
+        Files.write(list, classes.stream().sorted().toList(), StandardCharsets.UTF_8); // sorted: the same every build
         System.out.println("[modelsel] recorded the " + classes.size() + " classes a preload loads: " + list);
     }
 }

@@ -80,8 +80,16 @@ final class ChronicleAvailabilityMap implements AutoCloseable
             try
             {
                 final SequenceFile sequence = SequenceFile.openOrCreate(sequencePath);
-                final Opened opened = sequence.whileOpening(() -> openMap(path, sequence));
-                return new ChronicleAvailabilityMap(path, sequence, opened.map, opened.recovered);
+                try
+                {
+                    final Opened opened = sequence.whileOpening(() -> openMap(path, sequence));
+                    return new ChronicleAvailabilityMap(path, sequence, opened.map, opened.recovered);
+                }
+                catch (final IOException | RuntimeException notOpened)
+                {
+                    sequence.close(); // its mapping: this process does not have the table open after all
+                    throw notOpened;
+                }
             }
             catch (final SequenceFile.ReplacedException replaced)
             {
@@ -97,6 +105,14 @@ final class ChronicleAvailabilityMap implements AutoCloseable
                     Files.deleteIfExists(sequencePath); // leave nothing beside a file that is not a usable table
                 }
                 throw refused;
+            }
+            catch (final IOException failed)
+            {
+                if (createsSequence && !Files.exists(path, LinkOption.NOFOLLOW_LINKS))
+                {
+                    Files.deleteIfExists(sequencePath); // no table was made (a full file system): leave nothing
+                }
+                throw failed;
             }
         }
     }
@@ -212,6 +228,12 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         {
             discard(map, path);
             throw failed;
+        }
+        catch (final InternalError fault) // a fault in the mapping: the file system filled as Chronicle wrote it
+        {
+            discard(map, path);
+            throw new IOException(path + ": cannot create the table: a write into it faulted (" + fault.getMessage() +
+                "); is its file system full?", fault);
         }
     }
 

@@ -5,7 +5,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A process's first open of the table spends about 0.4 s loading and initialising Chronicle Map's classes. This
@@ -96,18 +103,23 @@ final class ChroniclePreload
      */
     static void loadClasses()
     {
-        final Path temp = Path.of(System.getProperty("java.io.tmpdir"));
-        sweepScratchOfDeadProcesses(temp);
+        Path temp = null;
         Path directory = null;
+        UserPrincipal me = null;
         try
         {
-            directory = Files.createTempDirectory(temp, SCRATCH_PREFIX + PID + "-"); // owner-only, named by pid
+            // Named by pid, owner-only; what it will hold is marked for deletion at the JVM's exit before it exists: a
+            // command that ends before the preload does (help, a mistake, an empty table shown) exits with this
+            // thread half-way, and the exit removes it (the files first: registered last).
+            temp = Path.of(System.getProperty("java.io.tmpdir"));
+            directory = temp.resolve(SCRATCH_PREFIX + PID + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
             final Path scratch = directory.resolve("scratch.table");
-            // A command that ends before the preload does (help, a mistake, an empty table shown) exits with this
-            // thread half-way: the JVM's exit removes what it made (the files first: registered last).
             directory.toFile().deleteOnExit();
             scratch.toFile().deleteOnExit();
             ChronicleAvailabilityMap.sequencePath(scratch).toFile().deleteOnExit();
+            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            me = Files.getOwner(directory, LinkOption.NOFOLLOW_LINKS);
+            sweepScratchOfDeadProcesses(temp, me);
             try (InputStream recorded = ChroniclePreload.class.getResourceAsStream(SCRATCH_MAP))
             {
                 if (recorded != null)
@@ -127,7 +139,10 @@ final class ChroniclePreload
         }
         finally
         {
-            deleteQuietly(directory);
+            if (me != null)
+            {
+                deleteOwnScratch(temp, directory.getFileName(), me);
+            }
         }
     }
 
@@ -162,20 +177,26 @@ final class ChroniclePreload
         }
     }
 
-    /** A process killed while preloading leaves its directory behind: the next preload on the host removes it. */
-    private static void sweepScratchOfDeadProcesses(final Path temp)
+    /**
+     * A process killed while preloading leaves its directory behind: the next preload on the host removes it, if it
+     * is a directory of this user's whose process is gone (a live process in another pid namespace only loses a
+     * preload). Through directory handles that do not follow links, so that nobody can steer the deletion elsewhere
+     * by swapping a directory for a link; where the platform has no such handles, nothing is swept.
+     */
+    private static void sweepScratchOfDeadProcesses(final Path temp, final UserPrincipal me)
     {
-        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(temp, SCRATCH_PREFIX + "*"))
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(temp))
         {
-            for (final Path leftover : leftovers)
+            if (!(entries instanceof SecureDirectoryStream<Path> secure))
             {
-                final String rest = leftover.getFileName().toString().substring(SCRATCH_PREFIX.length());
-                final int dash = rest.indexOf('-');
-                final long pid = dash > 0 && rest.substring(0, dash).chars().allMatch(Character::isDigit) ?
-                    Long.parseLong(rest.substring(0, dash)) : -1;
-                if (pid > 0 && ProcessHandle.of(pid).isEmpty())
+                return;
+            }
+            for (final Path entry : entries)
+            {
+                final Path name = entry.getFileName();
+                if (isDeadProcesssScratch(name.toString()))
                 {
-                    deleteQuietly(leftover);
+                    deleteScratch(secure, name, me);
                 }
             }
         }
@@ -185,30 +206,58 @@ final class ChroniclePreload
         }
     }
 
-    /** A scratch directory and what is in it (one map file), or a lone file. */
-    private static void deleteQuietly(final Path path)
+    private static boolean isDeadProcesssScratch(final String name)
     {
-        if (path == null)
+        if (!name.startsWith(SCRATCH_PREFIX))
         {
-            return;
+            return false;
         }
+        final String rest = name.substring(SCRATCH_PREFIX.length());
+        final int dash = rest.indexOf('-');
+        if (dash <= 0 || dash > 18 || !rest.substring(0, dash).chars().allMatch(Character::isDigit))
+        {
+            return false;
+        }
+        return ProcessHandle.of(Long.parseLong(rest.substring(0, dash))).isEmpty();
+    }
+
+    private static void deleteScratch(final SecureDirectoryStream<Path> temp, final Path name, final UserPrincipal me)
+    {
         try
         {
-            if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+            final PosixFileAttributes attributes = temp.getFileAttributeView(name, PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS).readAttributes();
+            if (!attributes.isDirectory() || !attributes.owner().equals(me))
             {
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(path))
+                return;
+            }
+            try (SecureDirectoryStream<Path> scratch = temp.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS))
+            {
+                for (final Path file : scratch)
                 {
-                    for (final Path file : files)
-                    {
-                        Files.deleteIfExists(file);
-                    }
+                    scratch.deleteFile(file.getFileName());
                 }
             }
-            Files.deleteIfExists(path);
+            temp.deleteDirectory(name);
         }
         catch (final IOException | RuntimeException ignored)
         {
-            // another user's, or already gone
+            // swapped, another user's, or already gone
+        }
+    }
+
+    private static void deleteOwnScratch(final Path temp, final Path name, final UserPrincipal me)
+    {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(temp))
+        {
+            if (entries instanceof SecureDirectoryStream<Path> secure)
+            {
+                deleteScratch(secure, name, me);
+            }
+        }
+        catch (final IOException | RuntimeException ignored)
+        {
+            // gone already; or the JVM's exit removes it
         }
     }
 }

@@ -116,6 +116,10 @@ public final class JvmFlags
             // chronicle-values sets up javac when it models a value type, even one whose class the build generated
             missing.add("(the jdk.compiler module: a full JDK, or a runtime image with it, as Chronicle Map loads javac)");
         }
+        if ("deny".equals(System.getProperty(STARTUP_ONLY.substring(2, STARTUP_ONLY.length() - 1))))
+        {
+            missing.add(STARTUP_ONLY + "allow (or warn) instead of deny: Chronicle Map uses sun.misc.Unsafe");
+        }
         throwIfAny(what, missing);
     }
 

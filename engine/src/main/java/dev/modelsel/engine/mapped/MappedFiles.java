@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -59,31 +60,35 @@ public final class MappedFiles
         {
             return;
         }
-        // Named by this process: one left by an earlier failed try here (or by a dead process with the same pid)
-        // is ours to replace; and it never outlives this call, whatever fails.
-        final Path temporary = path.resolveSibling(path.getFileName() + ".tmp." + ProcessHandle.current().pid());
-        Files.deleteIfExists(temporary);
+        // A name of this call's own (two threads, or two containers' processes with one pid, may create the file at
+        // once), removed whatever fails; the file is written and mapped through the one channel that created it.
+        final Path temporary = path.resolveSibling(path.getFileName() + ".tmp." + ProcessHandle.current().pid() + "." +
+            Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try
         {
-            writeZeros(temporary, kind.length());
-            final MappedByteBuffer mapping = IoUtil.mapExistingFile(temporary.toFile(), kind.description());
-            try
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE))
             {
-                final UnsafeBuffer buffer = new UnsafeBuffer(mapping);
-                buffer.putInt(kind.versionOffset(), kind.version());
-                initialise.accept(buffer);
-                buffer.putLongVolatile(kind.magicOffset(), kind.magic());
-                mapping.force();
-            }
-            finally
-            {
-                IoUtil.unmap(mapping);
+                writeZeros(channel, temporary, kind.length());
+                final MappedByteBuffer mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, kind.length());
+                try
+                {
+                    final UnsafeBuffer buffer = new UnsafeBuffer(mapping);
+                    buffer.putInt(kind.versionOffset(), kind.version());
+                    initialise.accept(buffer);
+                    buffer.putLongVolatile(kind.magicOffset(), kind.magic());
+                    mapping.force();
+                }
+                finally
+                {
+                    IoUtil.unmap(mapping);
+                }
             }
             Files.createLink(path, temporary);
         }
         catch (final FileAlreadyExistsException lostTheRace)
         {
-            // another process published its file first: use that one
+            // another thread or process published its file first: use that one
         }
         finally
         {
@@ -95,9 +100,9 @@ public final class MappedFiles
      * Writes the new file's bytes through the file system before it is mapped: a full file system says so here, as an
      * IOException, rather than as a fault when the mapping first touches a page (which kills the JVM's cleaner).
      */
-    private static void writeZeros(final Path file, final int length) throws IOException
+    private static void writeZeros(final FileChannel channel, final Path file, final int length) throws IOException
     {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
+        try
         {
             final ByteBuffer zeros = ByteBuffer.allocate(length);
             while (zeros.hasRemaining())

@@ -1,6 +1,7 @@
 package dev.modelsel.engine.availability;
 
 import dev.modelsel.engine.jvm.JvmFlags;
+import dev.modelsel.engine.jvm.MissingJvmFlagsException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -94,6 +96,24 @@ class JvmFlagsTest
             {
                 System.setProperty(property, before);
             }
+        }
+    }
+
+    @Test
+    void shouldRefuseInOneLineWhenTheUserDeniesUnsafe()
+    {
+        final String property = UNSAFE_ALLOWED.substring(2, UNSAFE_ALLOWED.indexOf('='));
+        final String before = System.getProperty(property);
+        try
+        {
+            System.setProperty(property, "deny");
+            final MissingJvmFlagsException refused = assertThrows(MissingJvmFlagsException.class,
+                () -> JvmFlags.require("the shared availability table"));
+            assertTrue(refused.getMessage().contains("instead of deny"), refused.getMessage());
+        }
+        finally
+        {
+            System.setProperty(property, before == null ? "allow" : before);
         }
     }
 

@@ -43,10 +43,15 @@ class PreloadTest
         final Path leftover = Files.createDirectory(temp.resolve("modelsel-preload-" + dead.pid() + "-123"));
         Files.writeString(leftover.resolve("scratch.table"), "a killed preload's map");
         final Path alive = Files.createDirectory(temp.resolve("modelsel-preload-" + ProcessHandle.current().pid() + "-456"));
+        final Path victim = Files.createDirectory(temp.resolve("victim"));
+        Files.writeString(victim.resolve("keep"), "not the preload's");
+        final Path link = Files.createSymbolicLink(temp.resolve("modelsel-preload-" + dead.pid() + "-789"), victim);
 
         run("wait");
 
-        assertEquals(List.of(alive.getFileName().toString()), contents(), "a live process's scratch stays");
+        assertEquals(List.of(alive.getFileName().toString(), link.getFileName().toString(), "victim"), contents(),
+            "a live process's scratch stays, and a link named like a dead one's is not followed, nor removed");
+        assertTrue(Files.exists(victim.resolve("keep")));
     }
 
     @Test
