@@ -381,6 +381,10 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         {
             return updateLocked(modelId, change);
         }
+        catch (final InterProcessDeadLockException stuck) // the upgrade to the write lock, past the update lock
+        {
+            throw stuck(modelId);
+        }
         catch (final InternalError fault) // the JVM's word for a fault in a mapped file's memory
         {
             throw new SharedTableException(path + ": writing \"" + modelId + "\" faulted (" + fault.getMessage() +

@@ -6,7 +6,6 @@ import dev.modelsel.engine.Selection;
 import dev.modelsel.engine.Selector;
 import dev.modelsel.engine.Trigger;
 import dev.modelsel.engine.availability.AvailabilityTable;
-import dev.modelsel.engine.availability.SharedTableException;
 import dev.modelsel.engine.cost.CostTracker;
 import dev.modelsel.engine.cost.InMemoryPhaseCounters;
 import dev.modelsel.engine.cost.PhaseCounters;
@@ -77,10 +76,15 @@ public final class RunSession
                 AnswerWriter.invalid(answer, "line " + lineNumber + ": " + problem);
             }
         }
-        catch (final SharedTableException fault)
+        catch (final IllegalStateException fault) // a table (SharedTableException) or counters file that cannot take it
         {
             answer.setLength(0);
             AnswerWriter.error(answer, "line " + lineNumber + ": " + fault.getMessage());
+        }
+        catch (final RuntimeException bug) // still one answer for the line, and the run goes on: SPEC §4
+        {
+            answer.setLength(0);
+            AnswerWriter.error(answer, "line " + lineNumber + ": internal error, please report it: " + bug);
         }
         return answer;
     }
