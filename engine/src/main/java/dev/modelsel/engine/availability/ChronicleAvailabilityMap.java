@@ -1,5 +1,6 @@
 package dev.modelsel.engine.availability;
 
+import dev.modelsel.engine.mapped.MappedFiles;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.hash.locks.InterProcessDeadLockException;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -8,7 +9,6 @@ import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -29,8 +29,6 @@ final class ChronicleAvailabilityMap implements AutoCloseable
 {
     /** How long an opener waits for another process to finish creating the map. */
     private static final long INCOMPLETE_WAIT_MS = 2_000;
-    /** The unit a file system allocates in, at most (4 KiB on Linux's tmpfs, ext4 and XFS as usually made). */
-    private static final int PAGE_BYTES = 4096;
     private static final long PID = ProcessHandle.current().pid();
 
     private final Path path;
@@ -214,7 +212,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         try
         {
             builder().createPersistedTo(path.toFile()).close();
-            allocateEveryPage(path);
+            MappedFiles.allocateEveryPage(path); // while no process has it open: see its note
             map = builder().createPersistedTo(path.toFile());
             return map;
         }
@@ -245,27 +243,6 @@ final class ChronicleAvailabilityMap implements AutoCloseable
             map.close();
         }
         Files.deleteIfExists(path);
-    }
-
-    /**
-     * Writes each page's first byte back as it is, through the file rather than the mapping, so that the file system
-     * allocates the page now or says it cannot. Only while no process has the file open (it has just been created
-     * under the opening lock, and closed).
-     */
-    private static void allocateEveryPage(final Path path) throws IOException
-    {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
-        {
-            final ByteBuffer oneByte = ByteBuffer.allocate(1);
-            final long size = channel.size();
-            for (long position = 0; position < size; position += PAGE_BYTES)
-            {
-                oneByte.clear();
-                channel.read(oneByte, position);
-                oneByte.flip();
-                channel.write(oneByte, position);
-            }
-        }
     }
 
     private static Opened openExisting(final Path path, final SequenceFile sequence) throws IOException
