@@ -40,7 +40,7 @@ final class AnalysisReports
             Json.appendString(sb.append(separator[0]), model).append(": ").append(cost.toPlainString());
             separator[0] = ", ";
         });
-        return sb.append("}}, \"skipped_lines\": ").append(report.skipped().size()).append('}').toString();
+        return sb.append("}}, \"skipped_lines\": ").append(report.skippedLines()).append('}').toString();
     }
 
     static List<String> table(final EscalationAnalysis.Report report)
@@ -67,10 +67,10 @@ final class AnalysisReports
         {
             lines.add("  + no output price in the catalog: output tokens counted at 0");
         }
-        if (!report.skipped().isEmpty())
+        if (report.skippedLines() > 0)
         {
             lines.add("");
-            lines.add(report.skipped().size() + (report.skipped().size() == 1 ? " line was" : " lines were") +
+            lines.add(report.skippedLines() + (report.skippedLines() == 1 ? " line was" : " lines were") +
                 " not a history record and skipped (see stderr).");
         }
         return lines;
@@ -85,7 +85,7 @@ final class AnalysisReports
         html.append("<h1>modelsel analysis</h1>\n<p>History: ").append(escape(source)).append(". Total cost: <b>$")
             .append(Display.money(report.totalCostUsd())).append("</b>, every attempt at its own model's price. ")
             .append(report.categories().values().stream().mapToLong(EscalationAnalysis.CategoryReport::phases).sum())
-            .append(" phases; ").append(report.skipped().size()).append(" lines skipped.</p>\n");
+            .append(" phases; ").append(report.skippedLines()).append(" lines skipped.</p>\n");
 
         html.append("<h2>Cost by model</h2>\n");
         final List<Map.Entry<String, BigDecimal>> costs = byCostDescending(report);
@@ -138,6 +138,11 @@ final class AnalysisReports
             report.skipped().forEach(s -> html.append("<tr><td>").append(s.line()).append("</td><td>")
                 .append(escape(s.why())).append("</td></tr>\n"));
             html.append("</table>\n");
+            if (report.skippedLines() > report.skipped().size())
+            {
+                html.append("<p>").append(report.skippedLines() - report.skipped().size())
+                    .append(" more lines skipped, not listed.</p>\n");
+            }
         }
         return html.append("</body></html>\n").toString();
     }

@@ -83,6 +83,12 @@ final class AnalyzeCommand implements Callable<Integer>
         }
         final PrintWriter err = spec.commandLine().getErr();
         report.skipped().forEach(s -> err.println("modelsel: " + history + " line " + s.line() + ": skipped: " + s.why()));
+        final long unlisted = report.skippedLines() - report.skipped().size();
+        if (unlisted > 0)
+        {
+            err.println("modelsel: " + history + ": " + unlisted + " more " + (unlisted == 1 ? "line" : "lines") +
+                " skipped, not listed (only the first " + EscalationAnalysis.MAX_SKIPPED_LISTED + " are)");
+        }
         err.flush();
 
         final PrintWriter out = spec.commandLine().getOut();

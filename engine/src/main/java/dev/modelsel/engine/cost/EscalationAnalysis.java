@@ -20,6 +20,11 @@ public final class EscalationAnalysis
 {
     /** The guide's threshold: more than 5 escalations and the category should start higher. */
     public static final int DEFAULT_THRESHOLD = 5;
+    /**
+     * How many skipped lines the report lists; the rest are only counted, so that a history of millions of bad lines
+     * reads in memory that does not grow with it.
+     */
+    public static final int MAX_SKIPPED_LISTED = 100;
 
     /** One category's figures. */
     public record CategoryReport(long phases, long escalated, double escalationRate, boolean raiseComplexity)
@@ -39,7 +44,8 @@ public final class EscalationAnalysis
      * @param costByModelUsd   by model id.
      * @param pricedByDefaults models the catalog lacks, priced with its defaults.
      * @param outputUnpriced   models without an output price: their output counted 0.
-     * @param skipped          lines that were not records.
+     * @param skipped          the first {@link #MAX_SKIPPED_LISTED} lines that were not records.
+     * @param skippedLines     how many lines were not records, all of them.
      * @param threshold        the escalation count a category must pass to be flagged.
      */
     public record Report(
@@ -49,6 +55,7 @@ public final class EscalationAnalysis
         List<String> pricedByDefaults,
         List<String> outputUnpriced,
         List<Skipped> skipped,
+        long skippedLines,
         int threshold)
     {
     }
@@ -60,6 +67,7 @@ public final class EscalationAnalysis
     private final TreeSet<String> pricedByDefaults = new TreeSet<>();
     private final TreeSet<String> outputUnpriced = new TreeSet<>();
     private final List<Skipped> skipped = new ArrayList<>();
+    private long skippedLines;
     private BigDecimal total = BigDecimal.ZERO;
 
     public EscalationAnalysis(final Pricing pricing, final int threshold)
@@ -89,7 +97,11 @@ public final class EscalationAnalysis
 
     public void skip(final long line, final String why)
     {
-        skipped.add(new Skipped(line, why));
+        if (skipped.size() < MAX_SKIPPED_LISTED)
+        {
+            skipped.add(new Skipped(line, why));
+        }
+        skippedLines++;
     }
 
     public Report report()
@@ -101,6 +113,6 @@ public final class EscalationAnalysis
         costByModel.forEach((model, cost) -> costs.put(model, cost.stripTrailingZeros()));
         return new Report(Collections.unmodifiableMap(byCategory), total.stripTrailingZeros(),
             Collections.unmodifiableMap(costs), List.copyOf(pricedByDefaults), List.copyOf(outputUnpriced),
-            List.copyOf(skipped), threshold);
+            List.copyOf(skipped), skippedLines, threshold);
     }
 }

@@ -24,22 +24,22 @@ public final class InMemoryPhaseCounters implements PhaseCounters
         final boolean outputUnpriced)
     {
         final AtomicLongArray counts = counters(models, model, MODEL_COUNTERS);
-        counts.incrementAndGet(0);
-        counts.addAndGet(1, failed ? 1 : 0);
-        counts.addAndGet(2, escalated ? 1 : 0);
-        counts.addAndGet(3, inputTokens);
-        counts.addAndGet(4, outputTokens);
-        counts.addAndGet(5, spendMicros);
-        counts.addAndGet(6, pricedByDefaults ? 1 : 0);
-        counts.addAndGet(7, outputUnpriced ? 1 : 0);
+        add(counts, 0, 1);
+        add(counts, 1, failed ? 1 : 0);
+        add(counts, 2, escalated ? 1 : 0);
+        add(counts, 3, inputTokens);
+        add(counts, 4, outputTokens);
+        add(counts, 5, spendMicros);
+        add(counts, 6, pricedByDefaults ? 1 : 0);
+        add(counts, 7, outputUnpriced ? 1 : 0);
     }
 
     @Override
     public void addPhase(final String category, final boolean escalated)
     {
         final AtomicLongArray counts = counters(categories, category, CATEGORY_COUNTERS);
-        counts.incrementAndGet(0);
-        counts.addAndGet(1, escalated ? 1 : 0);
+        add(counts, 0, 1);
+        add(counts, 1, escalated ? 1 : 0);
     }
 
     @Override
@@ -53,6 +53,26 @@ public final class InMemoryPhaseCounters implements PhaseCounters
     public void forEachCategory(final Visitor<CategoryCounts> visitor)
     {
         categories.forEach((name, c) -> visitor.accept(name, new CategoryCounts(c.get(0), c.get(1))));
+    }
+
+    /** As the shared counters add: saturating at {@code Long.MAX_VALUE}, never wrapping negative. */
+    private static void add(final AtomicLongArray counts, final int index, final long delta)
+    {
+        if (delta != 0)
+        {
+            long current;
+            long next;
+            do
+            {
+                current = counts.get(index);
+                next = Saturating.add(current, delta);
+                if (next == current)
+                {
+                    return;
+                }
+            }
+            while (!counts.compareAndSet(index, current, next));
+        }
     }
 
     private static AtomicLongArray counters(

@@ -3,7 +3,8 @@ package dev.modelsel.engine.cost;
 /**
  * Running totals of recorded phases: per model and per category. Adding is lock-free and, once a name has been
  * seen by this process, allocation-free; each counter is added atomically, a record's several counters one after
- * another (a reader may see a record half-added, never a count lost).
+ * another (a reader may see a record half-added, never a count lost). A counter that would pass {@code Long.MAX_VALUE}
+ * stays there: saturated, never wrapped negative. Deltas are never negative.
  * <p>
  * Implementations are thread-safe.
  */

@@ -14,6 +14,12 @@ public final class PhaseOutcome
     public static final double NO_QUALITY_SCORE = Double.NaN;
     /** {@link #attempt()} of an outcome without one. */
     public static final int NO_ATTEMPT = -1;
+    /**
+     * The most input or output tokens one phase may count: 10^12, a thousand times any context window yet. A count
+     * past it is a mistake, refused where it is read ({@code run}'s {@code record}, {@code analyze}'s history), so that
+     * it is never priced or summed: 10^12 tokens at any sane price, added millions of times, stays inside a long.
+     */
+    public static final long MAX_TOKENS = 1_000_000_000_000L;
 
     private String category;
     private Complexity complexity;
@@ -26,7 +32,11 @@ public final class PhaseOutcome
     private double qualityScore = NO_QUALITY_SCORE;
     private int attempt = NO_ATTEMPT;
 
-    /** Sets every required field; clears the optional ones. */
+    /**
+     * Sets every required field; clears the optional ones.
+     *
+     * @throws IllegalArgumentException when a token count is negative or past {@link #MAX_TOKENS}.
+     */
     public PhaseOutcome set(
         final String category,
         final Complexity complexity,
@@ -37,6 +47,11 @@ public final class PhaseOutcome
         final long outputTokens,
         final boolean success)
     {
+        if (inputTokens < 0 || inputTokens > MAX_TOKENS || outputTokens < 0 || outputTokens > MAX_TOKENS)
+        {
+            throw new IllegalArgumentException("token counts must be 0 to " + MAX_TOKENS + ", got " + inputTokens +
+                " and " + outputTokens);
+        }
         this.category = category;
         this.complexity = complexity;
         this.initialTier = initialTier;

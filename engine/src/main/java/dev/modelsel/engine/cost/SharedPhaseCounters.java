@@ -43,7 +43,7 @@ import static dev.modelsel.engine.cost.CountersDescriptor.recordOffset;
  * Phase counters every process on the host shares, in a memory-mapped file (layout: {@link CountersDescriptor}):
  * what one process records, {@code modelsel stats} in any other shows at once.
  * <p>
- * Adding is lock-free: each counter is an atomic add on the mapping. A name's record is found once per process
+ * Adding is lock-free: each counter is a compare-and-set on the mapping that saturates at {@code Long.MAX_VALUE}. A name's record is found once per process
  * (claimed with a compare-and-set if no process has it yet) and then kept in a map of this process, so recording a
  * name seen before allocates nothing. Thread-safe.
  */
@@ -161,11 +161,28 @@ public final class SharedPhaseCounters implements PhaseCounters
             new CategoryCounts(get(r, PHASES), get(r, CATEGORY_ESCALATIONS))));
     }
 
+    /**
+     * Adds a non-negative delta, saturating at {@code Long.MAX_VALUE}: a wrapped counter would be negative in every
+     * process and could never be repaired, a saturated one is merely "more than can be said". A CAS loop, as
+     * {@code getAndAddLong} cannot stop at the bound; lock-free, and without allocating.
+     */
     private void add(final int record, final int counter, final long delta)
     {
         if (delta != 0)
         {
-            buffer.getAndAddLong(counterOffset(record, counter), delta);
+            final int offset = counterOffset(record, counter);
+            long current;
+            long next;
+            do
+            {
+                current = buffer.getLongVolatile(offset);
+                next = Saturating.add(current, delta);
+                if (next == current)
+                {
+                    return;
+                }
+            }
+            while (!buffer.compareAndSetLong(offset, current, next));
         }
     }
 

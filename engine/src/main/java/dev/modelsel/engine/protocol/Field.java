@@ -1,5 +1,7 @@
 package dev.modelsel.engine.protocol;
 
+import dev.modelsel.engine.cost.PhaseOutcome;
+
 /**
  * The request fields of the {@code run} protocol that some op reads (SPEC §4, and the {@code record} op's history
  * fields), with the JSON type each must have.
@@ -19,8 +21,8 @@ enum Field
     CATEGORY("category", Type.STRING),
     INITIAL_TIER("initial_tier", Type.NON_NEGATIVE_INTEGER),
     FINAL_TIER("final_tier", Type.NON_NEGATIVE_INTEGER),
-    INPUT_TOKENS("input_tokens", Type.NON_NEGATIVE_INTEGER),
-    OUTPUT_TOKENS("output_tokens", Type.NON_NEGATIVE_INTEGER),
+    INPUT_TOKENS("input_tokens", Type.NON_NEGATIVE_INTEGER, PhaseOutcome.MAX_TOKENS),
+    OUTPUT_TOKENS("output_tokens", Type.NON_NEGATIVE_INTEGER, PhaseOutcome.MAX_TOKENS),
     SUCCESS("success", Type.BOOLEAN),
     ATTEMPT("attempt", Type.NON_NEGATIVE_INTEGER);
 
@@ -43,11 +45,22 @@ enum Field
 
     final String wireName;
     final Type type;
+    /**
+     * The largest integer the field takes; past it the request is refused. Counts that are summed (tokens) have a
+     * bound; the rest saturate at {@code Long.MAX_VALUE}, which means "beyond any limit or clock" to them.
+     */
+    final long max;
 
     Field(final String wireName, final Type type)
     {
+        this(wireName, type, Long.MAX_VALUE);
+    }
+
+    Field(final String wireName, final Type type, final long max)
+    {
         this.wireName = wireName;
         this.type = type;
+        this.max = max;
     }
 
     /** @return the field with this wire name, or {@code null} for a field no op reads (which is ignored). */

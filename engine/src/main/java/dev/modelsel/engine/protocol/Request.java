@@ -15,6 +15,7 @@ final class Request
     private static final byte NULL = 1;
     private static final byte VALUE = 2;
     private static final byte WRONG_TYPE = 3;
+    private static final byte TOO_LARGE = 4;
 
     private final byte[] states = new byte[Field.VALUES.length];
     private final long[] integers = new long[Field.VALUES.length];
@@ -63,6 +64,13 @@ final class Request
         texts[field.ordinal()] = asWritten;
     }
 
+    /** Records an integer past the field's {@link Field#max}, as written. */
+    void putTooLarge(final Field field, final String asWritten)
+    {
+        states[field.ordinal()] = TOO_LARGE;
+        texts[field.ordinal()] = asWritten;
+    }
+
     /** @return whether the field holds a value of its type (not absent, not null). */
     boolean has(final Field field)
     {
@@ -78,6 +86,8 @@ final class Request
                 return null;
             case WRONG_TYPE:
                 return field.wireName + " must be " + field.type.description + ", got " + texts[field.ordinal()];
+            case TOO_LARGE:
+                return field.wireName + " must be at most " + field.max + ", got " + texts[field.ordinal()];
             default:
                 return "missing " + field.wireName;
         }
@@ -86,7 +96,8 @@ final class Request
     /** @return why an optional field cannot be used, or {@code null} when it is absent, null or valid. */
     String optionalProblem(final Field field)
     {
-        return states[field.ordinal()] == WRONG_TYPE ? problem(field) : null;
+        final byte state = states[field.ordinal()];
+        return state == WRONG_TYPE || state == TOO_LARGE ? problem(field) : null;
     }
 
     long integer(final Field field)

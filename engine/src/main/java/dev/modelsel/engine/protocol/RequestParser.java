@@ -17,6 +17,7 @@ import java.io.IOException;
 final class RequestParser
 {
     private static final JsonFactory JSON = new JsonFactory();
+    private static final int MAX_ECHOED_DIGITS = 40;
 
     /**
      * @return {@code null} when the line is a JSON object (whatever its fields), else why it is not.
@@ -119,19 +120,39 @@ final class RequestParser
                     final long number = parser.getLongValue();
                     if (number >= 0)
                     {
-                        into.putInteger(field, number);
+                        integer(parser, field, number, into);
                         return;
                     }
                 }
                 else if (value == JsonToken.VALUE_NUMBER_INT && parser.getBigIntegerValue().signum() >= 0)
                 {
-                    into.putInteger(field, Long.MAX_VALUE); // beyond any limit or clock: saturate
+                    integer(parser, field, Long.MAX_VALUE, into); // beyond any limit or clock: saturate
                     return;
                 }
                 break;
         }
         into.putWrongType(field, asWritten(parser, value));
         parser.skipChildren();
+    }
+
+    private static void integer(final JsonParser parser, final Field field, final long number, final Request into)
+        throws IOException
+    {
+        if (number > field.max)
+        {
+            into.putTooLarge(field, abridged(parser.getText()));
+        }
+        else
+        {
+            into.putInteger(field, number);
+        }
+    }
+
+    /** A number of thousands of digits is not echoed whole into an answer or a report. */
+    private static String abridged(final String digits)
+    {
+        return digits.length() <= MAX_ECHOED_DIGITS ? digits :
+            digits.substring(0, MAX_ECHOED_DIGITS) + "... (" + digits.length() + " digits)";
     }
 
     private static String asWritten(final JsonParser parser, final JsonToken value) throws IOException

@@ -41,6 +41,15 @@ final class ModelselJar
     }
 
     /**
+     * The command with these options for the JVM, before {@code -jar}, not started: for a caller that streams more
+     * input than a string holds.
+     */
+    static ProcessBuilder commandOnJvm(final List<String> jvmOptions, final String... args)
+    {
+        return command(jvmOptions, args);
+    }
+
+    /**
      * Runs the command to its end with {@code input} (or nothing) on standard input. Standard error goes to a file
      * while standard output is read, so that neither can fill its pipe and stall the command.
      */
