@@ -40,6 +40,12 @@ final class ModelselJar
         return command.start();
     }
 
+    /** Starts the command with these options for the JVM, before {@code -jar}, its standard error to a file. */
+    static Process startOnJvm(final List<String> jvmOptions, final File stderr, final String... args) throws IOException
+    {
+        return command(jvmOptions, args).redirectError(stderr).start();
+    }
+
     /**
      * Runs the command to its end with {@code input} (or nothing) on standard input. Standard error goes to a file
      * while standard output is read, so that neither can fill its pipe and stall the command.
