@@ -163,7 +163,8 @@ public final class RunSession
         final Trigger trigger = Trigger.fromWireName(request.text(Field.TRIGGER));
         if (trigger == null)
         {
-            return "trigger must be token_overflow, phase_failure or quality, got " + QuotedText.of(request.text(Field.TRIGGER));
+            return "trigger must be token_overflow, phase_failure or quality, got " +
+                QuotedText.of(request.text(Field.TRIGGER));
         }
         final Field triggerField = trigger == Trigger.PHASE_FAILURE ? Field.RETRY_COUNT :
             trigger == Trigger.QUALITY ? Field.QUALITY_SCORE : null;
