@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 
 /**
@@ -28,15 +29,13 @@ public final class SourceFiles
      * @param maxBytes the most it may hold.
      * @param kind     what the file should be, for messages ("a catalog file", "a price list").
      * @return its bytes.
-     * @throws CatalogException when it is missing, a directory, unreadable or larger than {@code maxBytes}.
+     * @throws CatalogException when it is missing, a directory, a FIFO or device, unreadable or larger than
+     *                          {@code maxBytes}.
      */
     public static byte[] read(final Path file, final int maxBytes, final String kind) throws CatalogException
     {
         final String source = file.toString();
-        if (Files.isDirectory(file))
-        {
-            throw problem(source, "is a directory, not " + kind);
-        }
+        refuseIfNotRegular(file, kind);
         final byte[] bytes;
         try (InputStream in = Files.newInputStream(file))
         {
@@ -55,6 +54,36 @@ public final class SourceFiles
             throw problem(source, "larger than " + (maxBytes >> 20) + " MiB: not " + kind);
         }
         return bytes;
+    }
+
+    /**
+     * Looks before opening: opening a FIFO blocks until a writer comes, so a catalog replaced by one would hang
+     * {@code catalog validate} and {@code run}'s reload; a device never ends. A file swapped for one between this
+     * look and the open is not caught (Java cannot open without blocking on a FIFO).
+     */
+    private static void refuseIfNotRegular(final Path file, final String kind) throws CatalogException
+    {
+        final BasicFileAttributes attributes;
+        try
+        {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw problem(file.toString(), "no such file");
+        }
+        catch (final IOException ex)
+        {
+            throw problem(file.toString(), "cannot read: " + ex.getMessage());
+        }
+        if (attributes.isDirectory())
+        {
+            throw problem(file.toString(), "is a directory, not " + kind);
+        }
+        if (!attributes.isRegularFile())
+        {
+            throw problem(file.toString(), "not a regular file (a FIFO, a device or a socket), not " + kind);
+        }
     }
 
     /**

@@ -85,8 +85,8 @@ public final class SyntaxErrors
         final Matcher token = JSON_TOKEN.matcher(original);
         if (token.find())
         {
-            return "\"" + token.group(1) + "\" is not a value (text needs double quotes; true, false and null are " +
-                "lower case)";
+            return QuotedText.of(token.group(1)) + " is not a value (text needs double quotes; true, false and null " +
+                "are lower case)";
         }
         if (original.startsWith("Unexpected end-of-input"))
         {

@@ -8,12 +8,15 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * One test per error SPEC §2 names: each must be refused, nothing loaded, with a message of the form
@@ -361,6 +364,32 @@ class CatalogValidationTest
         }
         final CatalogException tooBig = assertThrows(CatalogException.class, () -> CatalogLoader.load(huge));
         assertTrue(tooBig.getMessage().endsWith("larger than 64 MiB: not a catalog file"), tooBig.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAFifoAndADeviceWithoutWaitingOnThem() throws Exception
+    {
+        final Path fifo = dir.resolve("fifo.yaml");
+        assumeTrue(mkfifo(fifo), "mkfifo is not available here; a FIFO catalog cannot be tested");
+        for (final Path file : List.of(fifo, Path.of("/dev/zero")))
+        {
+            // opening a FIFO blocks until a writer comes, which none will: the load must not open it
+            final CatalogException ex = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(CatalogException.class, () -> CatalogLoader.load(file)), file.toString());
+            assertEquals(file + ": not a regular file (a FIFO, a device or a socket), not a catalog file", ex.getMessage());
+        }
+    }
+
+    static boolean mkfifo(final Path path)
+    {
+        try
+        {
+            return new ProcessBuilder("mkfifo", path.toString()).start().waitFor() == 0;
+        }
+        catch (final IOException | InterruptedException ex)
+        {
+            return false;
+        }
     }
 
     @Test

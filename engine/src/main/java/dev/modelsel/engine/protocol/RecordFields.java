@@ -1,6 +1,7 @@
 package dev.modelsel.engine.protocol;
 
 import dev.modelsel.catalog.Complexity;
+import dev.modelsel.catalog.QuotedText;
 import dev.modelsel.engine.cost.PhaseOutcome;
 
 /**
@@ -41,7 +42,7 @@ final class RecordFields
         final Complexity complexity = Complexity.fromWireName(request.text(Field.COMPLEXITY));
         if (complexity == null)
         {
-            return "complexity must be low, medium or high, got \"" + request.text(Field.COMPLEXITY) + "\"";
+            return "complexity must be low, medium or high, got " + QuotedText.of(request.text(Field.COMPLEXITY));
         }
         if (request.text(Field.CATEGORY).isEmpty() || request.text(Field.MODEL).isEmpty())
         {

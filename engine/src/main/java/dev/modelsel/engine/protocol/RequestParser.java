@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.modelsel.catalog.QuotedText;
 import dev.modelsel.catalog.SyntaxErrors;
 
 import java.io.IOException;
@@ -80,7 +81,7 @@ final class RequestParser
         }
         final String name = parser.getText();
         into.op = Op.fromWireName(name);
-        into.opProblem = into.op == null ? "unknown op \"" + name + "\"" : null;
+        into.opProblem = into.op == null ? "unknown op " + QuotedText.of(name) : null;
     }
 
     private static void field(final JsonParser parser, final JsonToken value, final Field field, final Request into)
@@ -164,9 +165,9 @@ final class RequestParser
             case START_ARRAY:
                 return "an array";
             case VALUE_STRING:
-                return "\"" + parser.getText() + "\"";
+                return QuotedText.of(parser.getText());
             default:
-                return parser.getText();
+                return QuotedText.excerpt(parser.getText());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.modelsel.engine.protocol;
 
 import dev.modelsel.catalog.CompiledCatalog;
 import dev.modelsel.catalog.Complexity;
+import dev.modelsel.catalog.QuotedText;
 import dev.modelsel.engine.Selection;
 import dev.modelsel.engine.Selector;
 import dev.modelsel.engine.Trigger;
@@ -89,6 +90,18 @@ public final class RunSession
         return answer;
     }
 
+    /**
+     * The answer to a line too long to read: it is refused unread, so the session never sees its bytes.
+     *
+     * @return the answer line, without a line break; valid until the next call.
+     */
+    public CharSequence tooLong(final long lineNumber, final int maxBytes)
+    {
+        answer.setLength(0);
+        return AnswerWriter.invalid(answer, "line " + lineNumber + ": longer than " + maxBytes + " bytes, the most a " +
+            "request line may hold; skipped to its end");
+    }
+
     /** {@link #handle(long, byte[], int, int)} for a line already in a string. */
     public String handle(final long lineNumber, final String line)
     {
@@ -154,7 +167,8 @@ public final class RunSession
         final Trigger trigger = Trigger.fromWireName(request.text(Field.TRIGGER));
         if (trigger == null)
         {
-            return "trigger must be token_overflow, phase_failure or quality, got \"" + request.text(Field.TRIGGER) + "\"";
+            return "trigger must be token_overflow, phase_failure or quality, got " +
+                QuotedText.of(request.text(Field.TRIGGER));
         }
         final Field triggerField = trigger == Trigger.PHASE_FAILURE ? Field.RETRY_COUNT :
             trigger == Trigger.QUALITY ? Field.QUALITY_SCORE : null;
@@ -255,7 +269,7 @@ public final class RunSession
 
     private String complexityProblem()
     {
-        return "complexity must be low, medium or high, got \"" + request.text(Field.COMPLEXITY) + "\"";
+        return "complexity must be low, medium or high, got " + QuotedText.of(request.text(Field.COMPLEXITY));
     }
 
     private String modelAndTierProblem()
@@ -265,7 +279,7 @@ public final class RunSession
         final int index = catalog.indexOf(model);
         if (index < 0 || index >= catalog.tieredCount())
         {
-            return "model \"" + model + "\" is listed in no tier of the catalog";
+            return "model " + QuotedText.of(model) + " is listed in no tier of the catalog";
         }
         final long tier = request.integer(Field.TIER);
         if (!catalog.hasTier(tier))

@@ -40,6 +40,12 @@ final class ModelselJar
         return command.start();
     }
 
+    /** Starts the command with these options for the JVM, before {@code -jar}, its standard error to a file. */
+    static Process startOnJvm(final List<String> jvmOptions, final File stderr, final String... args) throws IOException
+    {
+        return command(jvmOptions, args).redirectError(stderr).start();
+    }
+
     /**
      * The command with these options for the JVM, before {@code -jar}, not started: for a caller that streams more
      * input than a string holds.

@@ -13,11 +13,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** SPEC §4's framing and error answers: one answer per non-blank line, in order, each flushed before the next read. */
@@ -206,6 +208,113 @@ class RunProtocolTest
         final List<String> answers = run("{\"op\": \"select\"," + padding + "\"complexity\": \"low\", \"tokens\": 1}\n");
         assertEquals(1, answers.size());
         assertEquals("OK", status(answers.get(0)));
+    }
+
+    @Test
+    void shouldAnswerALineAtTheCapAndRefuseALineOneByteOver() throws IOException
+    {
+        final String request = "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 1}";
+        final String atCap = request + " ".repeat(RunLoop.MAX_LINE_BYTES - request.length());
+        final String blankOver = " ".repeat(2 * RunLoop.MAX_LINE_BYTES);
+        final List<String> answers = run(atCap + "\n" + atCap + " \n" + blankOver + "\n" + request + "\n" + atCap + " ");
+        assertEquals(4, answers.size(), "one answer per non-blank line, a blank one of 2 MiB included");
+        assertEquals("OK", status(answers.get(0)));
+        assertEquals("{\"status\": \"INVALID_REQUEST\", \"error\": \"line 2: longer than 1048576 bytes, the most a " +
+            "request line may hold; skipped to its end\"}", answers.get(1));
+        assertEquals("OK", status(answers.get(2)), "the line after a blank one too long is read whole");
+        assertTrue(answers.get(3).startsWith("{\"status\": \"INVALID_REQUEST\", \"error\": \"line 5: longer than"),
+            "a last line without a line break is measured too: " + answers.get(3));
+    }
+
+    @Test
+    void shouldSkipAHugeLineInLinearTimeWithoutKeepingIt() throws IOException
+    {
+        final byte[] before = "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 1}\n".getBytes(StandardCharsets.UTF_8);
+        final byte[] after = "{\"op\": \"set_up\", \"model\": \"a\"}\n".getBytes(StandardCharsets.UTF_8);
+        final long hugeBytes = 256L << 20;
+        final int[] largestRead = {0};
+        // a pipe's worth per read, as stdin gives it; the old loop rescanned its whole buffer after each one and
+        // doubled the buffer to hold the line (quadratic time, and 512 MiB for this line)
+        final InputStream in = new InputStream()
+        {
+            private final long total = before.length + hugeBytes + 1 + after.length;
+            private long position;
+
+            @Override
+            public int read()
+            {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(final byte[] b, final int off, final int len)
+            {
+                largestRead[0] = Math.max(largestRead[0], len);
+                if (position == total)
+                {
+                    return -1;
+                }
+                final int n = (int)Math.min(Math.min(len, 64 * 1024), total - position);
+                for (int i = 0; i < n; i++, position++)
+                {
+                    b[off + i] = byteAt(position);
+                }
+                return n;
+            }
+
+            private byte byteAt(final long at)
+            {
+                if (at < before.length)
+                {
+                    return before[(int)at];
+                }
+                final long inHuge = at - before.length;
+                if (inHuge < hugeBytes)
+                {
+                    return inHuge == 0 ? (byte)'{' : (byte)'x';
+                }
+                return inHuge == hugeBytes ? (byte)'\n' : after[(int)(inHuge - hugeBytes - 1)];
+            }
+        };
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> RunLoop.run(in, out, session));
+        final List<String> answers = List.of(out.toString(StandardCharsets.UTF_8).split("\n"));
+        assertEquals(3, answers.size(), answers.toString());
+        assertEquals("OK", status(answers.get(0)));
+        assertTrue(answers.get(1).startsWith("{\"status\": \"INVALID_REQUEST\", \"error\": \"line 2: longer than"),
+            answers.get(1));
+        assertEquals("{\"status\": \"OK\"}", answers.get(2));
+        assertTrue(largestRead[0] <= RunLoop.MAX_LINE_BYTES + 1, "never a buffer larger than a line may be: " +
+            largestRead[0]);
+    }
+
+    @Test
+    void shouldQuoteOnlyTheStartOfAHugeValueInAnErrorAnswer()
+    {
+        final String huge = "v".repeat(500_000);
+        final String shown = "\\\"" + "v".repeat(64) + "…\\\"";
+        final String[] requests = {
+            "{\"op\": \"" + huge + "\"}",
+            "{\"op\": \"select\", \"complexity\": \"" + huge + "\", \"tokens\": 1}",
+            "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": \"" + huge + "\"}",
+            "{\"op\": \"escalate\", \"complexity\": \"low\", \"tokens\": 5, \"model\": \"" + SONNET +
+                "\", \"tier\": 1, \"trigger\": \"" + huge + "\"}",
+            "{\"op\": \"rate_limited\", \"complexity\": \"low\", \"tokens\": 5, \"model\": \"" + huge +
+                "\", \"tier\": 1, \"retry_after_ms\": 10}",
+            "{\"op\": \"record\", \"category\": \"docs\", \"complexity\": \"" + huge + "\", \"initial_tier\": 1, " +
+                "\"final_tier\": 1, \"model\": \"m\", \"input_tokens\": 1, \"output_tokens\": 1, \"success\": true}",
+            "{\"op\": " + huge + "}",
+        };
+        for (final String request : requests)
+        {
+            final String answer = session.handle(7, request);
+            final String start = answer.substring(0, Math.min(answer.length(), 300));
+            assertEquals("INVALID_REQUEST", status(answer), start);
+            assertTrue(answer.length() < 300 && answer.contains(shown), start);
+        }
+        final String number = session.handle(8, "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 0." +
+            "5".repeat(900) + "}");
+        assertTrue(number.length() < 300 && number.contains("got 0.555"), number.substring(0, Math.min(number.length(), 300)));
     }
 
     private List<String> run(final String input) throws IOException
