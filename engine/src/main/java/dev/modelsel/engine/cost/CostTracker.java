@@ -47,6 +47,7 @@ public final class CostTracker
         final String model = outcome.model();
         final long costMicros = pricing.costMicros(model, outcome.inputTokens(), outcome.outputTokens());
         final boolean escalated = outcome.escalated();
+        counters.reserve(model, outcome.category()); // whole or not at all: a full file refuses before anything is added
         counters.addAttempt(model, !outcome.success(), escalated, outcome.inputTokens(), outcome.outputTokens(),
             costMicros, !pricing.knows(model), !pricing.pricesOutput(model));
         counters.addPhase(outcome.category(), escalated);

@@ -117,6 +117,13 @@ public final class SharedPhaseCounters implements PhaseCounters
     }
 
     @Override
+    public void reserve(final String model, final String category)
+    {
+        record(modelRecords, KIND_MODEL, model);
+        record(categoryRecords, KIND_CATEGORY, category);
+    }
+
+    @Override
     public void addAttempt(
         final String model,
         final boolean failed,

@@ -28,8 +28,32 @@ public final class RunLoop
     {
     }
 
-    /** Runs until the input ends; the output is flushed, not closed. */
+    /**
+     * Runs until the input ends; the output is flushed, not closed. Whatever ends the run early (the input failing, a
+     * bug), the answers to the lines already served are flushed first.
+     */
     public static void run(final InputStream in, final OutputStream out, final RunSession session) throws IOException
+    {
+        try
+        {
+            serveAll(in, out, session);
+        }
+        catch (final IOException | RuntimeException | Error failed)
+        {
+            try
+            {
+                out.flush();
+            }
+            catch (final IOException alsoFailed)
+            {
+                failed.addSuppressed(alsoFailed);
+            }
+            throw failed;
+        }
+    }
+
+    private static void serveAll(final InputStream in, final OutputStream out, final RunSession session)
+        throws IOException
     {
         byte[] buffer = new byte[INITIAL_BUFFER];
         int start = 0;
