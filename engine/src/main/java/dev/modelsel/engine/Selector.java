@@ -212,7 +212,7 @@ public final class Selector
 
     /**
      * SPEC §3 {@code rate_limited}: records model {@code modelId}'s cooldown until {@code nowMs + retryAfterMs}
-     * in the table (keeping a later deadline), then answers another available candidate of the same tier, or of
+     * (at most a day after {@code nowMs}) in the table (keeping a later deadline), then answers another available candidate of the same tier, or of
      * the tier below, or {@link Status#WAIT} for the model with its deadline. Never sleeps.
      *
      * @throws IllegalArgumentException when the model is in no tier or the tier does not exist.
@@ -228,7 +228,8 @@ public final class Selector
     {
         final CompiledCatalog catalog = catalog();
         final int limited = tieredModel(catalog, modelId, tier);
-        final long deadline = table.setRateLimited(modelId, saturatedSum(nowMs, retryAfterMs));
+        final long deadline = table.setRateLimited(modelId,
+            AvailabilityTable.cappedDeadline(saturatedSum(nowMs, retryAfterMs), nowMs));
 
         AvailabilityView view = viewAt(nowMs); // after the write: the sequence moved, so this reads it back
         if (view.catalog != catalog)

@@ -48,7 +48,8 @@ class SharedVectorsTest
         final List<String> requests = Files.readAllLines(vectors().resolve(script));
         final List<String> expected = Files.readAllLines(vectors().resolve(stem + ".expected.jsonl"));
         final RunSession session = new RunSession(
-            Selector.create(CatalogLoader.load(catalog).compile(), new InMemoryAvailabilityTable()), () -> 0L);
+            Selector.create(CatalogLoader.load(catalog).compile(), new InMemoryAvailabilityTable()),
+            System::currentTimeMillis); // the writer's clock of a set_rate_limited, as under `modelsel run` (SPEC §3)
 
         int answer = 0;
         for (int line = 0; line < requests.size(); line++)

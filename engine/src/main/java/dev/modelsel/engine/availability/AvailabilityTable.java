@@ -44,7 +44,25 @@ public interface AvailabilityTable extends AutoCloseable
     void clearDown(String modelId);
 
     /**
+     * The furthest ahead of its writer's clock a cooldown deadline may be (SPEC §3): cooldowns only grow, so an
+     * absurd one would bar a model until {@code set_up}; providers' quotas reset within a day.
+     */
+    long MAX_COOLDOWN_AHEAD_MS = 86_400_000;
+
+    /**
+     * @param writerNowMs the writer's clock: the request's {@code now_ms} where it has one, else the wall clock.
+     * @return {@code untilMs}, or a day after {@code writerNowMs} when it is further ahead than that.
+     */
+    static long cappedDeadline(final long untilMs, final long writerNowMs)
+    {
+        final long dayAhead = writerNowMs > Long.MAX_VALUE - MAX_COOLDOWN_AHEAD_MS ? Long.MAX_VALUE :
+            writerNowMs + MAX_COOLDOWN_AHEAD_MS;
+        return Math.min(untilMs, dayAhead);
+    }
+
+    /**
      * Sets the model's cooldown deadline to the later of the present one and {@code untilMs}; the down flag is kept.
+     * The caller, which knows the writer's clock, caps {@code untilMs} with {@link #cappedDeadline}.
      *
      * @return the deadline in force after the merge.
      */

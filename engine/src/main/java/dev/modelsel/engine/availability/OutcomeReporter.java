@@ -34,7 +34,7 @@ public final class OutcomeReporter
      * clear them, so one absurd header ({@code 99999999999999999999}, a date in the year 9999) would otherwise keep
      * a model out of every process for good; providers' daily quotas reset within a day.
      */
-    public static final long MAX_RETRY_AFTER_MS = 86_400_000;
+    public static final long MAX_RETRY_AFTER_MS = AvailabilityTable.MAX_COOLDOWN_AHEAD_MS;
 
     /** What a report did to the table. */
     public enum Effect

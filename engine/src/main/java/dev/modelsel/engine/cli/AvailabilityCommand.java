@@ -1,5 +1,6 @@
 package dev.modelsel.engine.cli;
 
+import dev.modelsel.engine.availability.AvailabilityTable;
 import dev.modelsel.engine.availability.AvailabilityRecord;
 import dev.modelsel.engine.availability.SharedAvailabilityTable;
 import dev.modelsel.engine.protocol.Json;
@@ -161,11 +162,13 @@ final class AvailabilityCommand implements Runnable
             {
                 // From now, after the open: opening can take seconds, and those must not eat a short cooldown.
                 final long nowMs = System.currentTimeMillis();
-                final long untilMs = durationMs < 0 ? until.epochMs :
+                final long askedMs = durationMs < 0 ? until.epochMs :
                     durationMs > Long.MAX_VALUE - nowMs ? Long.MAX_VALUE : nowMs + durationMs;
+                final long untilMs = AvailabilityTable.cappedDeadline(askedMs, nowMs);
                 final long inForce = table.setRateLimited(model, untilMs);
                 spec.commandLine().getOut().println(model + ": cooling down until " + Display.time(inForce) + ", " +
                     Display.relative(inForce, System.currentTimeMillis()) +
+                    (untilMs != askedMs ? " (kept to a day ahead, the most a cooldown may be)" : "") +
                     (inForce != untilMs ? " (a later deadline was already set)" : "") + " (" + table.path() + ")");
             }
             return 0;

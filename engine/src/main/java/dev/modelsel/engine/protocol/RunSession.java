@@ -247,7 +247,7 @@ public final class RunSession
                 table.setUp(model);
                 break;
             default:
-                table.setRateLimited(model, request.integer(Field.UNTIL_MS));
+                table.setRateLimited(model, AvailabilityTable.cappedDeadline(request.integer(Field.UNTIL_MS), nowMs()));
         }
         AnswerWriter.ok(answer);
         return null;

@@ -102,16 +102,32 @@ class RunProtocolTest
     }
 
     @Test
-    void shouldSaturateACooldownDeadlineBeyondALong()
+    void shouldKeepACooldownToADayAheadAndSaturateAtTheEndOfTime()
     {
         final String sonnet = "\"model\": \"" + SONNET + "\"";
         final String answer = session.handle(1, "{\"op\": \"rate_limited\", \"complexity\": \"high\", " +
             "\"tokens\": 145000, " + sonnet + ", \"tier\": 1, \"retry_after_ms\": 9223372036854775000, \"now_ms\": 10000}");
         assertEquals("OK", status(answer), "opus takes over");
-        final String wait = session.handle(2, "{\"op\": \"rate_limited\", \"complexity\": \"high\", " +
+        final String select = "{\"op\": \"select\", \"complexity\": \"high\", \"tokens\": 145000, \"now_ms\": ";
+        assertTrue(session.handle(2, select + (10_000 + 86_400_000 - 1) + "}").contains("opus"), "cooling a day");
+        assertTrue(session.handle(3, select + (10_000 + 86_400_000) + "}").contains(SONNET),
+            "kept to a day after the writer's clock (SPEC §3), not 292 million years");
+        session.handle(4, "{\"op\": \"rate_limited\", \"complexity\": \"high\", \"tokens\": 145000, " + sonnet +
+            ", \"tier\": 1, \"retry_after_ms\": 10, \"now_ms\": 9223372036854775800}");
+        final String wait = session.handle(5, "{\"op\": \"rate_limited\", \"complexity\": \"high\", " +
             "\"tokens\": 145000, \"model\": \"claude-3-opus-20240229\", \"tier\": 1, \"retry_after_ms\": 10, " +
             "\"now_ms\": 9223372036854775800}");
         assertTrue(wait.contains("\"status\": \"WAIT\"") && wait.contains("\"retry_at_ms\": 9223372036854775807"), wait);
+    }
+
+    @Test
+    void shouldKeepASetRateLimitedDeadlineToADayAfterTheRequestsClock()
+    {
+        session.handle(1, "{\"op\": \"set_rate_limited\", \"model\": \"" + SONNET + "\", \"until_ms\": " +
+            "9223372036854775807, \"now_ms\": 5000}");
+        final String select = "{\"op\": \"select\", \"complexity\": \"high\", \"tokens\": 145000, \"now_ms\": ";
+        assertTrue(session.handle(2, select + (5_000 + 86_400_000 - 1) + "}").contains("opus"));
+        assertTrue(session.handle(3, select + (5_000 + 86_400_000) + "}").contains(SONNET));
     }
 
     @Test

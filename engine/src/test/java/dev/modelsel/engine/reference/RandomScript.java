@@ -126,7 +126,8 @@ public final class RandomScript
             selectionFields(request);
             request.put("model", model());
             request.put("tier", tier());
-            final long retryAfterMs = new long[] {0, 1, 1000, 5000, 60000}[random.nextInt(5)];
+            final long retryAfterMs = new long[] {0, 1, 1000, 5000, 60000, 86_400_000, 86_400_001, 864_000_000}
+                [random.nextInt(8)];
             request.put("retry_after_ms", retryAfterMs);
             deadlines.add(now + retryAfterMs);
         }
@@ -144,7 +145,8 @@ public final class RandomScript
         {
             request.put("op", "set_rate_limited");
             request.put("model", anyModelId());
-            final long untilMs = Math.max(0, now + new long[] {-2000, -1, 0, 1, 2000, 8000, 30000}[random.nextInt(7)]);
+            final long untilMs = Math.max(0, now + new long[] {-2000, -1, 0, 1, 2000, 8000, 30000, 86_400_000,
+                86_400_001, 259_200_000}[random.nextInt(10)]);
             request.put("until_ms", untilMs);
             deadlines.add(untilMs);
         }

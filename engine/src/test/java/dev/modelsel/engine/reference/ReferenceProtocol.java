@@ -134,7 +134,8 @@ public final class ReferenceProtocol
             case "set_rate_limited":
             {
                 final String model = availabilityModel(request);
-                selector.setRateLimited(model, integer(request, "until_ms").longValueExact());
+                final BigInteger dayAhead = BigInteger.valueOf(now(request)).add(BigInteger.valueOf(ReferenceSelector.DAY_MS));
+                selector.setRateLimited(model, integer(request, "until_ms").min(dayAhead).longValueExact());
                 return Map.of("status", "OK");
             }
             default:

@@ -14,6 +14,9 @@ import java.util.Set;
  */
 public final class ReferenceSelector
 {
+    /** SPEC §3: a cooldown deadline is kept to at most a day after its writer's clock. */
+    public static final long DAY_MS = 86_400_000L;
+
     /** One answer, SPEC §4's fields. */
     public record Answer(String status, String model, Integer tier, int initialTier, String fallback, Long retryAtMs)
     {
@@ -215,7 +218,7 @@ public final class ReferenceSelector
         final String complexity, final BigInteger n, final long now, final String m, final int t, final long retryAfterMs)
     {
         final int t0 = catalog.initialTier(complexity);
-        setRateLimited(m, now + retryAfterMs);
+        setRateLimited(m, now + Math.min(retryAfterMs, DAY_MS)); // SPEC §3: at most a day after the writer's clock
         final List<String> same = new ArrayList<>();
         for (final String x : candidates(t, n))
         {
