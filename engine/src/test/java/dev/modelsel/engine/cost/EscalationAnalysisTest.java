@@ -133,6 +133,20 @@ class EscalationAnalysisTest
     }
 
     @Test
+    void shouldSkipAHistoryLineThatGivesAKeyTwice() throws Exception
+    {
+        final String history = record("a", 3, 2) + record("a", 3, 2).replace("\"final_tier\": 2", "\"final_tier\": 2, " +
+            "\"final_tier\": 3") + record("a", 3, 3);
+        final EscalationAnalysis.Report report = analyze(history, 5);
+        assertEquals(1, report.skipped().size(), report.skipped().toString());
+        assertEquals(2, report.skipped().get(0).line());
+        assertTrue(report.skipped().get(0).why().contains("the key \"final_tier\" is given twice"),
+            report.skipped().get(0).why());
+        assertEquals(2, report.categories().get("a").phases());
+        assertEquals(1, report.categories().get("a").escalated());
+    }
+
+    @Test
     void shouldPriceAModelWithoutAnOutputPriceByTheDefaultOne() throws CatalogException
     {
         final Pricing pricing = new Pricing(CatalogLoader.parse("c.yaml", CATALOG.replace("input_cost_per_mtok: 2}",

@@ -94,6 +94,21 @@ class RunProtocolTest
     }
 
     @Test
+    void shouldRefuseARequestThatGivesAKeyTwiceInsteadOfTakingTheLast()
+    {
+        assertInvalid("the key \"op\" is given twice; give it once",
+            "{\"op\": \"select\", \"op\": \"set_down\", \"model\": \"" + SONNET + "\"}");
+        assertTrue(session.handle(8, "{\"op\": \"select\", \"complexity\": \"medium\", \"tokens\": 50000}")
+            .contains(SONNET), "the refused set_down was not carried out");
+        assertInvalid("the key \"tokens\" is given twice",
+            "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 5, \"tokens\": 900000000}");
+        assertInvalid("the key \"why\" is given twice", "{\"op\": \"select\", \"why\": {\"a\": 1}, " +
+            "\"complexity\": \"low\", \"why\": [2], \"tokens\": 5}");
+        assertInvalid("the key \"k\" is given twice", "{\"op\": \"select\", \"complexity\": \"low\", " +
+            "\"tokens\": 5, \"extra\": {\"k\": 1, \"k\": 2}}");
+    }
+
+    @Test
     void shouldSaturateIntegersBeyondALong()
     {
         final String answer = session.handle(1, "{\"op\": \"select\", \"complexity\": \"low\", " +
