@@ -142,6 +142,9 @@ class RunProtocolTest
         assertEquals("{\"status\": \"OK\", \"cost_usd\": 0.000015}", unknown, "priced with the defaults: $5/Mtok");
         assertInvalid("missing success", "{\"op\": \"record\", \"category\": \"docs\", \"complexity\": \"low\", " +
             "\"initial_tier\": 3, \"final_tier\": 3, \"model\": \"m\", \"input_tokens\": 1, \"output_tokens\": 1}");
+        assertInvalid("initial_tier and final_tier must be tiers of the catalog, 1..3; got 3 and 4", "{\"op\": " +
+            "\"record\", \"category\": \"docs\", \"complexity\": \"low\", \"initial_tier\": 3, \"final_tier\": 4, " +
+            "\"model\": \"m\", \"input_tokens\": 1, \"output_tokens\": 1, \"success\": true}");
         assertInvalid("category must not be empty", "{\"op\": \"record\", \"category\": \"\", \"complexity\": " +
             "\"low\", \"initial_tier\": 3, \"final_tier\": 3, \"model\": \"m\", \"input_tokens\": 1, " +
             "\"output_tokens\": 1, \"success\": true}");
