@@ -53,6 +53,7 @@ final class StatsCommand implements Callable<Integer>
             return 0;
         }
         final SharedPhaseCounters shared = CountersSource.openShared(path);
+        reportCorrupt(shared, spec.commandLine().getErr());
         do
         {
             if (watch && !json)
@@ -68,6 +69,23 @@ final class StatsCommand implements Callable<Integer>
         }
         while (watch);
         return 0;
+    }
+
+    /** Damaged records are named on stderr, once, and left out of the counts; the rest are shown. */
+    private static void reportCorrupt(final SharedPhaseCounters counters, final PrintWriter err)
+    {
+        final int[] corrupt = {0};
+        counters.forEachCorrupt((record, why) ->
+        {
+            corrupt[0]++;
+            err.println("modelsel: " + counters.path() + ": record " + record + " is corrupt (" + why + "); skipped");
+        });
+        if (corrupt[0] > 0)
+        {
+            err.println("modelsel: " + counters.path() + ": the other records are shown; to start counting afresh, " +
+                "delete the file when no process records");
+        }
+        err.flush();
     }
 
     private static String table(final SharedPhaseCounters counters)
