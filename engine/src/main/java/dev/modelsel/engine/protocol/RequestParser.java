@@ -67,9 +67,9 @@ final class RequestParser
         catch (final JsonParseException ex)
         {
             if (ex.getOriginalMessage() != null && ex.getOriginalMessage().startsWith(DUPLICATE) &&
-                ex.getProcessor() instanceof JsonParser)
+                ex.getProcessor() != null)
             {
-                return repeatedKey((JsonParser)ex.getProcessor());
+                return repeatedKey(ex.getProcessor());
             }
             return notJson(ex);
         }
