@@ -46,19 +46,19 @@ final class AnalysisReports
     static List<String> table(final EscalationAnalysis.Report report)
     {
         final List<String> lines = new ArrayList<>();
-        final int categoryWidth = Math.max(8, report.categories().keySet().stream().mapToInt(String::length).max().orElse(8));
+        final int categoryWidth = Display.printableWidth(report.categories().keySet(), 8);
         lines.add("Escalations by category (a phase escalated when final_tier < initial_tier; flagged above " +
             report.threshold() + "):");
         lines.add(String.format(Locale.ROOT, "  %-" + categoryWidth + "s %8s %10s %8s  %s", "category", "phases",
             "escalated", "rate", ""));
         report.categories().forEach((name, c) -> lines.add(String.format(Locale.ROOT, "  %-" + categoryWidth +
-            "s %8d %10d %7.1f%%  %s", name, c.phases(), c.escalated(), 100 * c.escalationRate(),
+            "s %8d %10d %7.1f%%  %s", Display.printable(name), c.phases(), c.escalated(), 100 * c.escalationRate(),
             c.raiseComplexity() ? "raise the default complexity" : "")));
         lines.add("");
         lines.add("Cost: $" + Display.money(report.totalCostUsd()) + " in all, each attempt at its own model's price:");
-        final int modelWidth = Math.max(5, report.costByModelUsd().keySet().stream().mapToInt(String::length).max().orElse(5));
+        final int modelWidth = Display.printableWidth(report.costByModelUsd().keySet(), 5);
         byCostDescending(report).forEach(e -> lines.add(String.format(Locale.ROOT, "  %-" + modelWidth + "s %14s%s",
-            e.getKey(), "$" + Display.money(e.getValue()), notes(report, e.getKey()))));
+            Display.printable(e.getKey()), "$" + Display.money(e.getValue()), notes(report, e.getKey()))));
         if (!report.pricedByDefaults().isEmpty())
         {
             lines.add("  * not in the catalog: priced with the catalog's defaults");

@@ -82,7 +82,8 @@ final class AnalyzeCommand implements Callable<Integer>
             write(html, AnalysisReports.html(report, history.toString())); // before any output: all of it, or an error
         }
         final PrintWriter err = spec.commandLine().getErr();
-        report.skipped().forEach(s -> err.println("modelsel: " + history + " line " + s.line() + ": skipped: " + s.why()));
+        report.skipped().forEach(s -> err.println("modelsel: " + history + " line " + s.line() + ": skipped: " +
+            Display.printable(s.why())));
         final long unlisted = report.skippedLines() - report.skipped().size();
         if (unlisted > 0)
         {

@@ -96,7 +96,8 @@ final class AvailabilityCommand implements Runnable
             requireModel(spec, model);
             try (SharedAvailabilityTable table = parent.open())
             {
-                spec.commandLine().getOut().println(model + ": " + write(table) + " (" + table.path() + ")");
+                spec.commandLine().getOut().println(Display.printable(model) + ": " + write(table) + " (" +
+                    table.path() + ")");
             }
             return 0;
         }
@@ -166,7 +167,8 @@ final class AvailabilityCommand implements Runnable
                     durationMs > Long.MAX_VALUE - nowMs ? Long.MAX_VALUE : nowMs + durationMs;
                 final long untilMs = AvailabilityTable.cappedDeadline(askedMs, nowMs);
                 final long inForce = table.setRateLimited(model, untilMs);
-                spec.commandLine().getOut().println(model + ": cooling down until " + Display.time(inForce) + ", " +
+                spec.commandLine().getOut().println(Display.printable(model) + ": cooling down until " +
+                    Display.time(inForce) + ", " +
                     Display.relative(inForce, System.currentTimeMillis()) +
                     (untilMs != askedMs ? " (kept to a day ahead, the most a cooldown may be)" : "") +
                     (inForce != untilMs ? " (a later deadline was already set)" : "") + " (" + table.path() + ")");
@@ -251,7 +253,7 @@ final class AvailabilityCommand implements Runnable
         {
             final long nowMs = System.currentTimeMillis();
             out.println("Table: " + path + " (" + records.size() + (records.size() == 1 ? " model)" : " models)"));
-            final int width = Math.max(5, records.keySet().stream().mapToInt(String::length).max().orElse(5));
+            final int width = Display.printableWidth(records.keySet(), 5);
             out.println(String.format("  %-" + width + "s  %-42s %8s %10s  %s", "model", "state", "changes", "writer",
                 "changed"));
             records.forEach((id, r) ->
@@ -259,19 +261,10 @@ final class AvailabilityCommand implements Runnable
                 final boolean cooling = r[1] != AvailabilityRecord.NO_COOLDOWN && r[1] > nowMs;
                 final String state = (r[0] == 1 ? "down" : cooling ? "cooling" : "available") +
                     (cooling ? " until " + r[1] + ", " + Display.relative(r[1], nowMs) : "");
-                out.println(String.format("  %-" + width + "s  %-42s %8d %10s  %s", printable(id), state, r[2],
+                out.println(String.format("  %-" + width + "s  %-42s %8d %10s  %s", Display.printable(id), state, r[2],
                     r[3] == 0 ? "-" : "pid " + r[3], r[4] == 0 ? "-" : Display.time(r[4])));
             });
         }
-    }
-
-    /** Model ids are any text: control characters are shown escaped, not sent to the terminal. */
-    static String printable(final String id)
-    {
-        final StringBuilder sb = new StringBuilder(id.length());
-        id.codePoints().forEach(c -> sb.append(Character.isISOControl(c) ? String.format("\\u%04x", c) :
-            new String(Character.toChars(c))));
-        return sb.toString();
     }
 
     @Command(name = "reset", mixinStandardHelpOptions = true,

@@ -106,7 +106,7 @@ final class CatalogCommand implements Runnable
             final LoadedCatalog loaded = source.load();
             final CompiledCatalog catalog = loaded.compile();
             final PrintWriter out = spec.commandLine().getOut();
-            out.println("Catalog: " + catalog.definition().source());
+            out.println("Catalog: " + Display.printable(catalog.definition().source()));
             out.println("safety_margin " + Display.number(catalog.safetyMargin()) + ": a model fits n tokens when " +
                 "n <= floor(context_window x " + Display.number(catalog.safetyMargin()) + ")");
             out.println("complexity -> initial tier: low " + catalog.initialTier(Complexity.LOW) + ", medium " +
@@ -125,7 +125,8 @@ final class CatalogCommand implements Runnable
                 for (final int m : catalog.tierMembers(tier))
                 {
                     out.println(String.format("  %-5d %-" + width + "s %14d %12d %10s %12s %12s %10s  %s",
-                        m + 1, catalog.id(m), catalog.definition().models().get(catalog.id(m)).contextWindow(),
+                        m + 1, Display.printable(catalog.id(m)),
+                        catalog.definition().models().get(catalog.id(m)).contextWindow(),
                         catalog.tokenLimit(m), Display.number(catalog.capability(m)),
                         Display.number(catalog.inputCostPerMtok(m)), Display.number(catalog.outputCostPerMtok(m)),
                         Display.score(catalog.score(m)),
@@ -138,7 +139,7 @@ final class CatalogCommand implements Runnable
                 out.println("In no tier (never selected):");
                 for (int m = catalog.tieredCount(); m < catalog.modelCount(); m++)
                 {
-                    out.println("  " + catalog.id(m));
+                    out.println("  " + Display.printable(catalog.id(m)));
                 }
             }
             if (!loaded.warnings().isEmpty())
@@ -157,7 +158,7 @@ final class CatalogCommand implements Runnable
             int max = 0;
             for (int m = 0; m < catalog.modelCount(); m++)
             {
-                max = Math.max(max, catalog.id(m).length());
+                max = Math.max(max, Display.printable(catalog.id(m)).length());
             }
             return max;
         }
@@ -175,7 +176,7 @@ final class CatalogCommand implements Runnable
             final boolean inNoTier = warning.message().equals(CatalogProblem.MODEL_IN_NO_TIER);
             if (!inNoTier || ++untiered <= UNTIERED_WARNINGS_SHOWN)
             {
-                out.println("warning: " + warning);
+                out.println("warning: " + Display.printable(warning.toString()));
             }
         }
         if (untiered > UNTIERED_WARNINGS_SHOWN)

@@ -88,7 +88,7 @@ final class Explainer
         }
         lines.add("Tier " + tier + " (min_capability " + Display.number(catalog.minCapability(tier)) + "): " +
             candidates + " of " + members.length + " models are candidates.");
-        final int width = Arrays.stream(members).map(m -> catalog.id(m).length()).max().orElse(5);
+        final int width = Arrays.stream(members).map(m -> Display.printable(catalog.id(m)).length()).max().orElse(5);
         int candidateRank = 0;
         double bestScore = Double.NaN;
         for (final int m : members)
@@ -111,7 +111,7 @@ final class Explainer
                     (catalog.score(m) == bestScore ? "same score, later in the tier's list" : "lower score");
             }
             lines.add(String.format("  %-" + width + "s  limit %-9d capability %-6s %-12s score %-8s %-10s %s",
-                catalog.id(m), catalog.tokenLimit(m), Display.number(catalog.capability(m)),
+                Display.printable(catalog.id(m)), catalog.tokenLimit(m), Display.number(catalog.capability(m)),
                 "$" + Display.number(catalog.inputCostPerMtok(m)) + "/Mtok", Display.score(catalog.score(m)),
                 availability(m), verdict));
         }
@@ -129,10 +129,12 @@ final class Explainer
         final Fallback fallback = answer.fallback();
         if (fallback == Fallback.NONE)
         {
-            lines.add("Fallback step 1: the best candidate, " + catalog.id(best) + ", is available.");
+            lines.add("Fallback step 1: the best candidate, " + Display.printable(catalog.id(best)) +
+                ", is available.");
             return;
         }
-        lines.add("Fallback step 1: the best candidate, " + catalog.id(best) + ", is " + availability(best) + ".");
+        lines.add("Fallback step 1: the best candidate, " + Display.printable(catalog.id(best)) + ", is " +
+            availability(best) + ".");
         if (fallback == Fallback.SAME_TIER)
         {
             lines.add("Fallback step 2: the best available candidate of tier " + tier + " is " + answer.modelId() + ".");

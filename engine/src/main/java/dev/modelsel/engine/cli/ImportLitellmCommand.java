@@ -301,7 +301,7 @@ final class ImportLitellmCommand implements Callable<Integer>
             out.println(String.format("  %6d %s", skip.getValue(), skip.getKey().description()));
         }
         imported.malformed().stream().limit(MALFORMED_SHOWN)
-            .forEach(line -> out.println("         malformed: " + AvailabilityCommand.printable(line)));
+            .forEach(line -> out.println("         malformed: " + Display.printable(line)));
         if (imported.malformed().size() > MALFORMED_SHOWN)
         {
             out.println("         ... " + (imported.malformed().size() - MALFORMED_SHOWN) +
@@ -332,7 +332,7 @@ final class ImportLitellmCommand implements Callable<Integer>
             return;
         }
         out.println(heading);
-        ids.stream().limit(IDS_SHOWN).forEach(id -> out.println("  " + AvailabilityCommand.printable(id)));
+        ids.stream().limit(IDS_SHOWN).forEach(id -> out.println("  " + Display.printable(id)));
         if (ids.size() > IDS_SHOWN)
         {
             out.println("  ... and " + (ids.size() - IDS_SHOWN) + " more");

@@ -115,7 +115,7 @@ public final class ModelselCommand implements Runnable
 
     private static int report(final Exception ex, final PrintWriter err)
     {
-        err.println("modelsel: " + ex.getMessage());
+        err.println("modelsel: " + Display.printableLines(ex.getMessage()));
         err.flush();
         return ex instanceof UserError ? ((UserError)ex).exitCode() : UserError.FAILED;
     }

@@ -83,6 +83,6 @@ final class Numbers
 
     private static TypeConversionException notA(final String what, final String text)
     {
-        return new TypeConversionException("must be " + what + ", not \"" + AvailabilityCommand.printable(text) + "\"");
+        return new TypeConversionException("must be " + what + ", not \"" + Display.printable(text) + "\"");
     }
 }

@@ -102,11 +102,12 @@ final class SelectCommand implements Callable<Integer>
         }
         else if (explain)
         {
-            story.forEach(out::println);
+            story.forEach(line -> out.println(Display.printable(line)));
         }
         else
         {
-            out.println(answer.status() == Status.OK ? answer.modelId() + " (tier " + answer.tier() + ", fallback " +
+            out.println(answer.status() == Status.OK ? Display.printable(answer.modelId()) + " (tier " + answer.tier() +
+                ", fallback " +
                 answer.fallback() + ")" : answer.status() + (answer.hasRetryAt() ? " (retry at " +
                 Display.time(answer.retryAtMs()) + ")" : ""));
         }

@@ -53,6 +53,7 @@ final class StatsCommand implements Callable<Integer>
             return 0;
         }
         final SharedPhaseCounters shared = CountersSource.openShared(path);
+        reportCorrupt(shared, spec.commandLine().getErr());
         do
         {
             if (watch && !json)
@@ -70,6 +71,23 @@ final class StatsCommand implements Callable<Integer>
         return 0;
     }
 
+    /** Damaged records are named on stderr, once, and left out of the counts; the rest are shown. */
+    private static void reportCorrupt(final SharedPhaseCounters counters, final PrintWriter err)
+    {
+        final int[] corrupt = {0};
+        counters.forEachCorrupt((record, why) ->
+        {
+            corrupt[0]++;
+            err.println("modelsel: " + counters.path() + ": record " + record + " is corrupt (" + why + "); skipped");
+        });
+        if (corrupt[0] > 0)
+        {
+            err.println("modelsel: " + counters.path() + ": the other records are shown; to start counting afresh, " +
+                "delete the file when no process records");
+        }
+        err.flush();
+    }
+
     private static String table(final SharedPhaseCounters counters)
     {
         final Map<String, PhaseCounters.ModelCounts> models = new TreeMap<>();
@@ -78,19 +96,19 @@ final class StatsCommand implements Callable<Integer>
         counters.forEachCategory(categories::put);
         final StringBuilder sb = new StringBuilder();
         sb.append(counters.path()).append(" at ").append(Instant.now()).append('\n');
-        final int width = Math.max(8, models.keySet().stream().mapToInt(String::length).max().orElse(8));
+        final int width = Display.printableWidth(models.keySet(), 8);
         sb.append(String.format(Locale.ROOT, "%-" + width + "s %9s %9s %11s %14s %14s %14s%n", "model", "attempts",
             "failures", "escalations", "input tokens", "output tokens", "spend $"));
         models.forEach((name, c) -> sb.append(String.format(Locale.ROOT, "%-" + width + "s %9d %9d %11d %14d %14d %14s%s%n",
-            AvailabilityCommand.printable(name), c.attempts(), c.failures(), c.escalations(), c.inputTokens(),
+            Display.printable(name), c.attempts(), c.failures(), c.escalations(), c.inputTokens(),
             c.outputTokens(), dollars(c.spendMicros()), (c.pricedByDefaults() > 0 ? " *" : "") +
             (c.outputUnpriced() > 0 ? " +" : ""))));
         sb.append('\n');
-        final int categoryWidth = Math.max(8, categories.keySet().stream().mapToInt(String::length).max().orElse(8));
+        final int categoryWidth = Display.printableWidth(categories.keySet(), 8);
         sb.append(String.format(Locale.ROOT, "%-" + categoryWidth + "s %9s %11s %8s%n", "category", "phases",
             "escalations", "rate"));
         categories.forEach((name, c) -> sb.append(String.format(Locale.ROOT, "%-" + categoryWidth + "s %9d %11d %7.1f%%%n",
-            AvailabilityCommand.printable(name), c.phases(), c.escalations(),
+            Display.printable(name), c.phases(), c.escalations(),
             c.phases() == 0 ? 0.0 : 100.0 * c.escalations() / c.phases())));
         sb.append("* priced with the catalog's defaults (not in its catalog)   + no output price: output counted 0");
         return sb.toString();

@@ -76,13 +76,13 @@ final class UsageErrors
 
     private static String unmatched(final CommandSpec spec, final String argument)
     {
-        final String shown = AvailabilityCommand.printable(argument);
+        final String shown = Display.printable(argument);
         if (argument.startsWith("-") && argument.length() > 1)
         {
             final String name = argument.contains("=") ? argument.substring(0, argument.indexOf('=')) : argument;
             final List<String> names = new ArrayList<>();
             spec.options().forEach(option -> names.addAll(List.of(option.names())));
-            return "unknown option \"" + AvailabilityCommand.printable(name) + "\"" + CatalogPaths.didYouMean(name, names);
+            return "unknown option \"" + Display.printable(name) + "\"" + CatalogPaths.didYouMean(name, names);
         }
         if (!spec.subcommands().isEmpty())
         {

@@ -1,5 +1,7 @@
 package dev.modelsel.engine.cost;
 
+import dev.modelsel.catalog.CompiledCatalog;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -74,6 +76,12 @@ public final class EscalationAnalysis
     {
         this.pricing = pricing;
         this.threshold = threshold;
+    }
+
+    /** The catalog whose prices and tiers the history is read by. */
+    public CompiledCatalog catalog()
+    {
+        return pricing.catalog();
     }
 
     public void add(final PhaseOutcome outcome)

@@ -279,13 +279,59 @@ public final class SharedPhaseCounters implements PhaseCounters
         for (int record = 0; record < RECORD_COUNT; record++)
         {
             final int offset = recordOffset(record);
-            if (buffer.getLongVolatile(offset) == STATE_READY && buffer.getInt(offset + KIND_OFFSET) == kind)
+            if (buffer.getLongVolatile(offset) == STATE_READY && buffer.getInt(offset + KIND_OFFSET) == kind &&
+                corruption(offset) == null)
             {
                 final byte[] name = new byte[buffer.getInt(offset + NAME_LENGTH_OFFSET)];
                 buffer.getBytes(offset + NAME_OFFSET, name);
                 visitor.accept(new String(name, StandardCharsets.UTF_8), record);
             }
         }
+    }
+
+    /**
+     * Calls the visitor for each ready record that cannot be what a process wrote (the file was damaged): such a
+     * record is left out of {@link #forEachModel} and {@link #forEachCategory}, its name never read, and it is never
+     * taken for a name's record, so it only occupies its slot.
+     */
+    public void forEachCorrupt(final CorruptVisitor visitor)
+    {
+        for (int record = 0; record < RECORD_COUNT; record++)
+        {
+            final int offset = recordOffset(record);
+            if (buffer.getLongVolatile(offset) == STATE_READY)
+            {
+                final String why = corruption(offset);
+                if (why != null)
+                {
+                    visitor.accept(record, why);
+                }
+            }
+        }
+    }
+
+    /** A damaged record. */
+    @FunctionalInterface
+    public interface CorruptVisitor
+    {
+        /** @param record the record's index in the file, 0..4095; @param why what is wrong with it. */
+        void accept(int record, String why);
+    }
+
+    /** @return what makes a ready record impossible, or {@code null}: its name length is checked before any read. */
+    private String corruption(final int offset)
+    {
+        final int kind = buffer.getInt(offset + KIND_OFFSET);
+        if (kind != KIND_MODEL && kind != KIND_CATEGORY)
+        {
+            return "kind " + kind + ", neither a model (" + KIND_MODEL + ") nor a category (" + KIND_CATEGORY + ")";
+        }
+        final int length = buffer.getInt(offset + NAME_LENGTH_OFFSET);
+        if (length < 1 || length > MAX_NAME_BYTES)
+        {
+            return "name length " + length + ", outside 1.." + MAX_NAME_BYTES;
+        }
+        return null;
     }
 
     @FunctionalInterface

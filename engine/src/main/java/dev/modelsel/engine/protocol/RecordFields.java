@@ -20,8 +20,13 @@ final class RecordFields
     {
     }
 
-    /** Fills {@code into} from a parsed line; @return why the line is not a record, or {@code null}. */
-    static String read(final Request request, final PhaseOutcome into)
+    /**
+     * Fills {@code into} from a parsed line.
+     *
+     * @param tierCount the catalog's tiers: a tier past them names no tier, and would count a made-up escalation.
+     * @return why the line is not a record, or {@code null}.
+     */
+    static String read(final Request request, final int tierCount, final PhaseOutcome into)
     {
         for (final Field field : REQUIRED)
         {
@@ -53,6 +58,11 @@ final class RecordFields
         if (initialTier < 1 || finalTier < 1 || initialTier > Integer.MAX_VALUE || finalTier > Integer.MAX_VALUE)
         {
             return "initial_tier and final_tier are tier numbers, 1 or more; got " + initialTier + " and " + finalTier;
+        }
+        if (initialTier > tierCount || finalTier > tierCount)
+        {
+            return "initial_tier and final_tier must be tiers of the catalog, 1.." + tierCount + "; got " +
+                initialTier + " and " + finalTier;
         }
         into.set(request.text(Field.CATEGORY), complexity, (int)initialTier, (int)finalTier, request.text(Field.MODEL),
             request.integer(Field.INPUT_TOKENS), request.integer(Field.OUTPUT_TOKENS), request.integer(Field.SUCCESS) == 1);

@@ -1,9 +1,11 @@
 package dev.modelsel.engine.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.modelsel.catalog.QuotedText;
 import dev.modelsel.catalog.SyntaxErrors;
 
@@ -12,12 +14,17 @@ import java.io.IOException;
 /**
  * Reads one request line, a JSON object, into a {@link Request}, checking each known field's JSON type on the way
  * (SPEC §4: {@code 1.5}, {@code "10"} and {@code -5} are not non-negative integers). Unknown fields are skipped.
+ * A key given twice in any object of the line refuses the line, as a catalog's would be: which of the two values
+ * was meant ({@code {"op": "select", "op": "set_down"}}) is a guess no answer should rest on.
  * <p>
  * Not thread-safe: one per session.
  */
 final class RequestParser
 {
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = JsonFactory.builder()
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .build();
+    private static final String DUPLICATE = "Duplicate field '";
     private static final int MAX_ECHOED_DIGITS = 40;
 
     /**
@@ -57,16 +64,46 @@ final class RequestParser
             }
             return null;
         }
+        catch (final JsonParseException ex)
+        {
+            if (ex.getOriginalMessage() != null && ex.getOriginalMessage().startsWith(DUPLICATE) &&
+                ex.getProcessor() != null)
+            {
+                return repeatedKey(ex.getProcessor());
+            }
+            return notJson(ex);
+        }
         catch (final JsonProcessingException ex)
         {
-            return "not valid JSON: " + SyntaxErrors.json(ex) +
-                (ex.getLocation() != null && ex.getLocation().getColumnNr() > 0 ? " (column " +
-                ex.getLocation().getColumnNr() + ")" : "");
+            return notJson(ex);
         }
         catch (final IOException ex)
         {
             return "not valid JSON: " + firstLine(ex.getMessage());
         }
+    }
+
+    /** The parser has just read the key again, and holds it as its current name. */
+    private static String repeatedKey(final JsonParser parser)
+    {
+        String name;
+        try
+        {
+            name = parser.currentName();
+        }
+        catch (final IOException ex)
+        {
+            name = null;
+        }
+        return name == null ? "a key is given twice; give each once" :
+            "the key " + QuotedText.of(name) + " is given twice; give it once";
+    }
+
+    private static String notJson(final JsonProcessingException ex)
+    {
+        return "not valid JSON: " + SyntaxErrors.json(ex) +
+            (ex.getLocation() != null && ex.getLocation().getColumnNr() > 0 ? " (column " +
+            ex.getLocation().getColumnNr() + ")" : "");
     }
 
     private static void op(final JsonParser parser, final JsonToken value, final Request into) throws IOException

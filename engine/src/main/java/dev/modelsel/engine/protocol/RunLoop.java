@@ -55,6 +55,56 @@ public final class RunLoop
     private static void serveAll(final InputStream in, final OutputStream out, final RunSession session)
         throws IOException
     {
+        forEachLine(in, new Lines()
+        {
+            @Override
+            public void line(final long number, final byte[] buffer, final int offset, final int length)
+                throws IOException
+            {
+                write(session.handle(number, buffer, offset, length), out);
+            }
+
+            @Override
+            public void tooLong(final long number) throws IOException
+            {
+                write(session.tooLong(number, MAX_LINE_BYTES), out);
+            }
+
+            @Override
+            public void beforeRead() throws IOException
+            {
+                out.flush();
+            }
+        });
+        out.flush();
+    }
+
+    /**
+     * What {@link #forEachLine} gives its lines to. A line is {@code buffer[offset, offset + length)}, valid until the
+     * call returns.
+     */
+    interface Lines
+    {
+        /** A non-blank line, its trailing {@code \r} removed, as raw bytes: undecoded, so not UTF-8 is seen as such. */
+        void line(long number, byte[] buffer, int offset, int length) throws IOException;
+
+        /** A non-blank line of more than {@link #MAX_LINE_BYTES}, read to its end and dropped, never kept. */
+        void tooLong(long number) throws IOException;
+
+        /** Called before each read that may block: the moment to flush. */
+        default void beforeRead() throws IOException
+        {
+        }
+    }
+
+    /**
+     * The one framing of JSON-lines input ({@code run}'s requests and {@code analyze}'s histories): lines end at
+     * {@code \n} only (a lone {@code \r} is part of its line), {@code \r} before the {@code \n} is dropped, a last
+     * line without a line break counts, blank lines (spaces, tabs) are numbered but not given, and a line longer than
+     * {@link #MAX_LINE_BYTES} is given as {@link Lines#tooLong}.
+     */
+    static void forEachLine(final InputStream in, final Lines lines) throws IOException
+    {
         byte[] buffer = new byte[INITIAL_BUFFER];
         int start = 0;
         int end = 0;
@@ -65,7 +115,7 @@ public final class RunLoop
             int newline;
             while ((newline = indexOf(buffer, scanned, end, (byte)'\n')) >= 0)
             {
-                serve(session, ++lineNumber, buffer, start, newline, out);
+                serve(lines, ++lineNumber, buffer, start, newline);
                 start = newline + 1;
                 scanned = start;
             }
@@ -79,11 +129,10 @@ public final class RunLoop
             }
             if (end > MAX_LINE_BYTES)
             {
-                out.flush();
-                end = skipLongLine(in, session, ++lineNumber, buffer, end, out);
+                lines.beforeRead();
+                end = skipLongLine(in, lines, ++lineNumber, buffer, end);
                 if (end < 0)
                 {
-                    out.flush();
                     return;
                 }
                 scanned = 0;
@@ -93,15 +142,14 @@ public final class RunLoop
             {
                 buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, MAX_LINE_BYTES + 1));
             }
-            out.flush();
+            lines.beforeRead();
             final int read = in.read(buffer, end, buffer.length - end);
             if (read < 0)
             {
                 if (end > 0)
                 {
-                    serve(session, ++lineNumber, buffer, 0, end, out);
+                    serve(lines, ++lineNumber, buffer, 0, end);
                 }
-                out.flush();
                 return;
             }
             end += read;
@@ -110,13 +158,13 @@ public final class RunLoop
 
     /**
      * Reads and drops the rest of a line that holds more than {@link #MAX_LINE_BYTES} in {@code buffer[0, length)},
-     * and answers it when it ends (unless it was blank, which gets no answer however long).
+     * and gives it when it ends (unless it was blank, which is not given however long).
      *
      * @return how many bytes after its line break are now at the start of {@code buffer}, or -1 at the input's end.
      */
     private static int skipLongLine(
-        final InputStream in, final RunSession session, final long lineNumber, final byte[] buffer, final int length,
-        final OutputStream out) throws IOException
+        final InputStream in, final Lines lines, final long lineNumber, final byte[] buffer, final int length)
+        throws IOException
     {
         boolean blank = isBlank(buffer, 0, length);
         while (true)
@@ -124,7 +172,7 @@ public final class RunLoop
             final int read = in.read(buffer, 0, buffer.length);
             if (read < 0)
             {
-                answerTooLong(session, lineNumber, blank, out);
+                tooLong(lines, lineNumber, blank);
                 return -1;
             }
             final int newline = indexOf(buffer, 0, read, (byte)'\n');
@@ -132,7 +180,7 @@ public final class RunLoop
             blank = blank && isBlank(buffer, 0, lineEnd);
             if (newline >= 0)
             {
-                answerTooLong(session, lineNumber, blank, out);
+                tooLong(lines, lineNumber, blank);
                 final int rest = read - newline - 1;
                 System.arraycopy(buffer, newline + 1, buffer, 0, rest);
                 return rest;
@@ -140,18 +188,16 @@ public final class RunLoop
         }
     }
 
-    private static void answerTooLong(
-        final RunSession session, final long lineNumber, final boolean blank, final OutputStream out) throws IOException
+    private static void tooLong(final Lines lines, final long lineNumber, final boolean blank) throws IOException
     {
         if (!blank)
         {
-            write(session.tooLong(lineNumber, MAX_LINE_BYTES), out);
+            lines.tooLong(lineNumber);
         }
     }
 
-    private static void serve(
-        final RunSession session, final long lineNumber, final byte[] buffer, final int start, final int end,
-        final OutputStream out) throws IOException
+    private static void serve(final Lines lines, final long lineNumber, final byte[] buffer, final int start,
+        final int end) throws IOException
     {
         int last = end;
         while (last > start && (buffer[last - 1] == '\r'))
@@ -162,7 +208,7 @@ public final class RunLoop
         {
             return;
         }
-        write(session.handle(lineNumber, buffer, start, last - start), out);
+        lines.line(lineNumber, buffer, start, last - start);
     }
 
     private static void write(final CharSequence answer, final OutputStream out) throws IOException

@@ -210,7 +210,7 @@ public final class RunSession
     /** Counts a phase and answers its cost in USD, exact in decimal: {@code {"status": "OK", "cost_usd": x}}. */
     private String record()
     {
-        final String problem = RecordFields.read(request, outcome);
+        final String problem = RecordFields.read(request, selector.catalog().tierCount(), outcome);
         if (problem != null)
         {
             return problem;

@@ -2,6 +2,9 @@ package dev.modelsel.engine.cli;
 
 import dev.modelsel.engine.availability.AvailabilityRecord;
 import dev.modelsel.engine.availability.SharedAvailabilityTable;
+import dev.modelsel.engine.cost.CountersDamage;
+import dev.modelsel.engine.cost.CountersDescriptor;
+import dev.modelsel.engine.cost.SharedPhaseCounters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -179,6 +182,28 @@ class CommandLineTest
         final Run show = modelsel("availability", "show", "--table", table);
         assertEquals(0, show.exitCode(), show.err());
         assertTrue(show.out().startsWith("Table: " + table + " (0 models)"), show.out());
+    }
+
+    @Test
+    void shouldShowCountersAroundARecordWhoseNameLengthIsCorrupt() throws Exception
+    {
+        final Path file = dir.resolve("counters");
+        try (SharedPhaseCounters counters = SharedPhaseCounters.open(file))
+        {
+            counters.addAttempt("good-model", false, false, 1, 1, 1, false, false);
+            counters.addAttempt("victim", false, false, 1, 1, 1, false, false);
+        }
+        final int record = CountersDamage.overwriteInt(file, "victim", CountersDescriptor.NAME_LENGTH_OFFSET,
+            Integer.MAX_VALUE);
+        for (final String[] args : new String[][] {{"stats", "--counters", file.toString()},
+            {"stats", "--counters", file.toString(), "--json"}})
+        {
+            final Run stats = modelsel(args);
+            assertEquals(0, stats.exitCode(), stats.err());
+            assertTrue(stats.out().contains("good-model") && !stats.out().contains("victim"), stats.out());
+            assertTrue(stats.err().startsWith("modelsel: " + file + ": record " + record + " is corrupt (name length " +
+                Integer.MAX_VALUE + ", outside 1..232); skipped"), stats.err());
+        }
     }
 
     @Test

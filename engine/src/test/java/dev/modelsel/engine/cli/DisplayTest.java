@@ -80,4 +80,51 @@ class DisplayTest
             assertFalse(output.contains("0000000000"), output);
         }
     }
+
+    @Test
+    void shouldEscapeControlCharactersOfUserText()
+    {
+        assertEquals("a\\nb\\u0000c\\td\\r\\u001b[2J\\u2028\\u202e\\u0085", Display.printable(
+            "a\nb\u0000c\td\r\u001b[2J\u2028\u202e\u0085"));
+        assertEquals("gpt-4o é 模型 \\n stays", Display.printable("gpt-4o é 模型 \\n stays"),
+            "only what a terminal obeys");
+        assertEquals("line 1\\u0000" + System.lineSeparator() + "line\\r2",
+            Display.printableLines("line 1\u0000" + System.lineSeparator() + "line\r2"));
+    }
+
+    @Test
+    void shouldNeverPrintAControlCharacterOfAnIdOrCategoryRaw() throws Exception
+    {
+        final String id = "evil\nrow\u0000\u001b[31m";
+        final String shown = "evil\\nrow\\u0000\\u001b[31m";
+        final String json = "\"evil\\nrow\\u0000\\u001b[31m\"";
+        final Path catalog = Files.writeString(dir.resolve("evil.json"), "{\"version\": 1, \"models\": {" + json +
+            ": {\"context_window\": 1000, \"input_cost_per_mtok\": 1, \"capability\": 0.9}, \"unused\\u0007\": {}}, " +
+            "\"tiers\": [{\"tier\": 1, \"models\": [" + json + "]}]}");
+        final String record = "{\"category\": " + json + ", \"complexity\": \"low\", \"initial_tier\": 1, " +
+            "\"final_tier\": 1, \"model\": " + json + ", \"input_tokens\": 1000, \"output_tokens\": 0, " +
+            "\"success\": true}\n";
+        final Path history = Files.writeString(dir.resolve("history.jsonl"), record +
+            record.replace("\"low\"", json));
+        final String table = dir.resolve("evil.table").toString();
+        final CommandLineTest.Run show = modelsel("catalog", "show", catalog.toString());
+        final CommandLineTest.Run explain = modelsel("select", "--catalog", catalog.toString(), "--complexity", "low",
+            "--tokens", "5", "--explain");
+        final CommandLineTest.Run select = modelsel("select", "--catalog", catalog.toString(), "--complexity", "low",
+            "--tokens", "5");
+        final CommandLineTest.Run analyze = modelsel("analyze", "--catalog", catalog.toString(), history.toString());
+        final CommandLineTest.Run down = modelsel("availability", "set-down", id, "--table", table);
+        final CommandLineTest.Run availability = modelsel("availability", "show", "--table", table);
+        assertEquals(0, down.exitCode(), down.err());
+        for (final CommandLineTest.Run run : new CommandLineTest.Run[] {show, explain, select, analyze, availability})
+        {
+            final String output = run.out() + run.err();
+            assertTrue(run.out().contains(shown), output);
+            assertFalse(output.chars().anyMatch(c -> c != '\n' && Character.isISOControl(c)), output);
+            assertFalse(output.contains("evil\nrow"), output);
+        }
+        assertTrue(show.out().contains("unused\\u0007"), show.out());
+        assertTrue(analyze.err().contains("line 2: skipped: complexity must be low, medium or high, got \"" + shown +
+            "\""), analyze.err());
+    }
 }

@@ -5,9 +5,11 @@ import dev.modelsel.catalog.CatalogLoader;
 import dev.modelsel.catalog.Complexity;
 import dev.modelsel.catalog.CompiledCatalog;
 import dev.modelsel.engine.protocol.HistoryReader;
+import dev.modelsel.engine.protocol.RunLoop;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -130,6 +133,60 @@ class EscalationAnalysisTest
         assertTrue(report.skipped().get(1).why().contains("missing success"), report.skipped().get(1).why());
         assertTrue(report.skipped().get(5).why().contains("success must be true or false"), report.skipped().get(5).why());
         assertEquals(2, report.categories().get("a").phases(), "the good lines on either side were read");
+    }
+
+    @Test
+    void shouldSkipAHistoryLineThatGivesAKeyTwice() throws Exception
+    {
+        final String history = record("a", 3, 2) + record("a", 3, 2).replace("\"final_tier\": 2", "\"final_tier\": 2, " +
+            "\"final_tier\": 3") + record("a", 3, 3);
+        final EscalationAnalysis.Report report = analyze(history, 5);
+        assertEquals(1, report.skipped().size(), report.skipped().toString());
+        assertEquals(2, report.skipped().get(0).line());
+        assertTrue(report.skipped().get(0).why().contains("the key \"final_tier\" is given twice"),
+            report.skipped().get(0).why());
+        assertEquals(2, report.categories().get("a").phases());
+        assertEquals(1, report.categories().get("a").escalated());
+    }
+
+    @Test
+    void shouldFrameHistoryLinesAsRunDoesAndRefuseWhatRunRefuses() throws Exception
+    {
+        final String good = record("a", 3, 2).trim();
+        final ByteArrayOutputStream history = new ByteArrayOutputStream();
+        history.writeBytes((good + "\r\n").getBytes(StandardCharsets.UTF_8));                // 1: read, \r dropped
+        history.writeBytes((good + "\r" + good + "\n").getBytes(StandardCharsets.UTF_8));    // 2: one line, not two
+        history.writeBytes(record("x\u00ff", 3, 2).getBytes(StandardCharsets.ISO_8859_1));  // 3: not UTF-8
+        history.writeBytes(record("a", 9, 2).getBytes(StandardCharsets.UTF_8));             // 4: no tier 9
+        history.writeBytes(record("a", 3, 4).getBytes(StandardCharsets.UTF_8));             // 5: no tier 4
+        history.writeBytes(good.getBytes(StandardCharsets.UTF_8));                          // 6: no line break
+        final EscalationAnalysis analysis = new EscalationAnalysis(
+            new Pricing(CatalogLoader.parse("c.yaml", CATALOG, false).compile()), 5);
+        HistoryReader.read(new ByteArrayInputStream(history.toByteArray()), analysis);
+        final EscalationAnalysis.Report report = analysis.report();
+        assertEquals(List.of(2L, 3L, 4L, 5L),
+            report.skipped().stream().map(EscalationAnalysis.Skipped::line).collect(Collectors.toList()),
+            report.skipped().toString());
+        assertTrue(report.skipped().get(0).why().startsWith("not a single JSON object"), report.skipped().get(0).why());
+        assertTrue(report.skipped().get(1).why().contains("not UTF-8 text"), report.skipped().get(1).why());
+        assertTrue(report.skipped().get(2).why().contains("must be tiers of the catalog, 1..3; got 9 and 2"),
+            report.skipped().get(2).why());
+        assertTrue(report.skipped().get(3).why().contains("got 3 and 4"), report.skipped().get(3).why());
+        assertEquals(Set.of("a"), report.categories().keySet(), "no U+FFFD category");
+        assertEquals(2, report.categories().get("a").phases());
+    }
+
+    @Test
+    void shouldSkipAHistoryLineLongerThanARequestLineMayBe() throws Exception
+    {
+        final String history = record("a", 3, 2) + "{\"category\": \"" + "x".repeat(RunLoop.MAX_LINE_BYTES) + "\"}\n" +
+            record("a", 3, 3);
+        final EscalationAnalysis.Report report = analyze(history, 5);
+        assertEquals(1, report.skipped().size());
+        assertEquals(2, report.skipped().get(0).line());
+        assertTrue(report.skipped().get(0).why().startsWith("longer than 1048576 bytes"),
+            report.skipped().get(0).why());
+        assertEquals(2, report.categories().get("a").phases());
     }
 
     @Test

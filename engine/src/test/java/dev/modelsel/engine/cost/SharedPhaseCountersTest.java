@@ -129,6 +129,48 @@ class SharedPhaseCountersTest
     }
 
     @Test
+    void shouldReportARecordWithAnImpossibleNameLengthOrKindAsCorruptAndNeverReadIt() throws Exception
+    {
+        final Path file = dir.resolve("counters");
+        final int[][] damages = {
+            {CountersDescriptor.NAME_LENGTH_OFFSET, -5}, {CountersDescriptor.NAME_LENGTH_OFFSET, Integer.MIN_VALUE},
+            {CountersDescriptor.NAME_LENGTH_OFFSET, Integer.MAX_VALUE}, {CountersDescriptor.NAME_LENGTH_OFFSET, 0},
+            {CountersDescriptor.NAME_LENGTH_OFFSET, CountersDescriptor.MAX_NAME_BYTES + 1},
+            {CountersDescriptor.KIND_OFFSET, 7},
+        };
+        for (final int[] damage : damages)
+        {
+            Files.deleteIfExists(file);
+            try (SharedPhaseCounters counters = SharedPhaseCounters.open(file))
+            {
+                counters.addAttempt("good", false, false, 1, 1, 1, false, false);
+                counters.addAttempt("victim", false, false, 2, 2, 2, false, false);
+                counters.addPhase("docs", true);
+            }
+            final int record = CountersDamage.overwriteInt(file, "victim", damage[0], damage[1]);
+            try (SharedPhaseCounters counters = SharedPhaseCounters.open(file))
+            {
+                final Map<String, PhaseCounters.ModelCounts> models = new HashMap<>();
+                counters.forEachModel(models::put);
+                final Map<String, PhaseCounters.CategoryCounts> categories = new HashMap<>();
+                counters.forEachCategory(categories::put);
+                final List<String> corrupt = new ArrayList<>();
+                counters.forEachCorrupt((index, why) -> corrupt.add(index + ": " + why));
+                final String what = damage[0] + " <- " + damage[1];
+                assertEquals(Map.of("good", new PhaseCounters.ModelCounts(1, 0, 0, 1, 1, 1, 0, 0)), models, what);
+                assertEquals(Map.of("docs", new PhaseCounters.CategoryCounts(1, 1)), categories, what);
+                assertEquals(1, corrupt.size(), what);
+                assertTrue(corrupt.get(0).startsWith(record + ": ") && corrupt.get(0).contains(
+                    String.valueOf(damage[1])), corrupt.get(0));
+                counters.addAttempt("victim", false, false, 3, 3, 3, false, false);
+                models.clear();
+                counters.forEachModel(models::put);
+                assertEquals(3, models.get("victim").inputTokens(), "counted afresh in a record of its own: " + what);
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseAFileThatIsNotItsOwn() throws Exception
     {
         final Path junk = Files.writeString(dir.resolve("junk"), "not counters\n".repeat(1000));

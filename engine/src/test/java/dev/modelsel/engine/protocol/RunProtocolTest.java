@@ -94,6 +94,21 @@ class RunProtocolTest
     }
 
     @Test
+    void shouldRefuseARequestThatGivesAKeyTwiceInsteadOfTakingTheLast()
+    {
+        assertInvalid("the key \"op\" is given twice; give it once",
+            "{\"op\": \"select\", \"op\": \"set_down\", \"model\": \"" + SONNET + "\"}");
+        assertTrue(session.handle(8, "{\"op\": \"select\", \"complexity\": \"medium\", \"tokens\": 50000}")
+            .contains(SONNET), "the refused set_down was not carried out");
+        assertInvalid("the key \"tokens\" is given twice",
+            "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 5, \"tokens\": 900000000}");
+        assertInvalid("the key \"why\" is given twice", "{\"op\": \"select\", \"why\": {\"a\": 1}, " +
+            "\"complexity\": \"low\", \"why\": [2], \"tokens\": 5}");
+        assertInvalid("the key \"k\" is given twice", "{\"op\": \"select\", \"complexity\": \"low\", " +
+            "\"tokens\": 5, \"extra\": {\"k\": 1, \"k\": 2}}");
+    }
+
+    @Test
     void shouldSaturateIntegersBeyondALong()
     {
         final String answer = session.handle(1, "{\"op\": \"select\", \"complexity\": \"low\", " +
@@ -143,6 +158,9 @@ class RunProtocolTest
         assertEquals("{\"status\": \"OK\", \"cost_usd\": 0.000015}", unknown, "priced with the defaults: $5/Mtok");
         assertInvalid("missing success", "{\"op\": \"record\", \"category\": \"docs\", \"complexity\": \"low\", " +
             "\"initial_tier\": 3, \"final_tier\": 3, \"model\": \"m\", \"input_tokens\": 1, \"output_tokens\": 1}");
+        assertInvalid("initial_tier and final_tier must be tiers of the catalog, 1..3; got 3 and 4", "{\"op\": " +
+            "\"record\", \"category\": \"docs\", \"complexity\": \"low\", \"initial_tier\": 3, \"final_tier\": 4, " +
+            "\"model\": \"m\", \"input_tokens\": 1, \"output_tokens\": 1, \"success\": true}");
         assertInvalid("category must not be empty", "{\"op\": \"record\", \"category\": \"\", \"complexity\": " +
             "\"low\", \"initial_tier\": 3, \"final_tier\": 3, \"model\": \"m\", \"input_tokens\": 1, " +
             "\"output_tokens\": 1, \"success\": true}");
