@@ -97,6 +97,7 @@ public final class ScriptedServer implements AutoCloseable
         mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         mostInFlightPerPath.computeIfAbsent(path, p -> new AtomicInteger())
             .accumulateAndGet(pathInFlight.incrementAndGet(), Math::max);
+        Answer answer = null;
         try
         {
             final String authorization = exchange.getRequestHeaders().getFirst("Authorization");
@@ -104,26 +105,38 @@ public final class ScriptedServer implements AutoCloseable
             {
                 authorizations.add(authorization);
             }
-            final Answer answer = next(path);
+            answer = next(path);
             if (answer.delayMs() > 0)
             {
                 Thread.sleep(answer.delayMs());
             }
-            if (answer.retryAfter() != null)
-            {
-                exchange.getResponseHeaders().add("Retry-After", answer.retryAfter());
-            }
-            exchange.sendResponseHeaders(answer.status(), -1);
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+            answer = null; // the server is closing: no answer
         }
         finally
         {
+            // Counted out before the answer leaves: the client may send its next request the moment it has it, and
+            // that one must not find this one still counted in flight.
             served.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             pathInFlight.decrementAndGet();
             inFlight.decrementAndGet();
+        }
+        try
+        {
+            if (answer != null)
+            {
+                if (answer.retryAfter() != null)
+                {
+                    exchange.getResponseHeaders().add("Retry-After", answer.retryAfter());
+                }
+                exchange.sendResponseHeaders(answer.status(), -1);
+            }
+        }
+        finally
+        {
             exchange.close();
         }
     }
