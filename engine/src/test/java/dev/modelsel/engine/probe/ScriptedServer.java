@@ -97,6 +97,7 @@ public final class ScriptedServer implements AutoCloseable
         mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         mostInFlightPerPath.computeIfAbsent(path, p -> new AtomicInteger())
             .accumulateAndGet(pathInFlight.incrementAndGet(), Math::max);
+        boolean answered = false;
         try
         {
             final String authorization = exchange.getRequestHeaders().getFirst("Authorization");
@@ -113,6 +114,12 @@ public final class ScriptedServer implements AutoCloseable
             {
                 exchange.getResponseHeaders().add("Retry-After", answer.retryAfter());
             }
+            // Served, and no longer in flight, once the answer is decided: the client may send its next request (or
+            // a test count) as soon as the headers reach it, before this thread runs again.
+            answered = true;
+            served.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+            pathInFlight.decrementAndGet();
+            inFlight.decrementAndGet();
             exchange.sendResponseHeaders(answer.status(), -1);
         }
         catch (final InterruptedException ex)
@@ -121,9 +128,12 @@ public final class ScriptedServer implements AutoCloseable
         }
         finally
         {
-            served.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
-            pathInFlight.decrementAndGet();
-            inFlight.decrementAndGet();
+            if (!answered)
+            {
+                served.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+                pathInFlight.decrementAndGet();
+                inFlight.decrementAndGet();
+            }
             exchange.close();
         }
     }
