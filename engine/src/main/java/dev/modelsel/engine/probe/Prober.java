@@ -32,7 +32,9 @@ import javax.net.ssl.SSLException;
 /**
  * Probes models out of band and writes what it learns to an availability table, so that selectors never wait on a
  * test request. Each probe is one HTTP request with the JDK's {@link HttpClient} (the only network use in modelsel);
- * its result goes through a {@link ProbeJudge}.
+ * its result goes through a {@link ProbeJudge}. A request whose connection ended before any answer, as a kept-alive
+ * connection the server has just closed does when it is reused, is sent once more on a new connection before it counts
+ * as a failure ({@link #endedBeforeAnswering}).
  * <p>
  * {@link #probeOnce()} probes every model once; {@link #start()} probes each model again and again, the wait between
  * two probes of a model jittered by ±10% around the interval so that models and processes drift apart. A model's
@@ -44,11 +46,14 @@ public final class Prober implements AutoCloseable
 {
     private static final double JITTER = 0.1;
     private static final long FIRST_ROUND_SPREAD_MS = 1_000;
+    /** The JDK client's words (Java 17 to 25) for a connection that ended before the first byte of an answer. */
+    private static final String NO_BYTES_RECEIVED = "header parser received no bytes";
 
     private final ProbeConfig config;
     private final ProbeJudge judge;
     private final ProbeListener listener;
     private final HttpClient client;
+    private final FreshClients freshClients;
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
     private final AtomicLong probesSent = new AtomicLong();
@@ -59,10 +64,8 @@ public final class Prober implements AutoCloseable
         this.config = config;
         this.judge = new ProbeJudge(table, config.failuresToDown(), System::currentTimeMillis);
         this.listener = listener;
-        this.client = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER) // a redirect is reported as a configuration problem
-            .connectTimeout(Duration.ofMillis(config.longestTimeoutMs()))
-            .build();
+        this.client = newClient(config);
+        this.freshClients = new FreshClients(() -> newClient(config));
         this.workers = Executors.newFixedThreadPool(config.maxConcurrent(), daemonThreads("modelsel-probe"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("modelsel-probe-timer"));
     }
@@ -134,6 +137,15 @@ public final class Prober implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
+        freshClients.close();
+    }
+
+    private static HttpClient newClient(final ProbeConfig config)
+    {
+        return HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER) // a redirect is reported as a configuration problem
+            .connectTimeout(Duration.ofMillis(config.longestTimeoutMs()))
+            .build();
     }
 
     private void schedule(final ProbeTarget target, final long delayMs)
@@ -180,47 +192,120 @@ public final class Prober implements AutoCloseable
         }
     }
 
-    /** One request; only its status line and headers are read. An interrupted probe has no result: it is no failure. */
+    /**
+     * One request, or two: see {@link #endedBeforeAnswering}. Only the status line and headers are read. An
+     * interrupted probe has no result: it is no failure.
+     */
     ProbeResult probe(final ProbeTarget target) throws InterruptedException
     {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(target.url())
-            .timeout(Duration.ofMillis(target.timeoutMs()))
-            .method(target.method(), HttpRequest.BodyPublishers.noBody());
-        target.headers().forEach(request::header);
         final long startNs = System.nanoTime();
         probesSent.incrementAndGet();
+        final IOException failure;
         try
         {
-            final HttpResponse<InputStream> response = client.send(request.build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-            response.body().close();
-            return ProbeResult.answered(target.model(), response.statusCode(),
-                response.headers().firstValue("Retry-After").orElse(null), elapsedMs(startNs));
-        }
-        catch (final HttpConnectTimeoutException ex)
-        {
-            return ProbeResult.failed(target.model(), "connection timed out", elapsedMs(startNs));
-        }
-        catch (final HttpTimeoutException ex)
-        {
-            return ProbeResult.failed(target.model(), "no answer within " + target.timeoutMs() + " ms",
-                elapsedMs(startNs));
-        }
-        catch (final ConnectException ex)
-        {
-            return ProbeResult.failed(target.model(), causedBy(ex, UnresolvedAddressException.class) ?
-                "host not found" : "connection refused" + (ex.getMessage() == null ? "" : " (" + ex.getMessage() + ")"),
-                elapsedMs(startNs));
-        }
-        catch (final SSLException ex)
-        {
-            return ProbeResult.failed(target.model(), "TLS failure: " + ex.getMessage(), elapsedMs(startNs));
+            return answered(target, send(client, target, target.timeoutMs()), startNs);
         }
         catch (final IOException ex)
         {
-            return ProbeResult.failed(target.model(), ex.getClass().getSimpleName() +
-                (ex.getMessage() == null ? "" : ": " + ex.getMessage()), elapsedMs(startNs));
+            failure = ex;
         }
+        if (!endedBeforeAnswering(failure))
+        {
+            return ProbeResult.failed(target.model(), describe(failure, target.timeoutMs()), elapsedMs(startNs));
+        }
+        return retryOnANewConnection(target, startNs);
+    }
+
+    /** The second and last request of a probe, within what is left of its timeout. */
+    private ProbeResult retryOnANewConnection(final ProbeTarget target, final long startNs) throws InterruptedException
+    {
+        final long timeoutMs = Math.max(1, target.timeoutMs() - elapsedMs(startNs));
+        final HttpClient fresh = freshClients.take();
+        final HttpResponse<InputStream> response;
+        try
+        {
+            response = send(fresh, target, timeoutMs);
+        }
+        catch (final IOException ex)
+        {
+            if (endedBeforeAnswering(ex))
+            {
+                freshClients.giveBack(fresh);
+            }
+            else
+            {
+                freshClients.drop(fresh);
+            }
+            return ProbeResult.failed(target.model(), describe(ex, target.timeoutMs()) + " (again on a new connection)",
+                elapsedMs(startNs));
+        }
+        freshClients.drop(fresh);
+        return answered(target, response, startNs);
+    }
+
+    /**
+     * Whether a request failed because its connection ended, by an orderly close or a reset, before the first byte
+     * of an answer: the JDK's client then says its "header parser received no bytes". It is what a server that
+     * closed a kept-alive connection while the client was reusing it looks like, so such a probe is sent once more,
+     * at once, on a new connection, and only a second failure counts. Timeouts, refused connections, unknown hosts,
+     * TLS failures, answers cut off after their first byte, and any HTTP status are never retried.
+     */
+    static boolean endedBeforeAnswering(final IOException failure)
+    {
+        if (failure instanceof HttpTimeoutException || failure instanceof ConnectException ||
+            failure instanceof SSLException)
+        {
+            return false;
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause())
+        {
+            if (cause.getMessage() != null && cause.getMessage().contains(NO_BYTES_RECEIVED))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static HttpResponse<InputStream> send(final HttpClient client, final ProbeTarget target,
+        final long timeoutMs) throws IOException, InterruptedException
+    {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(target.url())
+            .timeout(Duration.ofMillis(timeoutMs))
+            .method(target.method(), HttpRequest.BodyPublishers.noBody());
+        target.headers().forEach(request::header);
+        final HttpResponse<InputStream> response = client.send(request.build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+        response.body().close();
+        return response;
+    }
+
+    private static ProbeResult answered(final ProbeTarget target, final HttpResponse<?> response, final long startNs)
+    {
+        return ProbeResult.answered(target.model(), response.statusCode(),
+            response.headers().firstValue("Retry-After").orElse(null), elapsedMs(startNs));
+    }
+
+    private static String describe(final IOException failure, final long timeoutMs)
+    {
+        if (failure instanceof HttpConnectTimeoutException)
+        {
+            return "connection timed out";
+        }
+        if (failure instanceof HttpTimeoutException)
+        {
+            return "no answer within " + timeoutMs + " ms";
+        }
+        if (failure instanceof ConnectException)
+        {
+            return causedBy(failure, UnresolvedAddressException.class) ? "host not found" :
+                "connection refused" + (failure.getMessage() == null ? "" : " (" + failure.getMessage() + ")");
+        }
+        if (failure instanceof SSLException)
+        {
+            return "TLS failure: " + failure.getMessage();
+        }
+        return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
     }
 
     private static boolean causedBy(final Throwable failure, final Class<? extends Throwable> kind)

@@ -7,8 +7,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.ServerSocket;
+import java.net.SocketException;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -17,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+
+import javax.net.ssl.SSLException;
 
 import static dev.modelsel.engine.probe.ProbeVerdict.State.COOLING;
 import static dev.modelsel.engine.probe.ProbeVerdict.State.DOWN;
@@ -27,7 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The prober over real HTTP against a loopback server scripted to answer 200, 429, 503, slowly, or not at all. */
+/**
+ * The prober over real HTTP against a loopback server scripted to answer 200, 429, 503, slowly, or not at all, and
+ * a raw one that closes kept-alive connections, resets them or never answers.
+ */
 @Timeout(60)
 class ProberTest
 {
@@ -148,6 +158,100 @@ class ProberTest
         assertEquals(1, prober.probesSent(), "queued probes are dropped, not sent");
         assertEquals(List.of(), all, "an abandoned probe says nothing");
         assertFalse(table.read("late0", new AvailabilityRecord()), "and writes nothing");
+    }
+
+    @Test
+    void shouldNotMarkDownAServerThatClosesEachKeptAliveConnection() throws Exception
+    {
+        try (RawServer closing = new RawServer(RawServer.Behaviour.CLOSE_ON_REUSE))
+        {
+            final List<ProbeTarget> targets = new ArrayList<>();
+            for (int m = 0; m < 8; m++)
+            {
+                targets.add(new ProbeTarget("c" + m, URI.create(closing.url("/c" + m)), "GET", Map.of(), 2_000));
+            }
+            final List<ProbeVerdict> verdicts = new ArrayList<>();
+            try (Prober prober = new Prober(new ProbeConfig(targets, 1_000, 1, 8), table, ProbeListener.IGNORE))
+            {
+                for (int round = 0; round < 38; round++)
+                {
+                    verdicts.addAll(prober.probeOnce());
+                }
+            }
+            assertEquals(List.of(), verdicts.stream().filter(verdict -> verdict.state() != UP).toList(),
+                "304 probes of a healthy server, each answered on a new connection if the reused one was closed");
+            assertEquals(304, closing.answered(), "one answer per probe");
+        }
+    }
+
+    @Test
+    void shouldRetryAConnectionResetOnceAndStillMarkItDown() throws Exception
+    {
+        try (RawServer resetGet = new RawServer(RawServer.Behaviour.RESET);
+            RawServer resetPost = new RawServer(RawServer.Behaviour.RESET))
+        {
+            final List<ProbeVerdict> verdicts = new ArrayList<>();
+            try (Prober prober = new Prober(new ProbeConfig(List.of(
+                new ProbeTarget("get", URI.create(resetGet.url("/")), "GET", Map.of(), 2_000),
+                new ProbeTarget("post", URI.create(resetPost.url("/")), "POST", Map.of(), 2_000)), 1_000, 3, 8), table,
+                ProbeListener.IGNORE))
+            {
+                for (int probe = 1; probe <= 3; probe++)
+                {
+                    verdicts.addAll(prober.probeOnce());
+                    assertEquals(2 * probe, resetPost.requests(), "each probe is sent twice, never more");
+                    assertTrue(resetGet.requests() <= 4 * probe,
+                        "the JDK's client sends a GET again by itself, once per request: " + resetGet.requests());
+                }
+            }
+            assertEquals(List.of(FAILING, FAILING, FAILING, FAILING, DOWN, DOWN),
+                verdicts.stream().map(ProbeVerdict::state).toList());
+            assertTrue(record("get").down(), "down after failures_to_down probes, not requests");
+            assertTrue(record("post").down());
+            assertTrue(verdicts.get(5).result().failure().endsWith("(again on a new connection)"),
+                verdicts.get(5).toString());
+        }
+    }
+
+    @Test
+    void shouldNeverRetryATimeoutOrAnHttpStatus() throws Exception
+    {
+        server.always("/unavailable", Answer.of(503)).always("/error", Answer.of(500))
+            .always("/limited", Answer.of(429));
+        try (RawServer silent = new RawServer(RawServer.Behaviour.SILENT))
+        {
+            final List<ProbeVerdict> verdicts;
+            try (Prober prober = new Prober(new ProbeConfig(List.of(
+                new ProbeTarget("silent", URI.create(silent.url("/")), "GET", Map.of(), 200),
+                target("unavailable", "/unavailable", 2_000), target("error", "/error", 2_000),
+                target("limited", "/limited", 2_000)), 1_000, 1, 8), table, ProbeListener.IGNORE))
+            {
+                verdicts = prober.probeOnce();
+            }
+            assertEquals(List.of(DOWN, DOWN, DOWN, COOLING), verdicts.stream().map(ProbeVerdict::state).toList());
+            assertEquals(1, silent.requests(), "a timeout is not retried");
+        }
+        assertEquals(1, server.served("/unavailable"));
+        assertEquals(1, server.served("/error"));
+        assertEquals(1, server.served("/limited"));
+    }
+
+    @Test
+    void shouldRetryOnlyAConnectionThatEndedBeforeTheFirstByteOfAnAnswer()
+    {
+        final String noBytes = "HTTP/1.1 header parser received no bytes";
+        assertTrue(Prober.endedBeforeAnswering(new IOException(noBytes, new IOException(noBytes,
+            new EOFException("EOF reached while reading")))), "the end of a reused connection");
+        assertTrue(Prober.endedBeforeAnswering(new IOException(noBytes, new IOException(noBytes,
+            new SocketException("Connection reset")))), "a reset reused connection");
+        assertTrue(Prober.endedBeforeAnswering(new IOException("subscription is finished", new IOException(noBytes))),
+            "the JDK's own retries used up");
+        assertFalse(Prober.endedBeforeAnswering(new IOException("HTTP/1.1 header parser received 12 bytes",
+            new EOFException())), "an answer cut off");
+        assertFalse(Prober.endedBeforeAnswering(new HttpTimeoutException("request timed out")));
+        assertFalse(Prober.endedBeforeAnswering(new ConnectException("Connection refused")));
+        assertFalse(Prober.endedBeforeAnswering(new SSLException(noBytes)), "TLS failures are not retried");
+        assertFalse(Prober.endedBeforeAnswering(new IOException((String)null)));
     }
 
     private ProbeTarget target(final String model, final String path, final long timeoutMs)

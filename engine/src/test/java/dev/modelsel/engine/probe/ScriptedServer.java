@@ -97,7 +97,7 @@ public final class ScriptedServer implements AutoCloseable
         mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         mostInFlightPerPath.computeIfAbsent(path, p -> new AtomicInteger())
             .accumulateAndGet(pathInFlight.incrementAndGet(), Math::max);
-        Answer answer = null;
+        boolean answered = false;
         try
         {
             final String authorization = exchange.getRequestHeaders().getFirst("Authorization");
@@ -105,38 +105,35 @@ public final class ScriptedServer implements AutoCloseable
             {
                 authorizations.add(authorization);
             }
-            answer = next(path);
+            final Answer answer = next(path);
             if (answer.delayMs() > 0)
             {
                 Thread.sleep(answer.delayMs());
             }
+            if (answer.retryAfter() != null)
+            {
+                exchange.getResponseHeaders().add("Retry-After", answer.retryAfter());
+            }
+            // Served, and no longer in flight, once the answer is decided: the client may send its next request (or
+            // a test count) as soon as the headers reach it, before this thread runs again.
+            answered = true;
+            served.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+            pathInFlight.decrementAndGet();
+            inFlight.decrementAndGet();
+            exchange.sendResponseHeaders(answer.status(), -1);
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            answer = null; // the server is closing: no answer
         }
         finally
         {
-            // Counted out before the answer leaves: the client may send its next request the moment it has it, and
-            // that one must not find this one still counted in flight.
-            served.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
-            pathInFlight.decrementAndGet();
-            inFlight.decrementAndGet();
-        }
-        try
-        {
-            if (answer != null)
+            if (!answered)
             {
-                if (answer.retryAfter() != null)
-                {
-                    exchange.getResponseHeaders().add("Retry-After", answer.retryAfter());
-                }
-                exchange.sendResponseHeaders(answer.status(), -1);
+                served.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+                pathInFlight.decrementAndGet();
+                inFlight.decrementAndGet();
             }
-        }
-        finally
-        {
             exchange.close();
         }
     }
