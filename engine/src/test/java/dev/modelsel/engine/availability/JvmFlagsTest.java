@@ -32,6 +32,7 @@ class JvmFlagsTest
     private static final String SET_BY_THE_LIBRARY = "-Dchronicle.analytics.disable=true";
     /** Java 24 added the warning this setting silences; earlier JDKs ignore it. */
     private static final String UNSAFE_ALLOWED = "-Dsun.misc.unsafe.memory.access=allow";
+    private static final String UNSAFE_MODE = "sun.misc.unsafe.memory.access";
 
     static List<String> readmeFlags() throws IOException
     {
@@ -77,43 +78,44 @@ class JvmFlagsTest
     @Test
     void shouldNeitherRequireTheUnsafeSettingNorOverrideAUsersMode()
     {
-        final String property = UNSAFE_ALLOWED.substring(2, UNSAFE_ALLOWED.indexOf('='));
-        final String before = System.getProperty(property);
-        try
+        withUnsafeMode("warn", () ->
         {
-            System.setProperty(property, "warn");
             assertEquals(List.of(), JvmFlags.missing(), "a mode of the user's own is no missing flag");
             JvmFlags.applySystemProperties();
-            assertEquals("warn", System.getProperty(property));
-        }
-        finally
-        {
-            if (before == null)
-            {
-                System.clearProperty(property);
-            }
-            else
-            {
-                System.setProperty(property, before);
-            }
-        }
+            assertEquals("warn", System.getProperty(UNSAFE_MODE));
+        });
     }
 
     @Test
     void shouldRefuseInOneLineWhenTheUserDeniesUnsafe()
     {
-        final String property = UNSAFE_ALLOWED.substring(2, UNSAFE_ALLOWED.indexOf('='));
-        final String before = System.getProperty(property);
-        try
+        withUnsafeMode("deny", () ->
         {
-            System.setProperty(property, "deny");
             final MissingJvmFlagsException refused = assertThrows(MissingJvmFlagsException.class,
                 () -> JvmFlags.require("the shared availability table"));
             assertTrue(refused.getMessage().contains("instead of deny"), refused.getMessage());
+        });
+    }
+
+    /** Runs {@code check} with this JVM's Unsafe mode property set to {@code mode}, then puts it back. */
+    private static void withUnsafeMode(final String mode, final Runnable check)
+    {
+        final String before = System.getProperty(UNSAFE_MODE);
+        try
+        {
+            System.setProperty(UNSAFE_MODE, mode);
+            check.run();
         }
         finally
         {
-            System.setProperty(property, before == null ? "allow" : before);
+            if (before == null)
+            {
+                System.clearProperty(UNSAFE_MODE);
+            }
+            else
+            {
+                System.setProperty(UNSAFE_MODE, before);
+            }
         }
     }
 
