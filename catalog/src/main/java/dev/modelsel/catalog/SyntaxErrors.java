@@ -34,7 +34,7 @@ public final class SyntaxErrors
      * @param json   whether the text was read as strict JSON.
      * @return one problem: file, line and column where the parser stopped, and what is wrong there.
      */
-    static CatalogProblem describe(final String source, final JsonProcessingException ex, final boolean json)
+    public static CatalogProblem describe(final String source, final JsonProcessingException ex, final boolean json)
     {
         if (ex.getCause() instanceof MarkedYAMLException)
         {

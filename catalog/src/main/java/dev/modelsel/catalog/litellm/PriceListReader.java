@@ -136,10 +136,7 @@ final class PriceListReader
         }
         catch (final JsonProcessingException ex)
         {
-            throw new CatalogException(List.of(new CatalogProblem(source, "",
-                ex.getLocation() == null ? 0 : ex.getLocation().getLineNr(),
-                ex.getLocation() == null ? 0 : ex.getLocation().getColumnNr(),
-                "not valid JSON: " + SyntaxErrors.json(ex))), List.of());
+            throw new CatalogException(List.of(SyntaxErrors.describe(source, ex, true)), List.of());
         }
         catch (final IOException ex)
         {

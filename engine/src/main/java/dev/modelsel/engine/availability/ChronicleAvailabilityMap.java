@@ -208,41 +208,23 @@ final class ChronicleAvailabilityMap implements AutoCloseable
      */
     private static ChronicleMap<CharSequence, AvailabilityEntry> create(final Path path) throws IOException
     {
-        ChronicleMap<CharSequence, AvailabilityEntry> map = null;
         try
         {
             builder().createPersistedTo(path.toFile()).close();
             MappedFiles.allocateEveryPage(path); // while no process has it open: see its note
-            map = builder().createPersistedTo(path.toFile());
-            return map;
+            return builder().createPersistedTo(path.toFile());
         }
-        catch (final IOException failed)
+        catch (final IOException | InternalError failed) // InternalError: a fault in the mapping as Chronicle wrote it
         {
-            discard(map, path);
+            Files.deleteIfExists(path);
             throw new IOException(path + ": cannot create the table: " + failed.getMessage() +
                 " (is its file system full?)", failed);
         }
         catch (final RuntimeException failed)
         {
-            discard(map, path);
+            Files.deleteIfExists(path);
             throw failed;
         }
-        catch (final InternalError fault) // a fault in the mapping: the file system filled as Chronicle wrote it
-        {
-            discard(map, path);
-            throw new IOException(path + ": cannot create the table: a write into it faulted (" + fault.getMessage() +
-                "); is its file system full?", fault);
-        }
-    }
-
-    private static void discard(final ChronicleMap<CharSequence, AvailabilityEntry> map, final Path path)
-        throws IOException
-    {
-        if (map != null)
-        {
-            map.close();
-        }
-        Files.deleteIfExists(path);
     }
 
     private static Opened openExisting(final Path path, final SequenceFile sequence) throws IOException
@@ -358,7 +340,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         {
             return updateLocked(modelId, change);
         }
-        catch (final InterProcessDeadLockException stuck) // the upgrade to the write lock, past the update lock
+        catch (final InterProcessDeadLockException stuck) // on the update lock, or on its upgrade to the write lock
         {
             throw stuck(modelId);
         }
@@ -376,14 +358,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         final AvailabilityEntry after = new AvailabilityEntry();
         try (ExternalMapQueryContext<CharSequence, AvailabilityEntry, ?> context = map.queryContext(modelId))
         {
-            try
-            {
-                context.updateLock().lock();
-            }
-            catch (final InterProcessDeadLockException stuck)
-            {
-                throw stuck(modelId);
-            }
+            context.updateLock().lock(); // a stuck segment here, or on the upgrade to the write lock: see update
             final MapEntry<CharSequence, AvailabilityEntry> found = context.entry();
             if (found == null)
             {

@@ -38,8 +38,7 @@ final class Commands
             top.addSubcommand(name, create(name));
         }
         final String help = "Shows how to use modelsel, or one of its commands: modelsel help select.";
-        top.getSubcommands().get("help").getCommandSpec().usageMessage().header(help).description(); // not picocli's
-
+        top.getSubcommands().get("help").getCommandSpec().usageMessage().header(help); // not picocli's
     }
 
     private static Object create(final String name)

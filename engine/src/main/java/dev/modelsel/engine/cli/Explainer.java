@@ -49,8 +49,8 @@ final class Explainer
     private List<String> story(final Complexity complexity, final Selection answer)
     {
         final int initialTier = catalog.initialTier(complexity);
-        lines.add("Catalog: " + catalog.definition().source() + ", " + catalog.tierCount() + " tiers, " +
-            catalog.tieredCount() + " tiered models. A model fits when tokens <= floor(context_window x " +
+        lines.add("Catalog: " + Display.printable(catalog.definition().source()) + ", " + catalog.tierCount() +
+            " tiers, " + catalog.tieredCount() + " tiered models. A model fits when tokens <= floor(context_window x " +
             Display.number(catalog.safetyMargin()) + ").");
         lines.add("Request: select, complexity " + complexity.wireName() + ", " + tokens + " tokens, at " +
             Display.time(nowMs) + ".");
@@ -137,7 +137,8 @@ final class Explainer
             availability(best) + ".");
         if (fallback == Fallback.SAME_TIER)
         {
-            lines.add("Fallback step 2: the best available candidate of tier " + tier + " is " + answer.modelId() + ".");
+            lines.add("Fallback step 2: the best available candidate of tier " + tier + " is " +
+                Display.printable(answer.modelId()) + ".");
             return;
         }
         lines.add("Fallback step 2: no other candidate of tier " + tier + " is available.");
@@ -149,15 +150,15 @@ final class Explainer
         if (fallback == Fallback.LOWER_TIER)
         {
             lines.add("Fallback step 3: the best available candidate of tier " + (tier + 1) + " (less capable) is " +
-                answer.modelId() + ".");
+                Display.printable(answer.modelId()) + ".");
             return;
         }
         lines.add("Fallback step 3: " + (tier < catalog.tierCount() ? "no candidate of tier " + (tier + 1) +
             " is available." : "there is no tier below " + tier + "."));
         if (fallback == Fallback.ANY)
         {
-            lines.add("Fallback step 4: the best available model of any tier that fits is " + answer.modelId() +
-                " (first listed in tier " + answer.tier() + ").");
+            lines.add("Fallback step 4: the best available model of any tier that fits is " +
+                Display.printable(answer.modelId()) + " (first listed in tier " + answer.tier() + ").");
             return;
         }
         lines.add("Fallback step 4: no model of any tier that fits " + tokens + " tokens is available.");
@@ -172,8 +173,8 @@ final class Explainer
         {
             return answer.status() + (answer.hasRetryAt() ? ", retry at " + Display.time(answer.retryAtMs()) : "");
         }
-        return "OK " + answer.modelId() + ", tier " + answer.tier() + " (initial tier " + answer.initialTier() +
-            ", fallback " + answer.fallback() + ")";
+        return "OK " + Display.printable(answer.modelId()) + ", tier " + answer.tier() + " (initial tier " +
+            answer.initialTier() + ", fallback " + answer.fallback() + ")";
     }
 
     /** The tier's members, best score first, ties in the tier's list order: the order {@code best} reads them in. */

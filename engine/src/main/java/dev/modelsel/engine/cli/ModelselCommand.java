@@ -1,5 +1,6 @@
 package dev.modelsel.engine.cli;
 
+import dev.modelsel.engine.availability.SharedAvailabilityTable;
 import dev.modelsel.engine.availability.SharedTableException;
 import dev.modelsel.engine.jvm.JvmFlags;
 import dev.modelsel.engine.jvm.MissingJvmFlagsException;
@@ -49,7 +50,7 @@ public final class ModelselCommand implements Runnable
         TablePreload.startIfWanted(args);
         StartupTrace.lap("JVM flags as system properties");
         final int exitCode = execute(args);
-        TablePreload.finish(); // a command that ended early (a mistake) must not exit while Chronicle initialises
+        SharedAvailabilityTable.awaitPreload(); // a command that ended early must not exit while Chronicle initialises
         StartupTrace.print(System.err);
         System.exit(exitCode);
     }

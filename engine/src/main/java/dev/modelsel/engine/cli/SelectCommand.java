@@ -102,7 +102,7 @@ final class SelectCommand implements Callable<Integer>
         }
         else if (explain)
         {
-            story.forEach(line -> out.println(Display.printable(line)));
+            story.forEach(out::println); // the story escapes user text itself: the same lines go into --json
         }
         else
         {

@@ -35,10 +35,4 @@ final class TablePreload
             SharedAvailabilityTable.preload();
         }
     }
-
-    /** Before the command exits: see {@link SharedAvailabilityTable#awaitPreload()}. */
-    static void finish()
-    {
-        SharedAvailabilityTable.awaitPreload();
-    }
 }

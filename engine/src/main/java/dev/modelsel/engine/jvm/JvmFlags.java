@@ -24,7 +24,7 @@ public final class JvmFlags
      * A setting the JDK reads only as it starts (Java 24+'s mode for sun.misc.Unsafe, which the user may also choose
      * otherwise): recommended in the list, never set at run time, where it would do nothing, and never required.
      */
-    private static final String STARTUP_ONLY = "-Dsun.misc.unsafe.memory.access=";
+    private static final String STARTUP_ONLY = "-D" + UnsafeWarning.MODE_PROPERTY + "=";
 
     private JvmFlags()
     {
@@ -116,7 +116,7 @@ public final class JvmFlags
             // chronicle-values sets up javac when it models a value type, even one whose class the build generated
             missing.add("(the jdk.compiler module: a full JDK, or a runtime image with it, as Chronicle Map loads javac)");
         }
-        if ("deny".equals(System.getProperty(STARTUP_ONLY.substring(2, STARTUP_ONLY.length() - 1))))
+        if ("deny".equals(System.getProperty(UnsafeWarning.MODE_PROPERTY)))
         {
             missing.add(STARTUP_ONLY + "allow (or warn) instead of deny: Chronicle Map uses sun.misc.Unsafe");
         }

@@ -16,7 +16,8 @@ import java.lang.reflect.Field;
  */
 public final class UnsafeWarning
 {
-    private static final String MODE_PROPERTY = "sun.misc.unsafe.memory.access";
+    /** The JDK's mode for sun.misc.Unsafe's memory access: allow, warn, debug or deny; read as the JVM starts. */
+    public static final String MODE_PROPERTY = "sun.misc.unsafe.memory.access";
 
     private UnsafeWarning()
     {
