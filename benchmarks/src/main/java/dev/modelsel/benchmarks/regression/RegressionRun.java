@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelsel.benchmarks.LatencyWorkloads;
 import dev.modelsel.benchmarks.UsageError;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
@@ -52,7 +53,7 @@ public final class RegressionRun
     static final double TOLERANCE = 0.25;
     static final double ALLOCATION_LIMIT = 0.01;
     static final double SMOKE_ALLOCATION_LIMIT = 0.1;
-    static final List<String> CATALOGS = List.of("seed", "litellm");
+    static final List<String> CATALOGS = LatencyWorkloads.CATALOGS;
     private static final String BENCHMARK = "dev.modelsel.benchmarks.SelectBenchmark.";
     private static final List<String> METHODS = List.of("modelsel", "naive", "floor", "sharedTable");
     private static final List<String> ZERO_ALLOCATION = List.of("modelsel", "floor", "sharedTable");

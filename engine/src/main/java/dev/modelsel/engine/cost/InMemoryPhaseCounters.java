@@ -60,18 +60,7 @@ public final class InMemoryPhaseCounters implements PhaseCounters
     {
         if (delta != 0)
         {
-            long current;
-            long next;
-            do
-            {
-                current = counts.get(index);
-                next = Saturating.add(current, delta);
-                if (next == current)
-                {
-                    return;
-                }
-            }
-            while (!counts.compareAndSet(index, current, next));
+            counts.accumulateAndGet(index, delta, Saturating::add); // a method reference capturing nothing: no garbage
         }
     }
 

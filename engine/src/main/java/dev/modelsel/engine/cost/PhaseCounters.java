@@ -32,7 +32,7 @@ public interface PhaseCounters extends AutoCloseable
      * Makes room for a model's and a category's counters before a record adds to either, so that a record is added
      * whole or not at all: a file without room for one of them refuses the record before anything is counted.
      *
-     * @throws IllegalStateException when there is no room; nothing has been added.
+     * @throws CountersFullException when there is no room; nothing has been added.
      */
     default void reserve(final String model, final String category)
     {

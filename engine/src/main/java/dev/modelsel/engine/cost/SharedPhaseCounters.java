@@ -240,7 +240,7 @@ public final class SharedPhaseCounters implements PhaseCounters
                 return record;
             }
         }
-        throw new IllegalStateException(path + ": full (" + RECORD_COUNT + " models and categories); delete it when " +
+        throw new CountersFullException(path + ": full (" + RECORD_COUNT + " models and categories); delete it when " +
             "no process records, to start counting afresh");
     }
 

@@ -51,7 +51,7 @@ final class FreshClients implements AutoCloseable
     }
 
     /** From Java 21 a client can be closed; on 17 its thread ends once the client is garbage. */
-    static void closeIfClosable(final HttpClient client)
+    private static void closeIfClosable(final HttpClient client)
     {
         if (client instanceof AutoCloseable)
         {

@@ -119,14 +119,13 @@ public final class RunLoop
                 start = newline + 1;
                 scanned = start;
             }
-            scanned = end;
             if (start > 0)
             {
                 System.arraycopy(buffer, start, buffer, 0, end - start);
                 end -= start;
-                scanned = end;
                 start = 0;
             }
+            scanned = end;
             if (end > MAX_LINE_BYTES)
             {
                 lines.beforeRead();

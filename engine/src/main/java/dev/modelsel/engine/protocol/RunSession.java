@@ -7,7 +7,9 @@ import dev.modelsel.engine.Selection;
 import dev.modelsel.engine.Selector;
 import dev.modelsel.engine.Trigger;
 import dev.modelsel.engine.availability.AvailabilityTable;
+import dev.modelsel.engine.availability.SharedTableException;
 import dev.modelsel.engine.cost.CostTracker;
+import dev.modelsel.engine.cost.CountersFullException;
 import dev.modelsel.engine.cost.InMemoryPhaseCounters;
 import dev.modelsel.engine.cost.PhaseCounters;
 import dev.modelsel.engine.cost.PhaseOutcome;
@@ -77,7 +79,7 @@ public final class RunSession
                 AnswerWriter.invalid(answer, "line " + lineNumber + ": " + problem);
             }
         }
-        catch (final IllegalStateException fault) // a table (SharedTableException) or counters file that cannot take it
+        catch (final SharedTableException | CountersFullException fault) // a file that cannot take this line
         {
             answer.setLength(0);
             AnswerWriter.error(answer, "line " + lineNumber + ": " + fault.getMessage());
