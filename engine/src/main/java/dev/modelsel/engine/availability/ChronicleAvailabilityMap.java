@@ -1,5 +1,6 @@
 package dev.modelsel.engine.availability;
 
+import dev.modelsel.engine.mapped.FileIdentity;
 import dev.modelsel.engine.mapped.MappedFiles;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.hash.locks.InterProcessDeadLockException;
@@ -35,18 +36,21 @@ final class ChronicleAvailabilityMap implements AutoCloseable
     private final SequenceFile sequence;
     private final ChronicleMap<CharSequence, AvailabilityEntry> map;
     private final boolean recovered;
+    private final Object mapFileKey;
     private final ThreadLocal<AvailabilityEntry> readScratch = ThreadLocal.withInitial(AvailabilityEntry::new);
 
     private ChronicleAvailabilityMap(
         final Path path,
         final SequenceFile sequence,
         final ChronicleMap<CharSequence, AvailabilityEntry> map,
-        final boolean recovered)
+        final boolean recovered,
+        final Object mapFileKey)
     {
         this.path = path;
         this.sequence = sequence;
         this.map = map;
         this.recovered = recovered;
+        this.mapFileKey = mapFileKey;
     }
 
     /** The map itself, for tests that must hold its locks as a dying writer would. */
@@ -81,7 +85,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
                 try
                 {
                     final Opened opened = sequence.whileOpening(() -> openMap(path, sequence));
-                    return new ChronicleAvailabilityMap(path, sequence, opened.map, opened.recovered);
+                    return new ChronicleAvailabilityMap(path, sequence, opened.map, opened.recovered, opened.fileKey);
                 }
                 catch (final IOException | RuntimeException notOpened)
                 {
@@ -115,8 +119,13 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         }
     }
 
-    private record Opened(ChronicleMap<CharSequence, AvailabilityEntry> map, boolean recovered)
+    /** @param fileKey the map file's, read under the opening lock: no modelsel process makes another one meanwhile. */
+    private record Opened(ChronicleMap<CharSequence, AvailabilityEntry> map, boolean recovered, Object fileKey)
     {
+        Opened(final ChronicleMap<CharSequence, AvailabilityEntry> map, final boolean recovered)
+        {
+            this(map, recovered, null);
+        }
     }
 
     /**
@@ -195,7 +204,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
                 throw new IllegalStateException("unreachable");
         }
         sequence.opened();
-        return opened;
+        return new Opened(opened.map, opened.recovered, FileIdentity.keyOf(path));
     }
 
     /**
@@ -451,14 +460,37 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         }
     }
 
+    /** The map file and the sequence file as this process opened them. */
+    FileIdentity mapFile()
+    {
+        return FileIdentity.of(path, mapFileKey);
+    }
+
+    FileIdentity sequenceFile()
+    {
+        return FileIdentity.of(sequencePath(path), sequence.fileKey());
+    }
+
     /** Closes the map, then tells the sequence file this process no longer has it open. */
     @Override
     public void close()
     {
+        close(true);
+    }
+
+    /**
+     * @param countOff whether to take this process off the sequence file's count of open handles: not when the files
+     *                 at the path are no longer these (whoever made the new map set the count to zero).
+     */
+    void close(final boolean countOff)
+    {
         try
         {
             map.close();
-            sequence.closed();
+            if (countOff)
+            {
+                sequence.closed();
+            }
         }
         finally
         {

@@ -110,6 +110,12 @@ final class SequenceFile implements AutoCloseable
         return MappedFiles.refusal(path, KIND);
     }
 
+    /** The file this process mapped, as {@link #fileKey(Path)} named it when it checked the mapping. */
+    Object fileKey()
+    {
+        return fileKey;
+    }
+
     /** A volatile read: everything written before the increment that produced this value is visible after it. */
     long changeSequence()
     {

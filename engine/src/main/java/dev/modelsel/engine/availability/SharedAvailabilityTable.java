@@ -26,6 +26,13 @@ import java.util.function.IntConsumer;
  * <b>One instance per JVM per file</b> (Chronicle's rule): {@link #open} hands out the open instance again for
  * the same path, counting handles; the files are closed when the last handle is.
  * <p>
+ * <b>Files deleted or replaced under it.</b> An instance keeps mapping the files it opened, even after someone
+ * deletes them and another process makes a new table at the path: its reads and writes would reach no other process.
+ * {@link #staleReason()} tells (two {@code stat} calls, never on a select's path), and {@link #reopenIfReplaced()}
+ * moves a handle to the table now at the path. Chronicle keeps one open file per path and JVM, so a new table can be
+ * opened here only once every handle of the old one is closed: until then {@link #open} refuses the path with a
+ * {@link SharedTableException} rather than hand out the old instance. See docs/shared-table.md.
+ * <p>
  * Needs the JVM flags of the parent POM; without them {@link #open} throws
  * {@link dev.modelsel.engine.jvm.MissingJvmFlagsException} naming the missing ones. Thread-safe.
  */
@@ -75,6 +82,11 @@ public final class SharedAvailabilityTable implements AvailabilityTable
             final SharedAvailabilityTable open = OPEN.get(key);
             if (open != null)
             {
+                final String change = open.staleReason();
+                if (change != null)
+                {
+                    throw stillOpen(change, open.handles);
+                }
                 open.handles++;
                 return open;
             }
@@ -180,6 +192,57 @@ public final class SharedAvailabilityTable implements AvailabilityTable
             Files.exists(ChronicleAvailabilityMap.sequencePath(path), LinkOption.NOFOLLOW_LINKS);
     }
 
+    private static SharedTableException stillOpen(final String change, final int handles)
+    {
+        return new SharedTableException(change + ", and this process still has the table that was there open (" +
+            handles + (handles == 1 ? " handle" : " handles") + "): a new one can be opened once every handle of the " +
+            "old one is closed");
+    }
+
+    /**
+     * Whether the path still names the files this instance maps: the answer is {@code null} while both stand; else
+     * what became of them, a sentence such as {@code "/dev/shm/modelsel/availability.table was deleted"}. Then this
+     * instance's reads and writes reach no other process; {@link #reopenIfReplaced()} moves to the table now there.
+     * Costs two {@code stat} calls; the answer can be out of date as soon as it is given (see docs/shared-table.md).
+     */
+    public String staleReason()
+    {
+        final String map = store.mapFile().change();
+        return map != null ? map : store.sequenceFile().change();
+    }
+
+    /** {@code staleReason() != null}. */
+    public boolean replacedOrGone()
+    {
+        return staleReason() != null;
+    }
+
+    /**
+     * Returns this handle when the files at the path are still the ones it maps; otherwise gives this handle back
+     * (the old files are closed with the last one) and opens the table now at the path, creating it if there is none.
+     *
+     * @throws SharedTableException when other handles of this instance are still open in this process: nothing
+     *                              changed, this handle is still open.
+     * @throws IOException          as {@link #open} does; this handle has been given back.
+     */
+    public SharedAvailabilityTable reopenIfReplaced() throws IOException
+    {
+        synchronized (OPEN)
+        {
+            final String change = staleReason();
+            if (change == null)
+            {
+                return this;
+            }
+            if (handles > 1)
+            {
+                throw stillOpen(change, handles - 1);
+            }
+            close();
+            return open(path);
+        }
+    }
+
     /** For tests in this package. */
     ChronicleAvailabilityMap store()
     {
@@ -269,7 +332,7 @@ public final class SharedAvailabilityTable implements AvailabilityTable
             if (--handles == 0)
             {
                 OPEN.remove(path);
-                store.close();
+                store.close(staleReason() == null);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.modelsel.engine.cli;
 
+import dev.modelsel.engine.cost.FollowedCounters;
 import dev.modelsel.engine.cost.InMemoryPhaseCounters;
 import dev.modelsel.engine.cost.PhaseCounters;
 import dev.modelsel.engine.cost.SharedPhaseCounters;
@@ -21,6 +22,28 @@ final class CountersSource
     PhaseCounters open()
     {
         return path == null ? new InMemoryPhaseCounters() : openShared(path.isEmpty() ? null : Path.of(path));
+    }
+
+    /** For {@code run}: the shared file followed across deletions ({@link FollowedCounters}), else private counters. */
+    PhaseCounters openFollowed()
+    {
+        if (path == null)
+        {
+            return new InMemoryPhaseCounters();
+        }
+        try
+        {
+            return FollowedCounters.open(path.isEmpty() ? SharedPhaseCounters.defaultPath() : Path.of(path),
+                TableSource::note);
+        }
+        catch (final IOException ex)
+        {
+            throw new UserError(UserError.FAILED, TableSource.describe(ex));
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw new UserError(UserError.FAILED, ex.getMessage());
+        }
     }
 
     /** @param path the file, or {@code null} for the default one. */

@@ -1,6 +1,6 @@
 package dev.modelsel.engine.cli;
 
-import dev.modelsel.engine.availability.SharedAvailabilityTable;
+import dev.modelsel.engine.availability.FollowedTable;
 import dev.modelsel.engine.probe.ProbeConfig;
 import dev.modelsel.engine.probe.ProbeConfigException;
 import dev.modelsel.engine.probe.ProbeConfigReader;
@@ -73,7 +73,7 @@ final class ProbeCommand implements Callable<Integer>
         final long intervalMs = intervalMs(); // a usage error before any file is read
         final ProbeConfig probes = intervalMs > 0 ? loadConfig().withIntervalMs(intervalMs) : loadConfig();
         final PrintWriter out = spec.commandLine().getOut();
-        final SharedAvailabilityTable shared = TableSource.openShared(table);
+        final FollowedTable shared = TableSource.openFollowed(table, true); // follows a table deleted under it
         if (mode.once)
         {
             try (Prober prober = new Prober(probes, shared, ProbeListener.IGNORE))
@@ -124,7 +124,7 @@ final class ProbeCommand implements Callable<Integer>
     }
 
     private static int summarize(final List<ProbeVerdict> verdicts, final int failuresToDown,
-        final SharedAvailabilityTable shared, final PrintWriter out)
+        final FollowedTable shared, final PrintWriter out)
     {
         final Map<ProbeVerdict.State, Integer> counts = new EnumMap<>(ProbeVerdict.State.class);
         for (final ProbeVerdict verdict : verdicts)
@@ -143,7 +143,7 @@ final class ProbeCommand implements Callable<Integer>
     }
 
     /** Runs until SIGINT or SIGTERM; the shutdown hook stops probing, waits for probes in flight, closes the table. */
-    private static int probeUntilStopped(final ProbeConfig probes, final SharedAvailabilityTable shared,
+    private static int probeUntilStopped(final ProbeConfig probes, final FollowedTable shared,
         final PrintWriter out) throws InterruptedException
     {
         final Prober prober = new Prober(probes, shared, new ChangeLog(out, probes.failuresToDown()));

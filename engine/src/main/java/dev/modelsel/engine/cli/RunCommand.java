@@ -27,7 +27,9 @@ import java.util.concurrent.Callable;
             "record (a phase's outcome: category, complexity, initial_tier, final_tier, model, input_tokens, " +
             "output_tokens, success, optional quality_score and attempt), answered {\"status\": \"OK\", \"cost_usd\": x}.",
         "Without --availability the availability table is private to this run and starts empty.",
-        "A --catalog file that changes is reloaded between requests (availability carries over)."})
+        "A --catalog file that changes is reloaded between requests (availability carries over).",
+        "A shared table or counters file deleted or replaced while it runs is opened again at its path (said once " +
+            "on stderr); while it cannot be, requests that need it are answered ERROR."})
 final class RunCommand implements Callable<Integer>
 {
     @Mixin
@@ -44,8 +46,8 @@ final class RunCommand implements Callable<Integer>
     {
         final CompiledCatalog compiled = catalog.load().compile();
         // The raw descriptors: System.in/out add a lock and a buffer each, and out would flush per line.
-        try (AvailabilityTable table = availability.open();
-            PhaseCounters phases = counters.open();
+        try (AvailabilityTable table = availability.openFollowed();
+            PhaseCounters phases = counters.openFollowed();
             FileInputStream in = new FileInputStream(FileDescriptor.in))
         {
             final Selector selector = Selector.create(compiled, table);

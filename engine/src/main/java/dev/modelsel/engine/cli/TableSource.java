@@ -1,6 +1,7 @@
 package dev.modelsel.engine.cli;
 
 import dev.modelsel.engine.availability.AvailabilityTable;
+import dev.modelsel.engine.availability.FollowedTable;
 import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
 import dev.modelsel.engine.availability.SharedAvailabilityTable;
 import picocli.CommandLine.Option;
@@ -27,6 +28,46 @@ final class TableSource
     AvailabilityTable open()
     {
         return path == null ? new InMemoryAvailabilityTable() : openShared(path.isEmpty() ? null : Path.of(path));
+    }
+
+    /**
+     * For {@code run}: the shared table followed across deletions ({@link FollowedTable}), notes on stderr; else a new
+     * private one.
+     *
+     * @throws UserError when the shared table cannot be opened.
+     */
+    AvailabilityTable openFollowed()
+    {
+        return path == null ? new InMemoryAvailabilityTable() :
+            openFollowed(path.isEmpty() ? null : Path.of(path), false);
+    }
+
+    /**
+     * @param path                  the table, or {@code null} for the default one.
+     * @param followBeforeEachWrite see {@link FollowedTable#open}.
+     */
+    static FollowedTable openFollowed(final Path path, final boolean followBeforeEachWrite)
+    {
+        try
+        {
+            return FollowedTable.open(path == null ? SharedAvailabilityTable.defaultPath() : path,
+                followBeforeEachWrite, TableSource::note);
+        }
+        catch (final IOException ex)
+        {
+            throw new UserError(UserError.FAILED, describe(ex));
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw new UserError(UserError.FAILED, ex.getMessage());
+        }
+    }
+
+    /** A line on stderr while a command runs on: a shared file followed to a new one, or not to be opened again. */
+    static void note(final String line)
+    {
+        System.err.println(line);
+        System.err.flush();
     }
 
     /** An I/O failure as a sentence: "PATH: access denied" rather than a bare path. */

@@ -1,6 +1,7 @@
 package dev.modelsel.engine.cost;
 
 import dev.modelsel.engine.jvm.JvmFlags;
+import dev.modelsel.engine.mapped.FileIdentity;
 import dev.modelsel.engine.mapped.ForeignFileException;
 import dev.modelsel.engine.mapped.MappedFiles;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -8,8 +9,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.modelsel.engine.cost.CountersDescriptor.ATTEMPTS;
@@ -46,6 +49,10 @@ import static dev.modelsel.engine.cost.CountersDescriptor.recordOffset;
  * Adding is lock-free: each counter is a compare-and-set on the mapping that saturates at {@code Long.MAX_VALUE}. A name's record is found once per process
  * (claimed with a compare-and-set if no process has it yet) and then kept in a map of this process, so recording a
  * name seen before allocates nothing. Thread-safe.
+ * <p>
+ * An instance keeps mapping the file it opened even after someone deletes it and another process makes a new one at
+ * the path: what it adds then reaches no other process. {@link #staleReason()} tells (one {@code stat}), and
+ * {@link #reopenIfReplaced()} opens the file now at the path (see docs/costs.md).
  */
 public final class SharedPhaseCounters implements PhaseCounters
 {
@@ -59,14 +66,19 @@ public final class SharedPhaseCounters implements PhaseCounters
     private static final long CLAIM_WAIT_NS = 1_000_000_000L;
     private static final long CLAIMING_STATE = ProcessHandle.current().pid() << 8 | STATE_CLAIMING;
 
+    /** How often {@link #open} tries again when the file at the path changes while it is being mapped. */
+    private static final int OPEN_ATTEMPTS = 5;
+
     private final Path path;
+    private final FileIdentity file;
     private final UnsafeBuffer buffer;
     private final ConcurrentHashMap<String, Integer> modelRecords = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> categoryRecords = new ConcurrentHashMap<>();
 
-    private SharedPhaseCounters(final Path path, final UnsafeBuffer buffer)
+    private SharedPhaseCounters(final Path path, final Object fileKey, final UnsafeBuffer buffer)
     {
         this.path = path;
+        this.file = FileIdentity.of(path, fileKey);
         this.buffer = buffer;
     }
 
@@ -92,23 +104,66 @@ public final class SharedPhaseCounters implements PhaseCounters
         {
             Files.createDirectories(absolute.getParent());
         }
-        MappedFiles.createIfAbsent(absolute, KIND, buffer ->
+        for (int attempt = 1; ; attempt++)
         {
-            buffer.putInt(RECORD_LENGTH_OFFSET, RECORD_LENGTH);
-            buffer.putInt(RECORD_COUNT_OFFSET, RECORD_COUNT);
-        });
-        final String refusal = MappedFiles.refusal(absolute, KIND);
-        if (refusal != null)
-        {
-            throw new ForeignFileException(absolute + ": " + refusal + "; refused, and left as it is");
+            MappedFiles.createIfAbsent(absolute, KIND, buffer ->
+            {
+                buffer.putInt(RECORD_LENGTH_OFFSET, RECORD_LENGTH);
+                buffer.putInt(RECORD_COUNT_OFFSET, RECORD_COUNT);
+            });
+            // The file checked and the file mapped must be one: a delete and a new file between the two is seen here.
+            final Object checked = FileIdentity.keyOf(absolute);
+            if (checked == null && attempt < OPEN_ATTEMPTS && !Files.exists(absolute, LinkOption.NOFOLLOW_LINKS))
+            {
+                continue; // deleted as soon as made
+            }
+            final String refusal = MappedFiles.refusal(absolute, KIND);
+            if (refusal != null)
+            {
+                throw new ForeignFileException(absolute + ": " + refusal + "; refused, and left as it is");
+            }
+            final UnsafeBuffer buffer = new UnsafeBuffer(MappedFiles.map(absolute, KIND));
+            if (!Objects.equals(checked, FileIdentity.keyOf(absolute)))
+            {
+                if (attempt < OPEN_ATTEMPTS)
+                {
+                    continue;
+                }
+                throw new IOException(absolute + ": replaced again and again while being opened");
+            }
+            if (buffer.getInt(RECORD_LENGTH_OFFSET) != RECORD_LENGTH ||
+                buffer.getInt(RECORD_COUNT_OFFSET) != RECORD_COUNT)
+            {
+                throw new ForeignFileException(absolute + ": a counters file with other record sizes; refused, and " +
+                    "left as it is");
+            }
+            return new SharedPhaseCounters(absolute, checked, buffer);
         }
-        final UnsafeBuffer buffer = new UnsafeBuffer(MappedFiles.map(absolute, KIND));
-        if (buffer.getInt(RECORD_LENGTH_OFFSET) != RECORD_LENGTH || buffer.getInt(RECORD_COUNT_OFFSET) != RECORD_COUNT)
-        {
-            throw new ForeignFileException(absolute + ": a counters file with other record sizes; refused, and left " +
-                "as it is");
-        }
-        return new SharedPhaseCounters(absolute, buffer);
+    }
+
+    /**
+     * Whether the path still names the file this instance maps: {@code null} while it does; else what became of it,
+     * a sentence such as {@code "/dev/shm/modelsel/counters was deleted"}. Then what this instance adds reaches no
+     * other process. Costs one {@code stat}; the answer can be out of date as soon as it is given.
+     */
+    public String staleReason()
+    {
+        return file.change();
+    }
+
+    /** {@code staleReason() != null}. */
+    public boolean replacedOrGone()
+    {
+        return staleReason() != null;
+    }
+
+    /**
+     * @return this when the path still names the file it maps; else the counters file now at the path, created if
+     *         there is none. This instance stays usable (its mapping lives until it is garbage collected).
+     */
+    public SharedPhaseCounters reopenIfReplaced() throws IOException
+    {
+        return staleReason() == null ? this : open(path);
     }
 
     public Path path()

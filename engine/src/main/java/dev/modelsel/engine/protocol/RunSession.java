@@ -7,12 +7,15 @@ import dev.modelsel.engine.Selection;
 import dev.modelsel.engine.Selector;
 import dev.modelsel.engine.Trigger;
 import dev.modelsel.engine.availability.AvailabilityTable;
+import dev.modelsel.engine.availability.FollowedTable;
 import dev.modelsel.engine.availability.SharedTableException;
 import dev.modelsel.engine.cost.CostTracker;
 import dev.modelsel.engine.cost.CountersFullException;
+import dev.modelsel.engine.cost.FollowedCounters;
 import dev.modelsel.engine.cost.InMemoryPhaseCounters;
 import dev.modelsel.engine.cost.PhaseCounters;
 import dev.modelsel.engine.cost.PhaseOutcome;
+import dev.modelsel.engine.mapped.FileUnavailableException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.LongSupplier;
@@ -23,12 +26,18 @@ import java.util.function.LongSupplier;
  * shared availability table (not of the request) gets {@code {"status": "ERROR", "error": ...}}, and the session
  * goes on too.
  * <p>
+ * A {@link FollowedTable} or {@link FollowedCounters} is followed before each request that needs it: when its file
+ * was deleted or replaced, the session moves to the one now at the path and re-reads availability from it; while
+ * none can be opened, such requests are answered {@code ERROR} with the reason.
+ * <p>
  * Not thread-safe: one session per input stream.
  */
 public final class RunSession
 {
     private final Selector selector;
     private final AvailabilityTable table;
+    private final FollowedTable followedTable;
+    private final FollowedCounters followedCounters;
     private final LongSupplier clockMs;
     private final Runnable beforeEachRequest;
     private final CostTracker costs;
@@ -56,6 +65,8 @@ public final class RunSession
     {
         this.selector = selector;
         this.table = selector.availability();
+        this.followedTable = table instanceof FollowedTable ? (FollowedTable)table : null;
+        this.followedCounters = counters instanceof FollowedCounters ? (FollowedCounters)counters : null;
         this.clockMs = clockMs;
         this.beforeEachRequest = beforeEachRequest;
         this.costs = CostTracker.following(selector, counters);
@@ -79,8 +90,9 @@ public final class RunSession
                 AnswerWriter.invalid(answer, "line " + lineNumber + ": " + problem);
             }
         }
-        catch (final SharedTableException | CountersFullException fault) // a file that cannot take this line
+        catch (final SharedTableException | CountersFullException | FileUnavailableException fault)
         {
+            // a file that cannot take this line: full, stuck, or deleted and not to be opened again yet
             answer.setLength(0);
             AnswerWriter.error(answer, "line " + lineNumber + ": " + fault.getMessage());
         }
@@ -149,6 +161,7 @@ public final class RunSession
         {
             return complexityProblem();
         }
+        followTable();
         selector.select(complexity, request.integer(Field.TOKENS), nowMs(), selection);
         AnswerWriter.selection(answer, selection);
         return null;
@@ -179,6 +192,7 @@ public final class RunSession
         {
             return problem;
         }
+        followTable();
         selector.escalate(complexity, request.integer(Field.TOKENS), nowMs(), request.text(Field.MODEL),
             (int)request.integer(Field.TIER), trigger,
             trigger == Trigger.PHASE_FAILURE ? request.integer(Field.RETRY_COUNT) : 0,
@@ -203,6 +217,7 @@ public final class RunSession
         {
             return problem;
         }
+        followTable();
         selector.rateLimited(complexity, request.integer(Field.TOKENS), nowMs(), request.text(Field.MODEL),
             (int)request.integer(Field.TIER), request.integer(Field.RETRY_AFTER_MS), selection);
         AnswerWriter.selection(answer, selection);
@@ -216,6 +231,10 @@ public final class RunSession
         if (problem != null)
         {
             return problem;
+        }
+        if (followedCounters != null)
+        {
+            followedCounters.follow();
         }
         costs.record(outcome);
         answer.append("{\"status\": \"OK\", \"cost_usd\": ")
@@ -240,6 +259,7 @@ public final class RunSession
         {
             return "model must not be empty";
         }
+        followTable();
         switch (op)
         {
             case SET_DOWN:
@@ -253,6 +273,20 @@ public final class RunSession
         }
         AnswerWriter.ok(answer);
         return null;
+    }
+
+    /**
+     * Moves to the table now at the path when the one in use was deleted or replaced, and re-reads availability from
+     * it; at most one {@code stat} pair per {@link dev.modelsel.engine.mapped.FileFollower#CHECK_EVERY_MS}.
+     *
+     * @throws FileUnavailableException when the table at the path cannot be opened: the line is answered ERROR.
+     */
+    private void followTable()
+    {
+        if (followedTable != null && followedTable.follow())
+        {
+            selector.reload(selector.catalog());
+        }
     }
 
     /** @return the first of the fields that is missing, null or of the wrong type, then a malformed now_ms; or null. */

@@ -19,6 +19,7 @@ import java.util.TreeMap;
  *       first thousand writes.</li>
  *   <li>{@code hold TABLE MODEL}: takes the write lock of MODEL's segment and keeps it until killed; prints
  *       {@code holding}.</li>
+ *   <li>{@code set-down TABLE MODEL}: marks MODEL down; prints {@code ok SEQUENCE}, the change sequence after it.</li>
  *   <li>{@code open TABLE}: opens, then writes and reads back the churn models, {@code held} and one more; prints
  *       {@code ok} (with {@code recovered} when opening recovered the map), or the error and exits 3.</li>
  * </ul>
@@ -45,6 +46,10 @@ public final class TableWorker
                     break;
                 case "hold":
                     hold(table, args[2]);
+                    break;
+                case "set-down":
+                    table.setDown(args[2]);
+                    System.out.println("ok " + table.changeSequence());
                     break;
                 default:
                     check(table);

@@ -1,0 +1,220 @@
+package dev.modelsel.engine.availability;
+
+import dev.modelsel.catalog.CatalogLoader;
+import dev.modelsel.engine.Selector;
+import dev.modelsel.engine.mapped.FileFollower;
+import dev.modelsel.engine.mapped.FileUnavailableException;
+import dev.modelsel.engine.protocol.RunSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A table's files deleted under a process that has it open, and a new table made at the path by another, real
+ * process ({@link TableWorker}): the process notices, and moves to the new table instead of going on alone.
+ */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class DeletedTableTest
+{
+    private static final String SELECT = "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 1}";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldNoticeTheMapDeletedAndMoveToTheTableAnotherProcessMade() throws Exception
+    {
+        final Path path = dir.resolve("t.table");
+        final SharedAvailabilityTable old = SharedAvailabilityTable.open(path);
+        old.setDown("mine");
+        assertNull(old.staleReason(), "nothing happened yet");
+        assertFalse(old.replacedOrGone());
+
+        Files.delete(path);
+        assertTrue(old.staleReason().endsWith("t.table was deleted"), old.staleReason());
+        assertEquals("ok 2", setDownInAnotherProcess(path, "theirs"), "another process made a new map beside the old " +
+            "sequence file, and counted its change there");
+        assertTrue(old.staleReason().endsWith("t.table was replaced by another file"), old.staleReason());
+        assertFalse(old.read("theirs", new AvailabilityRecord()), "the old table does not see the new one's writes");
+
+        final SharedAvailabilityTable moved = old.reopenIfReplaced();
+        try
+        {
+            assertNotSame(old, moved);
+            assertNull(moved.staleReason());
+            assertFalse(moved.recoveredOnOpen(), "the old table, closed, did not count itself off the new one's " +
+                "open handles (which would look like a process that died with it open)");
+            final AvailabilityRecord record = new AvailabilityRecord();
+            assertTrue(moved.read("theirs", record) && record.down(), "the other process's write");
+            assertFalse(moved.read("mine", record), "the old table's records went with it");
+            assertSame(moved, moved.reopenIfReplaced(), "a table that stands is kept");
+        }
+        finally
+        {
+            moved.close();
+        }
+        try (SharedAvailabilityTable next = SharedAvailabilityTable.open(path))
+        {
+            assertFalse(next.recoveredOnOpen(), "every process closed it cleanly");
+        }
+    }
+
+    @Test
+    void shouldNoticeTheSequenceFileDeletedAndMoveToTheOneAnotherProcessMade() throws Exception
+    {
+        final Path path = dir.resolve("t.table");
+        final SharedAvailabilityTable old = SharedAvailabilityTable.open(path);
+        old.setDown("mine");
+        final long before = old.changeSequence();
+
+        Files.delete(dir.resolve("t.table.seq"));
+        assertTrue(old.staleReason().endsWith("t.table.seq was deleted"), old.staleReason());
+        assertEquals("ok 1", setDownInAnotherProcess(path, "theirs"), "the other process counts on a new sequence file");
+        assertEquals(before, old.changeSequence(), "so the old one never hears of its write: a selector would not look");
+
+        final SharedAvailabilityTable moved = old.reopenIfReplaced();
+        try
+        {
+            assertNotSame(old, moved);
+            assertEquals(1, moved.changeSequence(), "the new sequence file");
+            final AvailabilityRecord record = new AvailabilityRecord();
+            assertTrue(moved.read("theirs", record) && record.down());
+            assertTrue(moved.read("mine", record) && record.down(), "the map file itself was not deleted");
+        }
+        finally
+        {
+            moved.close();
+        }
+    }
+
+    @Test
+    void shouldRefuseAReplacedPathUntilEveryHandleOfTheOldTableIsClosed() throws Exception
+    {
+        final Path path = dir.resolve("t.table");
+        final SharedAvailabilityTable first = SharedAvailabilityTable.open(path);
+        final SharedAvailabilityTable second = SharedAvailabilityTable.open(path);
+        assertSame(first, second);
+        Files.delete(path);
+
+        // Chronicle keeps one open file per path in a JVM: opened now, the "new" table would be the deleted one.
+        final SharedTableException refused = assertThrows(SharedTableException.class,
+            () -> SharedAvailabilityTable.open(path));
+        assertTrue(refused.getMessage().contains("t.table was deleted, and this process still has the table that " +
+            "was there open (2 handles)"), refused.getMessage());
+        assertThrows(SharedTableException.class, first::reopenIfReplaced, "another handle still uses it");
+        first.setDown("still-usable"); // nothing was closed
+
+        second.close();
+        final SharedAvailabilityTable moved = first.reopenIfReplaced();
+        try
+        {
+            assertNotSame(first, moved);
+            assertTrue(Files.size(path) > 0, "a new table made at the path");
+            assertFalse(moved.read("still-usable", new AvailabilityRecord()));
+            assertSame(moved, SharedAvailabilityTable.open(path), "the new table is the one handed out now");
+            moved.close();
+        }
+        finally
+        {
+            moved.close();
+        }
+    }
+
+    @Test
+    void shouldFollowTheTableInARunAndAnswerErrorWhileItCannotBeOpened() throws Exception
+    {
+        final Path path = dir.resolve("t.table");
+        final List<String> notes = new ArrayList<>();
+        try (FollowedTable table = FollowedTable.open(path, false, notes::add))
+        {
+            final RunSession run = new RunSession(Selector.create(CatalogLoader.parse("c.yaml",
+                "version: 1\ntiers: [{tier: 1, models: [a, b, c]}]\n", false).compile(), table), () -> 0L);
+            assertTrue(run.handle(1, setDown("a")).startsWith("{\"status\": \"OK\""));
+            assertModel("b", run.handle(2, SELECT));
+
+            Files.delete(path);
+            assertEquals("ok 2", setDownInAnotherProcess(path, "b"));
+            waitForTheNextLook();
+            assertModel("a", run.handle(3, SELECT), "the new table: a is up there, b down");
+            assertEquals(1, notes.size(), notes.toString());
+            assertTrue(notes.get(0).contains("t.table was replaced by another file; opened the availability table " +
+                "now at "), notes.get(0));
+            assertEquals("ok 3", setDownInAnotherProcess(path, "a"), "the run's table is the other process's");
+            assertModel("c", run.handle(4, SELECT));
+
+            Files.delete(path);
+            Files.writeString(path, "not a table\n".repeat(100)); // what is there now cannot be opened
+            waitForTheNextLook();
+            final String refused = run.handle(5, SELECT);
+            assertTrue(refused.startsWith("{\"status\": \"ERROR\", \"error\": \"line 5: ") &&
+                refused.contains("t.table was replaced by another file; opening the availability table now at ") &&
+                refused.contains("not a modelsel availability table"), refused);
+            waitForTheNextLook();
+            assertTrue(run.handle(6, setDown("c")).startsWith("{\"status\": \"ERROR\", \"error\": \"line 6: "),
+                "a write too: never into a table nobody else sees");
+            assertThrows(FileUnavailableException.class, () -> table.setDown("x"));
+            assertEquals(2, notes.size(), "the failure said once: " + notes);
+
+            Files.delete(path);
+            waitForTheNextLook();
+            assertModel("a", run.handle(7, SELECT), "a new, empty table once one can be made");
+            assertEquals(3, notes.size(), notes.toString());
+            assertTrue(Files.size(path) > 0);
+        }
+    }
+
+    private static void assertModel(final String model, final String answer)
+    {
+        assertModel(model, answer, "");
+    }
+
+    private static void assertModel(final String model, final String answer, final String what)
+    {
+        assertTrue(answer.startsWith("{\"status\": \"OK\", \"model\": \"" + model + "\""), what + ": " + answer);
+    }
+
+    private static void waitForTheNextLook() throws InterruptedException
+    {
+        Thread.sleep(FileFollower.CHECK_EVERY_MS + 5);
+    }
+
+    private static String setDown(final String model)
+    {
+        return "{\"op\": \"set_down\", \"model\": \"" + model + "\"}";
+    }
+
+    /** @return what the other process printed: {@code ok SEQUENCE}. */
+    private static String setDownInAnotherProcess(final Path path, final String model) throws Exception
+    {
+        final Process worker = Jvms.start(true, TableWorker.class, "set-down", path.toString(), model);
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(),
+            StandardCharsets.UTF_8)))
+        {
+            final String line = out.readLine();
+            assertTrue(worker.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, worker.exitValue(), String.valueOf(line));
+            return line;
+        }
+        finally
+        {
+            worker.destroyForcibly();
+        }
+    }
+}
