@@ -4,6 +4,12 @@ import dev.modelsel.catalog.CatalogLoader;
 import dev.modelsel.engine.Selector;
 import dev.modelsel.engine.mapped.FileFollower;
 import dev.modelsel.engine.mapped.FileUnavailableException;
+import dev.modelsel.engine.probe.ProbeConfig;
+import dev.modelsel.engine.probe.ProbeListener;
+import dev.modelsel.engine.probe.ProbeTarget;
+import dev.modelsel.engine.probe.ProbeVerdict;
+import dev.modelsel.engine.probe.Prober;
+import dev.modelsel.engine.probe.ScriptedServer;
 import dev.modelsel.engine.protocol.RunSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,11 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -177,6 +185,36 @@ class DeletedTableTest
             assertModel("a", run.handle(7, SELECT), "a new, empty table once one can be made");
             assertEquals(3, notes.size(), notes.toString());
             assertTrue(Files.size(path) > 0);
+        }
+    }
+
+    @Test
+    void shouldHaveTheProberWriteIntoTheTableNowAtThePath() throws Exception
+    {
+        final Path path = dir.resolve("t.table");
+        final List<String> notes = new ArrayList<>();
+        try (ScriptedServer server = new ScriptedServer();
+            FollowedTable table = FollowedTable.open(path, true, notes::add))
+        {
+            server.always("/down", ScriptedServer.Answer.of(503));
+            final ProbeConfig probes = new ProbeConfig(List.of(new ProbeTarget("probed", URI.create(server.url("/down")),
+                "GET", Map.of(), 2_000)), 1_000, 1, 1);
+            Files.delete(path);
+            Files.delete(dir.resolve("t.table.seq"));
+            assertTrue(setDownInAnotherProcess(path, "theirs").startsWith("ok "));
+            waitForTheNextLook();
+            try (Prober prober = new Prober(probes, table, ProbeListener.IGNORE))
+            {
+                assertEquals(ProbeVerdict.State.DOWN, prober.probeOnce().get(0).state());
+            }
+            assertEquals(1, notes.size(), notes.toString());
+            final Process reader = Jvms.start(true, TableWorker.class, "read", path.toString(), "probed");
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(reader.getInputStream(),
+                StandardCharsets.UTF_8)))
+            {
+                assertEquals("down", out.readLine(), "another process sees the probe's write: " + notes);
+                assertTrue(reader.waitFor(60, TimeUnit.SECONDS));
+            }
         }
     }
 

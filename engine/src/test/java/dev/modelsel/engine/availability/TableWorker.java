@@ -20,6 +20,7 @@ import java.util.TreeMap;
  *   <li>{@code hold TABLE MODEL}: takes the write lock of MODEL's segment and keeps it until killed; prints
  *       {@code holding}.</li>
  *   <li>{@code set-down TABLE MODEL}: marks MODEL down; prints {@code ok SEQUENCE}, the change sequence after it.</li>
+ *   <li>{@code read TABLE MODEL}: prints {@code down}, {@code up} or {@code absent}.</li>
  *   <li>{@code open TABLE}: opens, then writes and reads back the churn models, {@code held} and one more; prints
  *       {@code ok} (with {@code recovered} when opening recovered the map), or the error and exits 3.</li>
  * </ul>
@@ -46,6 +47,10 @@ public final class TableWorker
                     break;
                 case "hold":
                     hold(table, args[2]);
+                    break;
+                case "read":
+                    final AvailabilityRecord record = new AvailabilityRecord();
+                    System.out.println(!table.read(args[2], record) ? "absent" : record.down() ? "down" : "up");
                     break;
                 case "set-down":
                     table.setDown(args[2]);
