@@ -62,7 +62,16 @@ public final class FollowedTable implements AvailabilityTable
      * @throws FileUnavailableException when the files were deleted or replaced and the table at the path cannot be
      *                                  opened now.
      */
-    public synchronized boolean follow()
+    public boolean follow()
+    {
+        if (reading != none && !follower.due())
+        {
+            return false; // between looks: no lock
+        }
+        return followNow();
+    }
+
+    private synchronized boolean followNow()
     {
         final AvailabilityTable before = reading;
         final AvailabilityTable now;

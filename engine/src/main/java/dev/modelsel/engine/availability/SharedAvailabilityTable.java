@@ -2,6 +2,7 @@ package dev.modelsel.engine.availability;
 
 import dev.modelsel.engine.jvm.JvmFlags;
 import dev.modelsel.engine.jvm.MissingJvmFlagsException;
+import dev.modelsel.engine.mapped.FileIdentity;
 import dev.modelsel.engine.mapped.MappedFiles;
 
 import java.io.IOException;
@@ -47,12 +48,16 @@ public final class SharedAvailabilityTable implements AvailabilityTable
 
     private final Path path;
     private final ChronicleAvailabilityMap store;
+    private final FileIdentity mapFile;
+    private final FileIdentity sequenceFile;
     private int handles = 1;
 
     private SharedAvailabilityTable(final Path path, final ChronicleAvailabilityMap store)
     {
         this.path = path;
         this.store = store;
+        this.mapFile = store.mapFile();
+        this.sequenceFile = store.sequenceFile();
     }
 
     /**
@@ -207,8 +212,8 @@ public final class SharedAvailabilityTable implements AvailabilityTable
      */
     public String staleReason()
     {
-        final String map = store.mapFile().change();
-        return map != null ? map : store.sequenceFile().change();
+        final String map = mapFile.change();
+        return map != null ? map : sequenceFile.change();
     }
 
     /** {@code staleReason() != null}. */

@@ -49,7 +49,16 @@ public final class FollowedCounters implements PhaseCounters
      *
      * @throws FileUnavailableException when it was deleted or replaced and the file at the path cannot be opened now.
      */
-    public synchronized void follow()
+    public void follow()
+    {
+        if (counting != NONE && !follower.due())
+        {
+            return; // between looks: no lock
+        }
+        followNow();
+    }
+
+    private synchronized void followNow()
     {
         try
         {

@@ -18,7 +18,7 @@ import java.util.function.Function;
  * deleted under running processes"). Each move is said once through {@code notes}, as is a file that cannot be opened
  * again; then every {@link #current()} fails until an open succeeds, tried again at most once per interval.
  * <p>
- * Not thread-safe: its owner calls it from one thread or under its own lock.
+ * Not thread-safe, but {@link #due()}: its owner calls it from one thread or under its own lock.
  *
  * @param <T> what is opened: a shared table or counters file.
  */
@@ -45,7 +45,7 @@ public final class FileFollower<T extends AutoCloseable>
     private String lost;
     private String unavailable;
     private boolean closed;
-    private long nextCheckNs;
+    private volatile long nextCheckNs;
 
     /**
      * @param what      what the file is, for the notes: {@code "availability table"}.
@@ -88,6 +88,15 @@ public final class FileFollower<T extends AutoCloseable>
     public Path path()
     {
         return path;
+    }
+
+    /**
+     * Whether the next {@link #current()} would look at the file: a clock read, safe from any thread (read without the
+     * owner's lock, it can be a moment out of date). Lets the owner skip its lock between looks.
+     */
+    public boolean due()
+    {
+        return System.nanoTime() - nextCheckNs >= 0;
     }
 
     /**
