@@ -1,6 +1,8 @@
 package dev.modelsel.benchmarks;
 
 import dev.modelsel.catalog.CatalogLoader;
+import dev.modelsel.catalog.Complexity;
+import dev.modelsel.engine.Selection;
 import dev.modelsel.engine.Selector;
 import dev.modelsel.engine.availability.FollowedTable;
 import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
@@ -33,7 +35,10 @@ import java.util.concurrent.TimeUnit;
  *       one of {@code PATH.seq};</li>
  *   <li>{@code countersStaleReason}: {@link SharedPhaseCounters#staleReason()}, one {@code stat};</li>
  *   <li>{@code followBetweenLooks}: {@link FollowedTable#follow()} called back to back, what {@code run} pays
- *       per line that needs the table: a clock read under an uncontended lock, and one look per 10 ms amortised.</li>
+ *       per line that needs the table: a clock read, and one look per 10 ms amortised;</li>
+ *   <li>{@code selectShared} / {@code selectFollowed}: a select over the shared table, opened plainly or through
+ *       the {@link FollowedTable} that {@code run} uses: the select path gains one indirection, no look and no
+ *       allocation.</li>
  * </ul>
  * The files live where the defaults put them: under {@code /dev/shm} where it exists.
  */
@@ -52,6 +57,9 @@ public class FileCheckBenchmark extends BenchmarkDefaults
     private SharedPhaseCounters counters;
     private FollowedTable followed;
     private RunSession run;
+    private Selector overShared;
+    private Selector overFollowed;
+    private final Selection selection = new Selection();
     private long line;
 
     @Setup
@@ -64,6 +72,8 @@ public class FileCheckBenchmark extends BenchmarkDefaults
         counters = SharedPhaseCounters.open(directory.resolve("counters"));
         followed = FollowedTable.open(directory.resolve("followed"), false, System.err::println);
         followed.follow();
+        overShared = Selector.create(CatalogLoader.loadDefault().compile(), table);
+        overFollowed = Selector.create(CatalogLoader.loadDefault().compile(), followed);
         run = new RunSession(Selector.create(CatalogLoader.loadDefault().compile(), new InMemoryAvailabilityTable()),
             () -> 1_700_000_000_000L);
     }
@@ -103,5 +113,17 @@ public class FileCheckBenchmark extends BenchmarkDefaults
     public boolean followBetweenLooks()
     {
         return followed.follow();
+    }
+
+    @Benchmark
+    public Selection selectShared()
+    {
+        return overShared.select(Complexity.MEDIUM, 12_000, 1_700_000_000_000L, selection);
+    }
+
+    @Benchmark
+    public Selection selectFollowed()
+    {
+        return overFollowed.select(Complexity.MEDIUM, 12_000, 1_700_000_000_000L, selection);
     }
 }

@@ -90,7 +90,7 @@ public final class SharedAvailabilityTable implements AvailabilityTable
                 final String change = open.staleReason();
                 if (change != null)
                 {
-                    throw stillOpen(change, open.handles);
+                    throw stillOpen(change, open.handles + (open.handles == 1 ? " handle" : " handles"));
                 }
                 open.handles++;
                 return open;
@@ -197,11 +197,11 @@ public final class SharedAvailabilityTable implements AvailabilityTable
             Files.exists(ChronicleAvailabilityMap.sequencePath(path), LinkOption.NOFOLLOW_LINKS);
     }
 
-    private static SharedTableException stillOpen(final String change, final int handles)
+    /** Chronicle would give a second open of the path in this JVM the old file: see the class comment. */
+    private static SharedTableException stillOpen(final String change, final String handles)
     {
         return new SharedTableException(change + ", and this process still has the table that was there open (" +
-            handles + (handles == 1 ? " handle" : " handles") + "): a new one can be opened once every handle of the " +
-            "old one is closed");
+            handles + "): a new one can be opened once every handle of the old one is closed");
     }
 
     /**
@@ -241,7 +241,7 @@ public final class SharedAvailabilityTable implements AvailabilityTable
             }
             if (handles > 1)
             {
-                throw stillOpen(change, handles - 1);
+                throw stillOpen(change, (handles - 1) + (handles == 2 ? " other handle" : " other handles"));
             }
             close();
             return open(path);
