@@ -191,6 +191,8 @@ public final class ImportedCatalog
     /** Collects an import as the price list streams by. */
     static final class Builder
     {
+        static final String IMPORTED = "imported";
+
         final String source;
         final String sha256;
         final ImportOptions options;
@@ -203,6 +205,8 @@ public final class ImportedCatalog
         int entries;
         int filteredByProvider;
         int filteredByInclude;
+        /** What became of the entry classified last: {@link #IMPORTED}, "skipped as malformed", ... */
+        String lastOutcome;
 
         Builder(final String source, final byte[] json, final ImportOptions options)
         {
@@ -223,6 +227,7 @@ public final class ImportedCatalog
         void skip(final SkipReason reason)
         {
             skipped.merge(reason, 1, Integer::sum);
+            lastOutcome = "skipped as " + reason.description();
         }
 
         void malformed(final PriceListReader.Entry entry, final String why)
@@ -241,14 +246,17 @@ public final class ImportedCatalog
                 (model.provider() == null || !options.providers().contains(model.provider())))
             {
                 filteredByProvider++;
+                lastOutcome = "filtered out by --providers";
             }
             else if (options.include() != null && !options.include().matcher(model.id()).find())
             {
                 filteredByInclude++;
+                lastOutcome = "filtered out by --include";
             }
             else
             {
                 models.add(model);
+                lastOutcome = IMPORTED;
             }
         }
 

@@ -58,17 +58,20 @@ public final class LiteLlmImport
         throws CatalogException
     {
         final ImportedCatalog.Builder result = new ImportedCatalog.Builder(source, json, options);
-        final Map<String, Integer> seen = new HashMap<>();
+        final Map<String, First> seen = new HashMap<>();
         PriceListReader.read(source, json, entry ->
         {
             result.entry();
-            final Integer firstLine = seen.putIfAbsent(entry.id(), entry.line());
-            if (firstLine != null)
+            final First first = seen.get(entry.id());
+            if (first != null)
             {
-                result.malformed(entry, "the id is given twice (first on line " + firstLine + "); the first is kept");
+                // A later entry never replaces the first, nor stands in for a first that was skipped.
+                result.malformed(entry, "the id is given twice: line " + first.line + " gives it first (" +
+                    first.outcome + "); this later entry is not imported" + (first.imported() ? "" : " either"));
                 return;
             }
             classify(entry, result);
+            seen.put(entry.id(), new First(entry.line(), result.lastOutcome));
         });
         result.models.sort(Comparator.comparing(PricedModel::id));
         if (result.models.isEmpty())
@@ -84,6 +87,15 @@ public final class LiteLlmImport
                 options.capabilitiesSource() + ", so no tier would hold a model");
         }
         return result.build();
+    }
+
+    /** An id's first entry: its line, and what became of it ({@code imported}, {@code skipped as ...}). */
+    private record First(int line, String outcome)
+    {
+        boolean imported()
+        {
+            return outcome.equals(ImportedCatalog.Builder.IMPORTED);
+        }
     }
 
     private static void classify(final PriceListReader.Entry entry, final ImportedCatalog.Builder result)
@@ -179,10 +191,14 @@ public final class LiteLlmImport
         {
             return null;
         }
-        if (price.number() == null || price.number().signum() < 0 ||
-            price.number().movePointRight(6).compareTo(MAX_DOUBLE) > 0)
+        if (price.number() == null || price.number().signum() < 0)
         {
             return key + " is " + price.describe() + ", not a finite number >= 0";
+        }
+        if (price.number().movePointRight(6).compareTo(MAX_DOUBLE) > 0)
+        {
+            return key + " is " + price.describe() + ", out of range: at most about 1.8e302 per token (a catalog " +
+                "holds prices per million tokens as doubles, at most " + Double.MAX_VALUE + ")";
         }
         final BigDecimal perMillion = price.number().movePointRight(6).stripTrailingZeros();
         if (perMillion.signum() != 0 && (perMillion.scale() > MAX_PRICE_SCALE || perMillion.precision() > MAX_PRICE_DIGITS))

@@ -161,6 +161,9 @@ class LiteLlmImportTest
               "no-window": {"mode": "chat", "input_cost_per_token": 1e-6, "max_tokens": 4096},
               "embedding": {"mode": "embedding", "input_cost_per_token": 1e-6, "max_input_tokens": 100},
               "free/model": {"mode": "chat", "input_cost_per_token": 1, "max_input_tokens": 5},
+              "dear": {"mode": "chat", "input_cost_per_token": 1e308, "max_input_tokens": 100},
+              "twice-bad": {"mode": "chat", "input_cost_per_token": -1, "max_input_tokens": 100},
+              "twice-bad": {"mode": "chat", "input_cost_per_token": 1e-6, "max_input_tokens": 100},
               "list": [1, 2]
             }
             """;
@@ -168,10 +171,17 @@ class LiteLlmImportTest
             ImportOptions.byPrice());
         assertEquals(Set.of("vertex_ai/claude@2024:0", "free/model", "huge", "quote\"and\\back\nslash\u00e9\ud83d\ude00"),
             ids(imported));
-        assertEquals(Map.of(SkipReason.SAMPLE_SPEC, 1, SkipReason.MALFORMED, 9, SkipReason.NOT_CHAT, 2,
+        assertEquals(Map.of(SkipReason.SAMPLE_SPEC, 1, SkipReason.MALFORMED, 12, SkipReason.NOT_CHAT, 2,
             SkipReason.NO_PRICE, 1, SkipReason.NO_CONTEXT, 2), imported.skipped(), String.join("\n", imported.malformed()));
-        assertTrue(imported.malformed().contains("line 22: \"free/model\": the id is given twice (first on line 5); " +
-            "the first is kept"), String.join("\n", imported.malformed()));
+        assertTrue(imported.malformed().contains("line 22: \"free/model\": the id is given twice: line 5 gives it " +
+            "first (imported); this later entry is not imported"), String.join("\n", imported.malformed()));
+        assertTrue(imported.malformed().contains("line 25: \"twice-bad\": the id is given twice: line 24 gives it " +
+            "first (skipped as malformed); this later entry is not imported either"),
+            String.join("\n", imported.malformed()));
+        assertTrue(imported.malformed().contains("line 23: \"dear\": input_cost_per_token is 1e308, out of range: " +
+            "at most about 1.8e302 per token (a catalog holds prices per million tokens as doubles, at most " +
+            "1.7976931348623157E308)"),
+            String.join("\n", imported.malformed()));
         assertTrue(imported.malformed().stream().anyMatch(m -> m.startsWith("line 12: \"nan\": input_cost_per_token")));
         final LoadedCatalog loaded = CatalogLoader.parse("awkward.yaml", imported.yaml(), false);
         final Map<String, ModelDefinition> models = loaded.definition().models();

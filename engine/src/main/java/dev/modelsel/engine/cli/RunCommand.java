@@ -44,6 +44,11 @@ final class RunCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        final String stdinRefusal = StdinCheck.refusal();
+        if (stdinRefusal != null)
+        {
+            throw new UserError(UserError.FAILED, stdinRefusal);
+        }
         final CompiledCatalog compiled = catalog.load().compile();
         // The raw descriptors: System.in/out add a lock and a buffer each, and out would flush per line.
         try (AvailabilityTable table = availability.openFollowed();

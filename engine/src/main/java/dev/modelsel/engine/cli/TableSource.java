@@ -4,11 +4,15 @@ import dev.modelsel.engine.availability.AvailabilityTable;
 import dev.modelsel.engine.availability.FollowedTable;
 import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
 import dev.modelsel.engine.availability.SharedAvailabilityTable;
+import dev.modelsel.engine.availability.SharedTableDescriptor;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Locale;
 
 /** The {@code --availability [PATH]} option of {@code run} and {@code select}: the shared table, or a private one. */
@@ -50,8 +54,9 @@ final class TableSource
     {
         try
         {
-            return FollowedTable.open(path == null ? SharedAvailabilityTable.defaultPath() : path,
-                followBeforeEachWrite, TableSource::note);
+            final Path table = path == null ? SharedAvailabilityTable.defaultPath() : path;
+            requireWritable(table);
+            return FollowedTable.open(table, followBeforeEachWrite, TableSource::note);
         }
         catch (final IOException ex)
         {
@@ -68,6 +73,28 @@ final class TableSource
     {
         System.err.println(line);
         System.err.flush();
+    }
+
+    /**
+     * Refuses, in one line, a table this user may read but not write: every use of it, even {@code availability
+     * show}, writes into both files (Chronicle Map takes its segment locks inside the mapped file, and the
+     * {@code .seq} file counts the processes that have it open), so read-only access cannot be served. Reading around
+     * the locks, or from a copy, could show a record half-written by a live writer.
+     */
+    private static void requireWritable(final Path table) throws IOException
+    {
+        for (final Path file : List.of(table,
+            table.resolveSibling(table.getFileName() + SharedTableDescriptor.SEQUENCE_FILE_SUFFIX)))
+        {
+            if (Files.exists(file) && !Files.isWritable(file))
+            {
+                throw new UserError(UserError.FAILED, file + ": owned by " + Files.getOwner(file).getName() + ", mode " +
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(file)) + ", not writable by " +
+                    System.getProperty("user.name") + "; every use of the table, even availability show, needs write " +
+                    "permission on both of its files (Chronicle Map takes its locks by writing into them): run as " +
+                    "the user whose processes share it");
+            }
+        }
     }
 
     /** An I/O failure as a sentence: "PATH: access denied" rather than a bare path. */
@@ -88,7 +115,9 @@ final class TableSource
     {
         try
         {
-            return SharedAvailabilityTable.open(path == null ? SharedAvailabilityTable.defaultPath() : path);
+            final Path table = path == null ? SharedAvailabilityTable.defaultPath() : path;
+            requireWritable(table);
+            return SharedAvailabilityTable.open(table);
         }
         catch (final IOException ex)
         {

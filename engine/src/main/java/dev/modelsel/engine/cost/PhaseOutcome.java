@@ -20,6 +20,11 @@ public final class PhaseOutcome
      * it is never priced or summed: 10^12 tokens at any sane price, added millions of times, stays inside a long.
      */
     public static final long MAX_TOKENS = 1_000_000_000_000L;
+    /**
+     * The largest attempt number: 10^6 tries at one phase, far past any retry policy. A larger one is a mistake,
+     * refused where it is read ({@code record}, {@code analyze}) and by {@link #attempt(int)}, never clamped.
+     */
+    public static final int MAX_ATTEMPT = 1_000_000;
 
     private String category;
     private Complexity complexity;
@@ -71,8 +76,13 @@ public final class PhaseOutcome
         return this;
     }
 
+    /** @throws IllegalArgumentException when the attempt number is negative or past {@link #MAX_ATTEMPT}. */
     public PhaseOutcome attempt(final int attempt)
     {
+        if (attempt < 0 || attempt > MAX_ATTEMPT)
+        {
+            throw new IllegalArgumentException("an attempt number must be 0 to " + MAX_ATTEMPT + ", got " + attempt);
+        }
         this.attempt = attempt;
         return this;
     }

@@ -24,7 +24,7 @@ enum Field
     INPUT_TOKENS("input_tokens", Type.NON_NEGATIVE_INTEGER, PhaseOutcome.MAX_TOKENS),
     OUTPUT_TOKENS("output_tokens", Type.NON_NEGATIVE_INTEGER, PhaseOutcome.MAX_TOKENS),
     SUCCESS("success", Type.BOOLEAN),
-    ATTEMPT("attempt", Type.NON_NEGATIVE_INTEGER);
+    ATTEMPT("attempt", Type.NON_NEGATIVE_INTEGER, PhaseOutcome.MAX_ATTEMPT);
 
     enum Type
     {
@@ -46,8 +46,9 @@ enum Field
     final String wireName;
     final Type type;
     /**
-     * The largest integer the field takes; past it the request is refused. Counts that are summed (tokens) have a
-     * bound; the rest saturate at {@code Long.MAX_VALUE}, which means "beyond any limit or clock" to them.
+     * The largest integer the field takes; past it the request is refused. Counts that are summed (tokens) and the
+     * attempt number (an {@code int} in {@link PhaseOutcome}) have a bound; the rest saturate at
+     * {@code Long.MAX_VALUE}, which means "beyond any limit or clock" to them.
      */
     final long max;
 

@@ -72,7 +72,7 @@ final class RecordFields
         }
         if (request.has(Field.ATTEMPT))
         {
-            into.attempt((int)Math.min(Integer.MAX_VALUE, request.integer(Field.ATTEMPT)));
+            into.attempt((int)request.integer(Field.ATTEMPT)); // at most Field.ATTEMPT.max, checked above
         }
         return null;
     }

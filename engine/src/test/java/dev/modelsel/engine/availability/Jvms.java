@@ -16,8 +16,16 @@ final class Jvms
 
     static Process start(final boolean withFlags, final Class<?> main, final String... args) throws IOException
     {
+        return start(List.of(), withFlags, main, args);
+    }
+
+    /** As {@link #start(boolean, Class, String...)}, with these options for the JVM too (heap, collector). */
+    static Process start(final List<String> jvmOptions, final boolean withFlags, final Class<?> main,
+        final String... args) throws IOException
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         if (withFlags)
         {
             command.addAll(JvmFlags.all());

@@ -118,6 +118,29 @@ class ImportLitellmIT
     }
 
     @Test
+    void shouldSayWhyAnEntryIsMalformedTruly() throws Exception
+    {
+        final Path prices = Files.writeString(dir.resolve("prices.json"), """
+            {
+              "ok": {"mode": "chat", "input_cost_per_token": 1e-6, "max_input_tokens": 100},
+              "dear": {"mode": "chat", "input_cost_per_token": 1e308, "max_input_tokens": 100},
+              "bad": {"mode": "chat", "input_cost_per_token": -1, "max_input_tokens": 100},
+              "bad": {"mode": "chat", "input_cost_per_token": 1e-6, "max_input_tokens": 100},
+              "ok": {"mode": "chat", "input_cost_per_token": 2e-6, "max_input_tokens": 100}
+            }
+            """);
+        final Result result = modelsel(null, "catalog", "import-litellm", prices.toString(), "-o", "-");
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.err().contains("malformed: line 3: \"dear\": input_cost_per_token is 1e308, out of range: " +
+            "at most about 1.8e302 per token"), "1e308 is finite, only too large: " + result.err());
+        assertTrue(result.err().contains("malformed: line 5: \"bad\": the id is given twice: line 4 gives it first " +
+            "(skipped as malformed); this later entry is not imported either"), result.err());
+        assertTrue(result.err().contains("malformed: line 6: \"ok\": the id is given twice: line 2 gives it first " +
+            "(imported); this later entry is not imported"), result.err());
+        assertTrue(result.out().contains("  \"ok\":\n") && !result.out().contains("  \"bad\":\n"), result.out());
+    }
+
+    @Test
     void shouldKeepPermissionsFollowLinksAndNameMissingDirectories() throws Exception
     {
         final Path umaskDefault = Files.createFile(dir.resolve("reference.txt"));

@@ -27,8 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Token counts past {@link PhaseOutcome#MAX_TOKENS} are refused by run's record and skipped by analyze, never clamped. */
-class TokenBoundTest
+/**
+ * Token counts past {@link PhaseOutcome#MAX_TOKENS} and attempt numbers past {@link PhaseOutcome#MAX_ATTEMPT} are
+ * refused by run's record and skipped by analyze, never clamped.
+ */
+class RecordBoundsTest
 {
     private static final String HUGE = "99999999999999999999999";
     private static final BigInteger BOUND = BigInteger.valueOf(PhaseOutcome.MAX_TOKENS);
@@ -87,6 +90,42 @@ class TokenBoundTest
             "m", PhaseOutcome.MAX_TOKENS + 1, 0, true));
         assertThrows(IllegalArgumentException.class, () -> outcome.set("c", dev.modelsel.catalog.Complexity.LOW, 1, 1,
             "m", 0, -1, true));
+    }
+
+    @Test
+    void shouldRefuseAnAttemptPastItsBoundInsteadOfClampingIt() throws IOException
+    {
+        final String past = String.valueOf(PhaseOutcome.MAX_ATTEMPT + 1);
+        final String answer = session.handle(3, withAttempt(record("1", "1"), past));
+        assertEquals("INVALID_REQUEST", status(answer), answer);
+        assertTrue(answer.contains("line 3: attempt must be at most 1000000, got 1000001"), answer);
+        assertEquals("INVALID_REQUEST", status(session.handle(4, withAttempt(record("1", "1"), HUGE))),
+            "past 2^63, where a clamp to Integer.MAX_VALUE used to take it");
+        assertEquals("INVALID_REQUEST", status(session.handle(5, withAttempt(record("1", "1"), "2147483648"))));
+        assertEquals("OK", status(session.handle(6, withAttempt(record("1", "1"), "1000000"))), "the bound itself");
+        assertEquals("OK", status(session.handle(7, withAttempt(record("1", "1"), "0"))));
+        final Map<String, PhaseCounters.ModelCounts> models = new HashMap<>();
+        counters.forEachModel(models::put);
+        assertEquals(2, models.get("claude-3-haiku-20240307").attempts(), "nothing refused was counted");
+
+        final String history = withAttempt(line("5", "5"), "2") + withAttempt(line("5", "5"), past) +
+            withAttempt(line("5", "5"), HUGE) + withAttempt(line("5", "5"), "1000000");
+        final EscalationAnalysis.Report report = analyze(history);
+        assertEquals(List.of(2L, 3L), report.skipped().stream().map(EscalationAnalysis.Skipped::line)
+            .collect(Collectors.toList()));
+        assertTrue(report.skipped().get(0).why().contains("attempt must be at most 1000000, got 1000001"),
+            report.skipped().get(0).why());
+        assertEquals(2, report.categories().get("c").phases());
+    }
+
+    @Test
+    void shouldRefuseAttemptsPastTheBoundFromTheLibraryToo()
+    {
+        final PhaseOutcome outcome = new PhaseOutcome().set("c", dev.modelsel.catalog.Complexity.LOW, 1, 1, "m", 0, 0,
+            true);
+        assertThrows(IllegalArgumentException.class, () -> outcome.attempt(PhaseOutcome.MAX_ATTEMPT + 1));
+        assertThrows(IllegalArgumentException.class, () -> outcome.attempt(-2));
+        assertEquals(PhaseOutcome.MAX_ATTEMPT, outcome.attempt(PhaseOutcome.MAX_ATTEMPT).attempt());
     }
 
     /** Seeded values around the bound and around 2^63 and 2^64, against a plain BigInteger reference. */
@@ -150,6 +189,13 @@ class TokenBoundTest
         return "{\"op\": \"record\", \"category\": \"c\", \"complexity\": \"low\", \"initial_tier\": 3, " +
             "\"final_tier\": 3, \"model\": \"claude-3-haiku-20240307\", \"input_tokens\": " + inputTokens +
             ", \"output_tokens\": " + outputTokens + ", \"success\": true}";
+    }
+
+    /** The record or history line with an {@code attempt} field added last. */
+    private static String withAttempt(final String recordOrLine, final String attempt)
+    {
+        final int end = recordOrLine.lastIndexOf('}');
+        return recordOrLine.substring(0, end) + ", \"attempt\": " + attempt + recordOrLine.substring(end);
     }
 
     private static String line(final String inputTokens, final String outputTokens)
