@@ -151,7 +151,8 @@ class SharedTableProcessesTest
             final SharedTableException stuck = assertThrows(SharedTableException.class, () -> mine.setDown("held"));
             assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 30, "reported, not hung");
             assertTrue(stuck.getMessage().contains("the segment holding \"held\"") &&
-                stuck.getMessage().contains("stop every process that uses this table"), stuck.getMessage());
+                stuck.getMessage().contains("Stop every process that uses this table: the next one to open it then " +
+                    "recovers it"), stuck.getMessage());
 
             assertTrue(writeOutsideTheStuckSegment(mine), "other segments still take writes");
             final String select = "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 1}";
