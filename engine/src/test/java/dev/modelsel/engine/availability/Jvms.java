@@ -16,12 +16,20 @@ final class Jvms
 
     static Process start(final boolean withFlags, final Class<?> main, final String... args) throws IOException
     {
+        return start(withFlags, List.of(), main, args);
+    }
+
+    /** @param jvmArgs more options for the JVM, after the flags (system properties, say). */
+    static Process start(final boolean withFlags, final List<String> jvmArgs, final Class<?> main, final String... args)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (withFlags)
         {
             command.addAll(JvmFlags.all());
         }
+        command.addAll(jvmArgs);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
