@@ -58,7 +58,19 @@ final class MapFileCheck
     {
     }
 
+    /** The whole check: the header, then the structure that Chronicle follows by address (about a millisecond). */
     static Result check(final Path file) throws IOException
+    {
+        return check(file, true);
+    }
+
+    /** The header alone: enough to tell a file that is not ours, before anything is created beside it. */
+    static Result checkHeader(final Path file) throws IOException
+    {
+        return check(file, false);
+    }
+
+    private static Result check(final Path file, final boolean structure) throws IOException
     {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS))
         {
@@ -114,6 +126,10 @@ final class MapFileCheck
             {
                 return new Result(Verdict.OTHER_LAYOUT, "a table made by another modelsel version (entries of " +
                     entryBytes + " bytes, not " + SharedTableDescriptor.ENTRY_LENGTH + ")");
+            }
+            if (!structure)
+            {
+                return new Result(Verdict.OURS, "");
             }
             final MapStructureCheck.Geometry geometry;
             try

@@ -52,7 +52,7 @@ final class MapOpener
     {
         for (int attempt = 1; ; attempt++)
         {
-            refuseIfForeign(path, MapFileCheck.check(path)); // before creating anything beside a file not ours
+            refuseIfForeign(path, MapFileCheck.checkHeader(path)); // before creating anything beside a file not ours
             final Path sequencePath = ChronicleAvailabilityMap.sequencePath(path);
             final boolean createsSequence = !Files.exists(sequencePath, LinkOption.NOFOLLOW_LINKS);
             try
@@ -154,12 +154,13 @@ final class MapOpener
     private static Opened openMap(final Path path, final SequenceFile sequence) throws IOException
     {
         final int unfinished = sequence.openingStep();
-        if (unfinished == OPENING_STEP_CREATING && MapFileCheck.check(path).verdict() != MapFileCheck.Verdict.FOREIGN)
+        if (unfinished == OPENING_STEP_CREATING &&
+            MapFileCheck.checkHeader(path).verdict() != MapFileCheck.Verdict.FOREIGN)
         {
             Files.deleteIfExists(path); // its creator died before any process could open it: it holds nothing
         }
         else if (unfinished == OPENING_STEP_RECOVERING &&
-            MapFileCheck.check(path).verdict() == MapFileCheck.Verdict.INCOMPLETE)
+            MapFileCheck.checkHeader(path).verdict() == MapFileCheck.Verdict.INCOMPLETE)
         {
             markComplete(path); // so that the recovery run again starts at once; the header's checksum is checked next
         }
