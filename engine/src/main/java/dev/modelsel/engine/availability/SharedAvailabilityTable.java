@@ -159,7 +159,8 @@ public final class SharedAvailabilityTable implements AvailabilityTable
 
     /**
      * Deletes the table at {@code path} (both files) so that the next process to use it starts afresh; only when
-     * no process has it open, and only when it is one of our tables.
+     * no process has it open, and only when it is one of our tables: of this layout or an older one, damaged or
+     * left incomplete included.
      *
      * @throws IllegalStateException when a process (this one included) has it open.
      * @throws ForeignTableException when a file there is not one of ours; nothing is deleted.

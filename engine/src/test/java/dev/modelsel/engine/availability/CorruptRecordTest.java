@@ -69,7 +69,8 @@ class CorruptRecordTest
         damageValue(path, "model-down", SharedTableDescriptor.ENTRY_CHANGES_OFFSET + 7); // a negative change count
         try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
         {
-            assertEquals(500, table.setRateLimited("model-cooling", 500), "the garbage deadline is no later deadline to keep");
+            assertEquals(500, table.setRateLimited("model-cooling", 500),
+                "the garbage deadline is no later deadline to keep");
             table.setUp("model-down");
             final AvailabilityRecord record = new AvailabilityRecord();
             assertTrue(table.read("model-cooling", record) && !record.corrupt());

@@ -221,7 +221,8 @@ public final class CorruptionWorker
                 if (inForce != REPAIRED_UNTIL_MS || !table.read(model.getKey(), record) || record.corrupt() ||
                     record.down() || record.cooldownUntilMs() != REPAIRED_UNTIL_MS)
                 {
-                    return "GARBAGE a write of corrupt " + model.getKey() + " left " + record + " (in force " + inForce + ")";
+                    return "GARBAGE a write of corrupt " + model.getKey() + " left " + record + " (in force " + inForce +
+                        ")";
                 }
             }
             catch (final SharedTableException reported)

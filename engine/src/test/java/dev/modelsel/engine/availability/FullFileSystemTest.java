@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A table on a small file system of its own (a 9 MiB tmpfs this test mounts, as root, for a map of 7.6 MiB; skipped
- * with a message elsewhere): one created before the file system fills keeps taking writes, since its creator allocated every page;
- * one that cannot be created fails with an IOException and leaves no half-made map behind.
+ * with a message elsewhere): one created before the file system fills keeps taking writes, since its creator
+ * allocated every page; one that cannot be created fails with an IOException and leaves no half-made map behind.
  */
 class FullFileSystemTest
 {
