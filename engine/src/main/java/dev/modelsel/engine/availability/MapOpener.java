@@ -153,7 +153,7 @@ final class MapOpener
      */
     private static Opened openMap(final Path path, final SequenceFile sequence) throws IOException
     {
-        final int unfinished = sequence.openingStep();
+        final int unfinished = unfinishedStep(path, sequence);
         if (unfinished == OPENING_STEP_CREATING &&
             MapFileCheck.checkHeader(path).verdict() != MapFileCheck.Verdict.FOREIGN)
         {
@@ -184,6 +184,29 @@ final class MapOpener
         }
         sequence.opened();
         return opened;
+    }
+
+    /**
+     * The step a killed opener left noted, if it is one: creating and recovering run only while no other process has
+     * the map open, so a step noted while one has it open, or a value that no opener writes, is damage to the
+     * sequence file, and is cleared rather than acted on (acting on it could delete a map in use).
+     */
+    private static int unfinishedStep(final Path path, final SequenceFile sequence) throws IOException
+    {
+        final int noted = sequence.openingStep();
+        if (noted == OPENING_STEP_NONE)
+        {
+            return OPENING_STEP_NONE;
+        }
+        final boolean genuine = (noted == OPENING_STEP_CREATING || noted == OPENING_STEP_RECOVERING) &&
+            (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(path) || Files.size(path) == 0 ||
+                noOtherProcessHasItOpen(path));
+        if (!genuine)
+        {
+            sequence.openingStep(OPENING_STEP_NONE);
+            return OPENING_STEP_NONE;
+        }
+        return noted;
     }
 
     /**

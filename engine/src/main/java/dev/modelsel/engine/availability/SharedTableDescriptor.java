@@ -19,7 +19,7 @@ package dev.modelsel.engine.availability;
  *  +---------------------------------------------------------------+
  *  |                     Layout Version (int) = 2                  |  8
  *  +---------------------------------------------------------------+
- *  |     Opening Step (int): 0 none, 1 creating, 2 recovering      |  12
+ *  |            Opening Step (int): 0, "CREA" or "RCVR"            |  12
  *  +---------------------------------------------------------------+
  *  |                      Reserved (48 bytes)                      |  16
  *  ...                                                           ...
@@ -58,9 +58,11 @@ package dev.modelsel.engine.availability;
  * asked for it: Recovery Wanted is set by one that found a segment locked far longer than any write takes, so that
  * the next process to open the table alone recovers it.
  * <p>
- * Opening Step is written only under the opening lock: 1 while the opener creates the map, 2 while it recovers
- * it, 0 once that is done. An opener that finds it set knows the previous holder of the lock died part-way: a map
- * whose creation never finished held nothing and is made again; a recovery that never finished is run again.
+ * Opening Step is written only under the opening lock: "CREA" while the opener creates the map, "RCVR" while it
+ * recovers it, 0 once that is done. An opener that finds it set knows the previous holder of the lock died part-way:
+ * a map whose creation never finished held nothing and is made again; a recovery that never finished is run again.
+ * Both steps run only while no other process has the map open, so a step found while one has (or a value no opener
+ * writes) is damage to this file, and is cleared, never acted on: a live map is never deleted for it.
  * Records Inserted counts the entries ever put into the map (none is ever removed; creation sets it to 0 and
  * recovery to the number it kept), so a listing that finds fewer knows the map's index has lost some.
  * <p>
@@ -115,10 +117,12 @@ public final class SharedTableDescriptor
     public static final int ENTRY_CHECKSUM_OFFSET = ENTRY_CHANGED_AT_MS_OFFSET + 8;
     public static final int ENTRY_LENGTH = ENTRY_CHECKSUM_OFFSET + 8;
 
-    /** Opening Step values. */
+    /** Opening Step values: tags rather than 1 and 2, so that a damaged byte is not taken for a step. */
     public static final int OPENING_STEP_NONE = 0;
-    public static final int OPENING_STEP_CREATING = 1;
-    public static final int OPENING_STEP_RECOVERING = 2;
+    /** "CREA", little-endian. */
+    public static final int OPENING_STEP_CREATING = 0x41455243;
+    /** "RCVR", little-endian. */
+    public static final int OPENING_STEP_RECOVERING = 0x52564352;
 
     /** Entries the map is sized for: far more model ids than any host's catalogs hold. */
     public static final long MAP_ENTRIES = 65_536;

@@ -12,9 +12,11 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -154,6 +156,39 @@ class SharedTableProcessesTest
         assertTrue(next.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, next.exitValue());
         assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, openingStep(table));
+    }
+
+    @Test
+    void shouldNeverMakeAgainAMapAnotherProcessHasOpen() throws Exception
+    {
+        final Path table = dir.resolve("in-use.table");
+        try (SharedAvailabilityTable shared = SharedAvailabilityTable.open(table))
+        {
+            shared.setDown("in-use");
+        }
+        final Path go = dir.resolve("go");
+        final Process user = Jvms.start(true, TableWorker.class, "cooldowns", table.toString(), "1", "0", go.toString(),
+            "alpha");
+        try
+        {
+            assertEquals("ready", firstLine(user), "another process has the table open");
+            try (FileChannel sequence = FileChannel.open(ChronicleAvailabilityMap.sequencePath(table),
+                StandardOpenOption.WRITE)) // in place: the other process has the file mapped
+            {
+                sequence.write(ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt(0, SharedTableDescriptor.OPENING_STEP_CREATING), SharedTableDescriptor.OPENING_STEP_OFFSET);
+            } // damage: no creator notes its step while a process has the map open
+            try (SharedAvailabilityTable shared = SharedAvailabilityTable.open(table))
+            {
+                assertTrue(shared.read("in-use", new AvailabilityRecord()), "the map in use is kept");
+            }
+            assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, openingStep(table), "the damaged step is cleared");
+        }
+        finally
+        {
+            Files.createFile(go);
+            assertTrue(user.waitFor(60, TimeUnit.SECONDS));
+        }
     }
 
     private static int openingStep(final Path table) throws IOException

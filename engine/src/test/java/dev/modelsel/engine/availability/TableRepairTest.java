@@ -83,6 +83,23 @@ class TableRepairTest
     }
 
     @Test
+    void shouldClearAStepThatNoOpenerWritesAndKeepTheMap() throws IOException
+    {
+        final Path path = dir.resolve("t.table");
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            table.setDown("kept");
+        }
+        openingStep(path, 1); // a damaged byte, not the tag of a step
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            assertFalse(table.recoveredOnOpen());
+            assertTrue(table.read("kept", new AvailabilityRecord()), "the map was not made anew");
+        }
+        assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, openingStep(path));
+    }
+
+    @Test
     void shouldRecoverASegmentLockedByDamageOnceTheTableIsOpenedAlone() throws IOException
     {
         final Path made = dir.resolve("made.table");
