@@ -6,7 +6,9 @@ import net.openhft.chronicle.bytes.BytesOut;
 
 /**
  * One model's entry in the shared table (see {@link SharedTableDescriptor} for the layout): read and written
- * field by field, so Chronicle needs no reflection and reading into a reused instance makes no garbage.
+ * field by field, so Chronicle needs no reflection and reading into a reused instance makes no garbage. Every entry
+ * carries a checksum of its model id and fields ({@link EntryChecksum}): a writer {@link #seal seals} it before it
+ * goes into the map, and a reader believes its fields only when it is {@link #intact}.
  * <p>
  * Its class name is recorded in the map file's header: renaming or moving it makes existing tables foreign.
  * Not thread-safe: a mutable holder.
@@ -18,15 +20,21 @@ public final class AvailabilityEntry implements BytesMarshallable
     long changes;
     int writerPid;
     long changedAtMs;
+    long checksum;
+    /** The down byte as read was 0 or 1: the only values a writer stores, and all that the checksum tells apart. */
+    private boolean downByteValid = true;
 
     @Override
     public void readMarshallable(final BytesIn<?> in)
     {
-        down = in.readByte() != 0;
+        final byte downByte = in.readByte();
+        down = downByte != 0;
+        downByteValid = (downByte & ~1) == 0;
         cooldownUntilMs = in.readLong();
         changes = in.readLong();
         writerPid = in.readInt();
         changedAtMs = in.readLong();
+        checksum = in.readLong();
     }
 
     @Override
@@ -37,6 +45,21 @@ public final class AvailabilityEntry implements BytesMarshallable
         out.writeLong(changes);
         out.writeInt(writerPid);
         out.writeLong(changedAtMs);
+        out.writeLong(checksum);
+    }
+
+    /** Stamps the checksum of these fields stored under {@code modelId}: before the entry goes into the map. */
+    AvailabilityEntry seal(final CharSequence modelId)
+    {
+        checksum = EntryChecksum.of(modelId, down, cooldownUntilMs, changes, writerPid, changedAtMs);
+        return this;
+    }
+
+    /** Whether these fields, read from the map under {@code modelId}, are what a writer sealed there. */
+    boolean intact(final CharSequence modelId)
+    {
+        return downByteValid &&
+            checksum == EntryChecksum.of(modelId, down, cooldownUntilMs, changes, writerPid, changedAtMs);
     }
 
     AvailabilityEntry copyFrom(final AvailabilityEntry other)
@@ -46,6 +69,8 @@ public final class AvailabilityEntry implements BytesMarshallable
         changes = other.changes;
         writerPid = other.writerPid;
         changedAtMs = other.changedAtMs;
+        checksum = other.checksum;
+        downByteValid = other.downByteValid;
         return this;
     }
 
@@ -56,6 +81,8 @@ public final class AvailabilityEntry implements BytesMarshallable
         changes = 0;
         writerPid = 0;
         changedAtMs = 0;
+        checksum = 0;
+        downByteValid = true;
         return this;
     }
 
@@ -63,6 +90,6 @@ public final class AvailabilityEntry implements BytesMarshallable
     public String toString()
     {
         return "AvailabilityEntry{down=" + down + ", cooldownUntilMs=" + cooldownUntilMs + ", changes=" + changes +
-            ", writerPid=" + writerPid + ", changedAtMs=" + changedAtMs + '}';
+            ", writerPid=" + writerPid + ", changedAtMs=" + changedAtMs + ", checksum=" + Long.toHexString(checksum) + '}';
     }
 }

@@ -4,6 +4,10 @@ package dev.modelsel.engine.availability;
  * One model's availability, SPEC §3: marked down or not, and a rate-limit cooldown deadline or none. A mutable
  * holder that readers fill and reuse, so reading allocates nothing.
  * <p>
+ * A record whose stored bytes fail their checksum is {@link #corrupt()}: none of its fields is believed, and it reads
+ * as a model the table knows nothing about (up, no cooldown), so a damaged record never bars a model; the next write
+ * of that model replaces it.
+ * <p>
  * Not thread-safe: one per reading thread.
  */
 public final class AvailabilityRecord
@@ -16,6 +20,7 @@ public final class AvailabilityRecord
     private long changes;
     private long writerPid;
     private long changedAtMs;
+    private boolean corrupt;
 
     public boolean down()
     {
@@ -46,6 +51,12 @@ public final class AvailabilityRecord
         return changedAtMs;
     }
 
+    /** @return whether the table holds a record for the model that failed its checksum; then it reads as cleared. */
+    public boolean corrupt()
+    {
+        return corrupt;
+    }
+
     public boolean hasCooldown()
     {
         return cooldownUntilMs != NO_COOLDOWN;
@@ -70,6 +81,15 @@ public final class AvailabilityRecord
         this.changes = changes;
         this.writerPid = writerPid;
         this.changedAtMs = changedAtMs;
+        this.corrupt = false;
+        return this;
+    }
+
+    /** A record the table holds but cannot believe: read as cleared, and flagged. */
+    public AvailabilityRecord setCorrupt()
+    {
+        clear();
+        corrupt = true;
         return this;
     }
 
@@ -82,7 +102,7 @@ public final class AvailabilityRecord
     @Override
     public String toString()
     {
-        return "AvailabilityRecord{down=" + down + ", cooldownUntilMs=" +
+        return "AvailabilityRecord{" + (corrupt ? "corrupt, " : "") + "down=" + down + ", cooldownUntilMs=" +
             (hasCooldown() ? String.valueOf(cooldownUntilMs) : "none") + ", changes=" + changes + ", writerPid=" + writerPid +
             ", changedAtMs=" + changedAtMs + '}';
     }

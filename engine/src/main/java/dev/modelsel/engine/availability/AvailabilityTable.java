@@ -1,5 +1,6 @@
 package dev.modelsel.engine.availability;
 
+import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
@@ -26,8 +27,9 @@ public interface AvailabilityTable extends AutoCloseable
 
     /**
      * @param modelId the model.
-     * @param into    filled with the model's record; cleared (up, no cooldown) when the table has none.
-     * @return whether the table holds a record for the id.
+     * @param into    filled with the model's record; cleared (up, no cooldown) when the table has none, and cleared
+     *                but flagged {@link AvailabilityRecord#corrupt()} when the one it has fails its checksum.
+     * @return whether the table holds a record for the id, a corrupt one included.
      */
     boolean read(String modelId, AvailabilityRecord into);
 
@@ -81,8 +83,15 @@ public interface AvailabilityTable extends AutoCloseable
         return false;
     }
 
-    /** Calls the visitor for every record the table holds, in no particular order, with a reused record object. */
-    void forEach(RecordVisitor visitor);
+    /**
+     * Calls the visitor for every model id the table holds, once each, in no particular order, with a reused record
+     * object: the record that {@link #read} gives for that id, a {@link AvailabilityRecord#corrupt() corrupt} one
+     * included.
+     *
+     * @return the damage found on the way that is no model's record, each as "where: what" (a key that cannot be
+     *         read, an entry that a read of its own id does not find, records the table has lost); empty when none.
+     */
+    List<String> forEach(RecordVisitor visitor);
 
     /** Receives records from {@link #forEach}. */
     @FunctionalInterface

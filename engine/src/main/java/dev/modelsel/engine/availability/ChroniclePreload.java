@@ -127,7 +127,7 @@ final class ChroniclePreload
                     Files.copy(recorded, scratch);
                 }
             }
-            try (ChronicleAvailabilityMap opened = ChronicleAvailabilityMap.open(scratch)) // made here if no copy
+            try (ChronicleAvailabilityMap opened = MapOpener.open(scratch)) // made here if no copy
             {
                 opened.update("preload", entry -> entry.down = true);
                 opened.read("preload", new AvailabilityRecord());

@@ -6,6 +6,7 @@ import dev.modelsel.engine.mapped.FileUnavailableException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
@@ -152,9 +153,9 @@ public final class FollowedTable implements AvailabilityTable
     }
 
     @Override
-    public void forEach(final RecordVisitor visitor)
+    public List<String> forEach(final RecordVisitor visitor)
     {
-        reading.forEach(visitor);
+        return reading.forEach(visitor);
     }
 
     /** Closes the table it has; writes fail from now on. */

@@ -1,5 +1,6 @@
 package dev.modelsel.engine.availability;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -97,11 +98,12 @@ public final class InMemoryAvailabilityTable implements AvailabilityTable
     }
 
     @Override
-    public void forEach(final RecordVisitor visitor)
+    public List<String> forEach(final RecordVisitor visitor)
     {
         final AvailabilityRecord record = new AvailabilityRecord();
         records.forEach((id, state) ->
             visitor.accept(id, record.set(state.down, state.cooldownUntilMs, state.changes, PID, state.changedAtMs)));
+        return List.of();
     }
 
     private State update(final String modelId, final UnaryOperator<State> change)

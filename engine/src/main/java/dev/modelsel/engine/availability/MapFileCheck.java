@@ -14,8 +14,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Decides, reading only, whether a file is one of our availability maps, before Chronicle sees it: Chronicle opens
- * a map of any key and value classes without complaint, waits a minute on junk, and its recovery rewrites whatever
- * it is given. A file that is not ours is refused, never touched.
+ * a map of any key and value classes without complaint, waits a minute on junk, its recovery rewrites whatever it
+ * is given, and a damaged tier index takes its unchecked reads outside the file. A file that is not ours is refused,
+ * never touched; so is one of ours of another layout or with damaged structure, which {@code reset} may delete.
  * <p>
  * A Chronicle Map 3 file starts with a self-describing header (little-endian):
  * <pre>
@@ -32,8 +33,12 @@ final class MapFileCheck
         ABSENT,
         /** Ours, complete. */
         OURS,
-        /** Being created by another process, or left half-made by one that died. */
+        /** Marked incomplete: a process died while creating or recovering it (both happen under the opening lock). */
         INCOMPLETE,
+        /** Ours by its header, but of another layout (another entry size): made by another modelsel version. */
+        OTHER_LAYOUT,
+        /** Ours by its header, but a part that Chronicle follows by address is damaged (see MapStructureCheck). */
+        DAMAGED,
         /** Not one of our tables. */
         FOREIGN
     }
@@ -53,7 +58,19 @@ final class MapFileCheck
     {
     }
 
+    /** The whole check: the header, then the structure that Chronicle follows by address (about a millisecond). */
     static Result check(final Path file) throws IOException
+    {
+        return check(file, true);
+    }
+
+    /** The header alone: enough to tell a file that is not ours, before anything is created beside it. */
+    static Result checkHeader(final Path file) throws IOException
+    {
+        return check(file, false);
+    }
+
+    private static Result check(final Path file, final boolean structure) throws IOException
     {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS))
         {
@@ -104,18 +121,49 @@ final class MapFileCheck
                 return new Result(Verdict.FOREIGN, "a Chronicle map of " + keyClass + " to " + valueClass +
                     ", not of model ids to " + AvailabilityEntry.class.getName());
             }
-            return new Result(Verdict.OURS, "");
+            final String entryBytes = constantValueSize(text);
+            if (!String.valueOf(SharedTableDescriptor.ENTRY_LENGTH).equals(entryBytes))
+            {
+                return new Result(Verdict.OTHER_LAYOUT, "a table made by another modelsel version (entries of " +
+                    entryBytes + " bytes, not " + SharedTableDescriptor.ENTRY_LENGTH + ")");
+            }
+            if (!structure)
+            {
+                return new Result(Verdict.OURS, "");
+            }
+            final MapStructureCheck.Geometry geometry;
+            try
+            {
+                geometry = MapStructureCheck.Geometry.of(text, PREFIX + size);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                return new Result(Verdict.OTHER_LAYOUT, "a table made by another Chronicle Map version: " + ex.getMessage());
+            }
+            final String damage = MapStructureCheck.damage(channel, geometry);
+            return damage == null ? new Result(Verdict.OURS, "") : new Result(Verdict.DAMAGED, damage);
         }
     }
 
     /** The {@code !type} of a header field, e.g. {@code keyClass: !type CharSequence,}. */
     private static String field(final String header, final String name)
     {
-        final String marker = "\n  " + name + ": !type ";
+        return after(header, "\n  " + name + ": !type ", "(no " + name + ")");
+    }
+
+    /** The size of every value, which a map of constantly sized values records in its value size marshaller. */
+    private static String constantValueSize(final String header)
+    {
+        return after(header, "\n  valueSizeMarshaller: " +
+            "!net.openhft.chronicle.hash.serialization.impl.ConstantSizeMarshaller {\n    constantSize: ", "(not constant)");
+    }
+
+    private static String after(final String header, final String marker, final String absent)
+    {
         final int start = header.indexOf(marker);
         if (start < 0)
         {
-            return "(no " + name + ")";
+            return absent;
         }
         int end = start + marker.length();
         while (end < header.length() && header.charAt(end) != ',' && header.charAt(end) != '\n')

@@ -21,7 +21,10 @@ import static dev.modelsel.engine.availability.SharedTableDescriptor.LAYOUT_VERS
 import static dev.modelsel.engine.availability.SharedTableDescriptor.LAYOUT_VERSION_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.MAGIC;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.MAGIC_OFFSET;
+import static dev.modelsel.engine.availability.SharedTableDescriptor.OPENING_STEP_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.OPEN_HANDLES_OFFSET;
+import static dev.modelsel.engine.availability.SharedTableDescriptor.RECORDS_INSERTED_OFFSET;
+import static dev.modelsel.engine.availability.SharedTableDescriptor.RECOVERY_WANTED_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.SEQUENCE_FILE_LENGTH;
 
 /**
@@ -104,10 +107,32 @@ final class SequenceFile implements AutoCloseable
         return new SequenceFile(path, before, mapping);
     }
 
-    /** @return why the file is not a sequence file of this layout, or {@code null} when it is. */
+    /**
+     * @return why the file is not a sequence file of this layout, or {@code null} when it is; for a table of another
+     *         layout version, with the way on.
+     */
     static String refusal(final Path path) throws IOException
     {
-        return MappedFiles.refusal(path, KIND);
+        final String refusal = MappedFiles.refusal(path, KIND);
+        if (refusal == null)
+        {
+            return null;
+        }
+        final int version = MappedFiles.layoutVersion(path, KIND);
+        if (version < 1)
+        {
+            return refusal;
+        }
+        return refusal + (version < LAYOUT_VERSION ? " (a table made by an older modelsel: once no process uses it, " +
+            "modelsel availability reset deletes it, its records lost, and the next process to use it makes a new " +
+            "one)" : " (use the newer modelsel with it)");
+    }
+
+    /** Whether {@code availability reset} may delete the table this file belongs to: ours, of this layout or older. */
+    static boolean deletable(final Path path) throws IOException
+    {
+        final int version = MappedFiles.layoutVersion(path, KIND);
+        return version >= 1 && version <= LAYOUT_VERSION;
     }
 
     /** The file this process mapped, as {@link #fileKey(Path)} named it when it checked the mapping. */
@@ -147,6 +172,55 @@ final class SequenceFile implements AutoCloseable
     void forgetOpenHandles()
     {
         buffer.putLongVolatile(OPEN_HANDLES_OFFSET, 0);
+    }
+
+    /** What the last holder of the opening lock was doing to the map, if it died doing it: only under that lock. */
+    int openingStep()
+    {
+        return buffer.getIntVolatile(OPENING_STEP_OFFSET);
+    }
+
+    /** Only under the opening lock: set before creating or recovering the map, cleared once that is done. */
+    void openingStep(final int step)
+    {
+        buffer.putIntVolatile(OPENING_STEP_OFFSET, step);
+    }
+
+    /** Entries ever inserted into the map: none is ever removed, so a listing that finds fewer lost some. */
+    long recordsInserted()
+    {
+        return buffer.getLongVolatile(RECORDS_INSERTED_OFFSET);
+    }
+
+    /** After an insert, before its segment's lock is released. */
+    void recordInserted()
+    {
+        buffer.getAndAddLong(RECORDS_INSERTED_OFFSET, 1);
+    }
+
+    /** Only while opening: a new map holds none, a recovered one what the recovery kept. */
+    void recordsInserted(final long records)
+    {
+        buffer.putLongVolatile(RECORDS_INSERTED_OFFSET, records);
+    }
+
+    /** Whether a process asked the next one that opens the table alone to recover it. */
+    boolean recoveryWanted()
+    {
+        return buffer.getIntVolatile(RECOVERY_WANTED_OFFSET) != 0;
+    }
+
+    /** Asks the next process that opens the table alone to recover it (a segment stayed locked). */
+    void wantRecovery()
+    {
+        buffer.putIntVolatile(RECOVERY_WANTED_OFFSET, 1);
+    }
+
+    /** Only while opening, once the map is recovered. */
+    void recovered()
+    {
+        buffer.putIntVolatile(RECOVERY_WANTED_OFFSET, 0);
+        forgetOpenHandles();
     }
 
     void opened()

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
@@ -20,9 +21,14 @@ import java.util.function.IntConsumer;
  * next select avoids that model.
  * <p>
  * <b>Opening.</b> The first process creates the files; later ones open them. A file that is not one of our tables
- * (junk, truncated, another map, another layout version) is refused with {@link ForeignTableException} and never
- * rewritten. When no other process has the table open, the opener recovers it first, which releases any entry
- * lock a killed writer left behind.
+ * (junk, truncated, another map, another layout version, or one whose structure is damaged) is refused with
+ * {@link ForeignTableException} and never rewritten. When no other process has the table open and a process died
+ * with it open, the opener recovers it first, which releases any entry lock the killed writer left behind.
+ * <p>
+ * <b>Damage.</b> Each record carries a checksum: one that fails it is read as {@link AvailabilityRecord#corrupt()}
+ * (and as a model the table knows nothing about), listed as such by {@link #forEach}, and replaced by the next write
+ * of that model. Damage that is no record's is listed by {@link #forEach}; where Chronicle itself fails on it, a read
+ * or write throws {@link SharedTableException} naming the table and the way out.
  * <p>
  * <b>One instance per JVM per file</b> (Chronicle's rule): {@link #open} hands out the open instance again for
  * the same path, counting handles; the files are closed when the last handle is.
@@ -95,7 +101,7 @@ public final class SharedAvailabilityTable implements AvailabilityTable
                 open.handles++;
                 return open;
             }
-            final SharedAvailabilityTable table = new SharedAvailabilityTable(key, ChronicleAvailabilityMap.open(key));
+            final SharedAvailabilityTable table = new SharedAvailabilityTable(key, MapOpener.open(key));
             OPEN.put(key, table);
             return table;
         }
@@ -170,7 +176,8 @@ public final class SharedAvailabilityTable implements AvailabilityTable
 
     /**
      * Deletes the table at {@code path} (both files) so that the next process to use it starts afresh; only when
-     * no process has it open, and only when it is one of our tables.
+     * no process has it open, and only when it is one of our tables: of this layout or an older one, damaged or
+     * left incomplete included.
      *
      * @throws IllegalStateException when a process (this one included) has it open.
      * @throws ForeignTableException when a file there is not one of ours; nothing is deleted.
@@ -186,7 +193,7 @@ public final class SharedAvailabilityTable implements AvailabilityTable
             {
                 throw new IllegalStateException(key + ": this process has it open; close it first");
             }
-            ChronicleAvailabilityMap.delete(key);
+            MapOpener.delete(key);
         }
     }
 
@@ -319,9 +326,9 @@ public final class SharedAvailabilityTable implements AvailabilityTable
     }
 
     @Override
-    public void forEach(final RecordVisitor visitor)
+    public List<String> forEach(final RecordVisitor visitor)
     {
-        store.forEach(visitor);
+        return store.forEach(visitor);
     }
 
     /** Gives back this handle; the last one closes the files. The table itself stays on disk. */

@@ -1,9 +1,7 @@
 package dev.modelsel.engine.cli;
 
 import dev.modelsel.engine.availability.AvailabilityTable;
-import dev.modelsel.engine.availability.AvailabilityRecord;
 import dev.modelsel.engine.availability.SharedAvailabilityTable;
-import dev.modelsel.engine.protocol.Json;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Command;
@@ -15,10 +13,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -35,7 +30,7 @@ import java.util.function.Function;
         AvailabilityCommand.SetDown.class,
         AvailabilityCommand.SetUp.class,
         AvailabilityCommand.Cooldown.class,
-        AvailabilityCommand.Show.class,
+        AvailabilityShow.class,
         AvailabilityCommand.Reset.class})
 final class AvailabilityCommand implements Runnable
 {
@@ -192,78 +187,6 @@ final class AvailabilityCommand implements Runnable
                 throw new ParameterException(spec.commandLine(), "--for must not be negative: " + until.duration);
             }
             return durationMs;
-        }
-    }
-
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Lists every model id the table holds.")
-    static final class Show implements Callable<Integer>
-    {
-        @ParentCommand
-        AvailabilityCommand parent;
-
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--json", description = "One JSON object: {\"<model id>\": {\"down\": bool, " +
-            "\"cooldown_until_ms\": n|null, \"changes\": n, \"writer_pid\": n, \"changed_at_ms\": n}, ...}.")
-        boolean json;
-
-        @Override
-        public Integer call()
-        {
-            final Map<String, long[]> records = new TreeMap<>();
-            Path path = parent.path();
-            if (SharedAvailabilityTable.exists(path)) // showing creates nothing
-            {
-                try (SharedAvailabilityTable table = parent.open())
-                {
-                    path = table.path();
-                    table.forEach((id, record) -> records.put(id, new long[] {record.down() ? 1 : 0,
-                        record.cooldownUntilMs(), record.changes(), record.writerPid(), record.changedAtMs()}));
-                }
-            }
-            final PrintWriter out = spec.commandLine().getOut();
-            if (json)
-            {
-                out.println(json(records));
-            }
-            else
-            {
-                human(out, path, records);
-            }
-            return 0;
-        }
-
-        private static String json(final Map<String, long[]> records)
-        {
-            final StringBuilder sb = new StringBuilder("{");
-            records.forEach((id, r) ->
-            {
-                Json.appendString(sb.length() > 1 ? sb.append(", ") : sb, id)
-                    .append(": {\"down\": ").append(r[0] == 1)
-                    .append(", \"cooldown_until_ms\": ").append(r[1] == AvailabilityRecord.NO_COOLDOWN ? "null" : r[1])
-                    .append(", \"changes\": ").append(r[2])
-                    .append(", \"writer_pid\": ").append(r[3])
-                    .append(", \"changed_at_ms\": ").append(r[4]).append('}');
-            });
-            return sb.append('}').toString();
-        }
-
-        private static void human(final PrintWriter out, final Path path, final Map<String, long[]> records)
-        {
-            final long nowMs = System.currentTimeMillis();
-            out.println("Table: " + path + " (" + records.size() + (records.size() == 1 ? " model)" : " models)"));
-            final int width = Display.printableWidth(records.keySet(), 5);
-            out.println(String.format("  %-" + width + "s  %-42s %8s %10s  %s", "model", "state", "changes", "writer",
-                "changed"));
-            records.forEach((id, r) ->
-            {
-                final boolean cooling = r[1] != AvailabilityRecord.NO_COOLDOWN && r[1] > nowMs;
-                final String state = (r[0] == 1 ? "down" : cooling ? "cooling" : "available") +
-                    (cooling ? " until " + r[1] + ", " + Display.relative(r[1], nowMs) : "");
-                out.println(String.format("  %-" + width + "s  %-42s %8d %10s  %s", Display.printable(id), state, r[2],
-                    r[3] == 0 ? "-" : "pid " + r[3], r[4] == 0 ? "-" : Display.time(r[4])));
-            });
         }
     }
 

@@ -206,6 +206,10 @@ final class Explainer
     private String availability(final int model)
     {
         table.read(catalog.id(model), record);
+        if (record.corrupt())
+        {
+            return "available (its record in the table is corrupt, so not believed; set-up rewrites it)";
+        }
         if (record.down())
         {
             return "down";

@@ -176,6 +176,29 @@ public final class MappedFiles
         }
     }
 
+    /**
+     * @return the layout version of a file of this kind (its length and magic), whatever the version; -1 when the
+     *         file is not of this kind at all.
+     */
+    public static int layoutVersion(final Path path, final Kind kind) throws IOException
+    {
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || Files.size(path) != kind.length())
+        {
+            return -1;
+        }
+        final MappedByteBuffer mapping = IoUtil.mapExistingFile(path.toFile(), FileChannel.MapMode.READ_ONLY,
+            kind.description());
+        try
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(mapping);
+            return buffer.getLongVolatile(kind.magicOffset()) == kind.magic() ? buffer.getInt(kind.versionOffset()) : -1;
+        }
+        finally
+        {
+            IoUtil.unmap(mapping);
+        }
+    }
+
     /** Maps an existing file read-write; the mapping lives until it is garbage collected. */
     public static MappedByteBuffer map(final Path path, final Kind kind)
     {

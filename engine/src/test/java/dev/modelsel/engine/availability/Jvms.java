@@ -16,20 +16,20 @@ final class Jvms
 
     static Process start(final boolean withFlags, final Class<?> main, final String... args) throws IOException
     {
-        return start(List.of(), withFlags, main, args);
+        return start(withFlags, List.of(), main, args);
     }
 
-    /** As {@link #start(boolean, Class, String...)}, with these options for the JVM too (heap, collector). */
-    static Process start(final List<String> jvmOptions, final boolean withFlags, final Class<?> main,
-        final String... args) throws IOException
+    /** @param jvmArgs more options for the JVM, after the flags (system properties, heap, collector). */
+    static Process start(final boolean withFlags, final List<String> jvmArgs, final Class<?> main, final String... args)
+        throws IOException
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
         if (withFlags)
         {
             command.addAll(JvmFlags.all());
         }
+        command.addAll(jvmArgs);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());

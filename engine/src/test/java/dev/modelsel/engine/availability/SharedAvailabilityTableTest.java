@@ -233,9 +233,10 @@ class SharedAvailabilityTableTest
         Files.write(path, Arrays.copyOf(whole, 1000));
         assertRefused(path, "not a modelsel availability table");
         Files.write(path, Arrays.copyOf(whole, 4096));
-        assertRefused(path, "unexpected length 4096");
+        assertRefused(path, "a modelsel availability table, damaged: its global state reads 0 extra tier bulks and a " +
+            "data store of ");
         Files.delete(dir.resolve("t.table.seq"));
-        assertRefused(path, "unexpected length 4096");
+        assertRefused(path, "in a file of 4096");
         assertFalse(Files.exists(dir.resolve("t.table.seq")), "nothing is left beside a damaged table");
     }
 
@@ -261,13 +262,14 @@ class SharedAvailabilityTableTest
         }
         final Path sequence = dir.resolve("t.table.seq");
         final byte[] bytes = Files.readAllBytes(sequence);
-        bytes[SharedTableDescriptor.LAYOUT_VERSION_OFFSET] = 2;
+        bytes[SharedTableDescriptor.LAYOUT_VERSION_OFFSET] = SharedTableDescriptor.LAYOUT_VERSION + 1;
         Files.write(sequence, bytes);
         final String before = sha256(sequence) + sha256(path);
         final ForeignTableException refused = assertThrows(ForeignTableException.class,
             () -> SharedAvailabilityTable.open(path));
-        assertTrue(refused.getMessage().contains("layout version 2, newer than the version 1 this modelsel reads"),
-            refused.getMessage());
+        assertTrue(refused.getMessage().contains("layout version 3, newer than the version 2 this modelsel reads " +
+            "(use the newer modelsel with it)"), refused.getMessage());
+        assertThrows(ForeignTableException.class, () -> SharedAvailabilityTable.reset(path), "not this modelsel's to delete");
         assertEquals(before, sha256(sequence) + sha256(path));
     }
 

@@ -10,9 +10,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -116,6 +120,83 @@ class SharedTableProcessesTest
         }
     }
 
+    /**
+     * Chronicle's own creation has no point to pause a process inside, so the creator is killed just after it, at a
+     * test hook, with its step noted in the sequence file; then the header's "not complete" bit is set as a kill a
+     * moment earlier would have left it. Before the step was noted, every later open refused such a table (after
+     * waiting 2 s) until a reset.
+     */
+    @Test
+    void shouldMakeAgainATableWhoseCreatorWasKilledWhileMakingIt() throws Exception
+    {
+        final Path table = dir.resolve("unfinished.table");
+        final Path paused = dir.resolve("creator-paused");
+        final Process creator = Jvms.start(true, List.of("-D" + MapOpener.PAUSE_WHILE_CREATING_PROPERTY + "=" + paused),
+            TableWorker.class, "open", table.toString());
+        try
+        {
+            final long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(paused) && creator.isAlive() && System.nanoTime() < giveUpAt)
+            {
+                Thread.sleep(20);
+            }
+            assertTrue(Files.exists(paused), "the creator reached its pause, with Chronicle's map made");
+        }
+        finally
+        {
+            creator.destroyForcibly(); // SIGKILL, holding the opening lock, the map made and not yet allocated
+            assertTrue(creator.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertEquals(SharedTableDescriptor.OPENING_STEP_CREATING, openingStep(table), "the creator noted its step");
+        final byte[] map = Files.readAllBytes(table);
+        map[11] |= (byte)0x80; // Chronicle's "not complete", as it is while Chronicle makes the map
+        Files.write(table, map);
+        final Process next = Jvms.start(true, TableWorker.class, "open", table.toString());
+        assertEquals("ok", firstLine(next), "the next process makes the map again and uses it; nothing to recover");
+        assertTrue(next.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, next.exitValue());
+        assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, openingStep(table));
+    }
+
+    @Test
+    void shouldNeverMakeAgainAMapAnotherProcessHasOpen() throws Exception
+    {
+        final Path table = dir.resolve("in-use.table");
+        try (SharedAvailabilityTable shared = SharedAvailabilityTable.open(table))
+        {
+            shared.setDown("in-use");
+        }
+        final Path go = dir.resolve("go");
+        final Process user = Jvms.start(true, TableWorker.class, "cooldowns", table.toString(), "1", "0", go.toString(),
+            "alpha");
+        try
+        {
+            assertEquals("ready", firstLine(user), "another process has the table open");
+            try (FileChannel sequence = FileChannel.open(ChronicleAvailabilityMap.sequencePath(table),
+                StandardOpenOption.WRITE)) // in place: the other process has the file mapped
+            {
+                sequence.write(ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt(0, SharedTableDescriptor.OPENING_STEP_CREATING), SharedTableDescriptor.OPENING_STEP_OFFSET);
+            } // damage: no creator notes its step while a process has the map open
+            try (SharedAvailabilityTable shared = SharedAvailabilityTable.open(table))
+            {
+                assertTrue(shared.read("in-use", new AvailabilityRecord()), "the map in use is kept");
+            }
+            assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, openingStep(table), "the damaged step is cleared");
+        }
+        finally
+        {
+            Files.createFile(go);
+            assertTrue(user.waitFor(60, TimeUnit.SECONDS));
+        }
+    }
+
+    private static int openingStep(final Path table) throws IOException
+    {
+        return ByteBuffer.wrap(Files.readAllBytes(ChronicleAvailabilityMap.sequencePath(table)))
+            .order(ByteOrder.LITTLE_ENDIAN).getInt(SharedTableDescriptor.OPENING_STEP_OFFSET);
+    }
+
     @Test
     void shouldNotRecoverATableClosedCleanly() throws Exception
     {
@@ -151,7 +232,8 @@ class SharedTableProcessesTest
             final SharedTableException stuck = assertThrows(SharedTableException.class, () -> mine.setDown("held"));
             assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 30, "reported, not hung");
             assertTrue(stuck.getMessage().contains("the segment holding \"held\"") &&
-                stuck.getMessage().contains("stop every process that uses this table"), stuck.getMessage());
+                stuck.getMessage().contains("Stop every process that uses this table: the next one to open it then " +
+                    "recovers it"), stuck.getMessage());
 
             assertTrue(writeOutsideTheStuckSegment(mine), "other segments still take writes");
             final String select = "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 1}";

@@ -215,7 +215,7 @@ class StressIT
         final int number = incarnations.size();
         final long incarnationSeed = seed * 1_000_003L + number;
         final Path log = dir.resolve("w" + writer + "-i" + number + ".log");
-        final Process process = Jvms.start(WRITER_JVM, true, StressWriter.class, dir.resolve("stress.table").toString(),
+        final Process process = Jvms.start(true, WRITER_JVM, StressWriter.class, dir.resolve("stress.table").toString(),
             dir.resolve("counters").toString(), log.toString(), dir.resolve("stop").toString(), String.valueOf(writer),
             String.valueOf(number), String.valueOf(incarnationSeed));
         final Incarnation incarnation = new Incarnation(writer, number, incarnationSeed, log, process);

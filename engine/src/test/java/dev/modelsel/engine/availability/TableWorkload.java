@@ -32,7 +32,7 @@ public final class TableWorkload
         }
         final Path table = directory.resolve("availability.table");
         System.getProperties().putIfAbsent(SharedAvailabilityTable.LOCK_TIMEOUT_PROPERTY, "2");
-        try (ChronicleAvailabilityMap map = ChronicleAvailabilityMap.open(table))
+        try (ChronicleAvailabilityMap map = MapOpener.open(table))
         {
             map.update("model-a", entry -> entry.down = true);
         }
@@ -40,7 +40,7 @@ public final class TableWorkload
         {
             sequence.opened(); // as a process killed with the table open leaves it
         }
-        try (ChronicleAvailabilityMap map = ChronicleAvailabilityMap.open(table))
+        try (ChronicleAvailabilityMap map = MapOpener.open(table))
         {
             final AvailabilityRecord record = new AvailabilityRecord();
             check(map.recovered(), "the second open recovers the table");

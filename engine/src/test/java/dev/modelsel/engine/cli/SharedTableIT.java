@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -213,6 +214,79 @@ class SharedTableIT
     }
 
     @Test
+    void shouldShowACorruptRecordAsCorruptAndRepairItWithSetUp() throws Exception
+    {
+        final Path table = dir.resolve("corrupt.table");
+        assertEquals(0, modelsel("availability", "--table", table.toString(), "set-down", SONNET).exitCode());
+        assertEquals(0, modelsel("availability", "--table", table.toString(), "cooldown", OPUS, "--for", "1h")
+            .exitCode());
+        final byte[] bytes = Files.readAllBytes(table);
+        final byte[] key = OPUS.getBytes(StandardCharsets.UTF_8);
+        final int at = indexOf(bytes, key);
+        bytes[at + key.length + 1 + 6] ^= 0x7F; // its cooldown: thousands of years ahead, were it believed
+        Files.write(table, bytes);
+
+        final Result human = modelsel("availability", "--table", table.toString(), "show");
+        assertEquals(1, human.exitCode(), human.err());
+        assertTrue(human.out().lines().anyMatch(line -> line.startsWith("  " + OPUS) && line.contains("CORRUPT")),
+            human.out());
+        assertTrue(human.out().lines().anyMatch(line -> line.startsWith("  " + SONNET) && line.contains("down")),
+            human.out());
+        assertEquals(1, human.err().lines().count(), human.err());
+        assertTrue(human.err().startsWith("modelsel: " + table + ": 1 corrupt record, listed above. set-up MODEL " +
+            "rewrites a corrupt record;"), human.err());
+
+        final Result json = modelsel("availability", "--table", table.toString(), "show", "--json");
+        assertEquals(1, json.exitCode(), json.err());
+        final Map<?, ?> records = ReferenceProtocol.JSON.readValue(json.out(), Map.class);
+        assertEquals(true, ((Map<?, ?>)records.get(OPUS)).get("corrupt"));
+        assertEquals(null, ((Map<?, ?>)records.get(OPUS)).get("cooldown_until_ms"), "none of its fields is believed");
+        assertEquals(false, ((Map<?, ?>)records.get(SONNET)).get("corrupt"));
+
+        final Result select = modelsel("select", "--complexity", "high", "--tokens", "145000", "--availability",
+            table.toString());
+        assertEquals(0, select.exitCode(), select.err());
+        assertTrue(select.out().contains(OPUS), "a corrupt record bars no model: " + select.out());
+
+        final Result cooldown = modelsel("availability", "--table", table.toString(), "cooldown", OPUS, "--for", "5m");
+        assertEquals(0, cooldown.exitCode(), cooldown.err());
+        assertFalse(cooldown.out().contains("a later deadline was already set"), cooldown.out());
+        assertEquals(0, modelsel("availability", "--table", table.toString(), "set-up", OPUS).exitCode());
+        final Result repaired = modelsel("availability", "--table", table.toString(), "show");
+        assertEquals(0, repaired.exitCode(), repaired.out() + repaired.err());
+        assertFalse(repaired.out().contains("CORRUPT"), repaired.out());
+    }
+
+    @Test
+    void shouldRefuseADamagedTableInOneLineAndLetResetDeleteIt() throws Exception
+    {
+        final Path table = dir.resolve("damaged.table");
+        assertEquals(0, modelsel("availability", "--table", table.toString(), "set-down", SONNET).exitCode());
+        final byte[] bytes = Files.readAllBytes(table);
+        final int headerEnd = 12 + (bytes[8] & 0xFF | (bytes[9] & 0xFF) << 8 | (bytes[10] & 0xFF) << 16 |
+            (bytes[11] & 0x3F) << 24);
+        final int segmentHeaders = ((headerEnd + 63) / 64 * 64 + 1024 + 4095) / 4096 * 4096;
+        bytes[segmentHeaders + 16 + 3] = 0x55; // segment 0's next tier: a tier that does not exist
+        Files.write(table, bytes);
+        for (final String[] args : List.of(
+            new String[] {"availability", "--table", table.toString(), "show"},
+            new String[] {"availability", "--table", table.toString(), "set-up", SONNET},
+            new String[] {"select", "--complexity", "low", "--tokens", "1", "--availability", table.toString()}))
+        {
+            final Result result = modelsel(args);
+            final String what = String.join(" ", args) + " -> " + result.err();
+            assertEquals(1, result.exitCode(), what);
+            assertEquals(1, result.err().lines().count(), what);
+            assertTrue(result.err().startsWith("modelsel: " + table + ": a modelsel availability table, damaged: " +
+                "segment 0: its next tier reads ") && result.err().contains("modelsel availability reset deletes it"),
+                what);
+        }
+        assertEquals(0, modelsel("availability", "--table", table.toString(), "reset").exitCode());
+        assertFalse(Files.exists(table));
+        assertEquals(0, modelsel("availability", "--table", table.toString(), "set-down", SONNET).exitCode());
+    }
+
+    @Test
     void shouldReloadAChangedCatalogAndKeepAvailability() throws Exception
     {
         final Path catalog = dir.resolve("catalog.yaml");
@@ -318,6 +392,19 @@ class SharedTableIT
     private static String java()
     {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Where the map holds a key: after its one-byte length. */
+    private static int indexOf(final byte[] bytes, final byte[] key)
+    {
+        for (int i = 1; i + key.length <= bytes.length; i++)
+        {
+            if (bytes[i - 1] == key.length && Arrays.equals(bytes, i, i + key.length, key, 0, key.length))
+            {
+                return i;
+            }
+        }
+        throw new AssertionError(new String(key, StandardCharsets.UTF_8) + " is not in the map");
     }
 
     private static String sha256(final Path path) throws Exception

@@ -1,0 +1,400 @@
+package dev.modelsel.engine.availability;
+
+import dev.modelsel.engine.mapped.FileIdentity;
+import dev.modelsel.engine.mapped.MappedFiles;
+import net.openhft.chronicle.map.ChronicleMap;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import static dev.modelsel.engine.availability.SharedTableDescriptor.OPENING_STEP_CREATING;
+import static dev.modelsel.engine.availability.SharedTableDescriptor.OPENING_STEP_NONE;
+import static dev.modelsel.engine.availability.SharedTableDescriptor.OPENING_STEP_RECOVERING;
+
+/**
+ * Opens, creates, recovers and deletes a shared table's two files per the protocol of {@link SharedTableDescriptor}:
+ * one process at a time (the opening lock on {@code PATH.seq}), each step noted in {@code PATH.seq} while it runs, so
+ * that the next opener can finish what a killed one left half done.
+ * <p>
+ * Thread-safe (stateless); {@link SharedAvailabilityTable} keeps one open map per file in a JVM.
+ */
+final class MapOpener
+{
+    /**
+     * Tests only: when set to a file's path, a process creating a map creates that file once Chronicle has made the
+     * map, before this process has finished with it, and waits there to be killed.
+     */
+    static final String PAUSE_WHILE_CREATING_PROPERTY = "modelsel.test.pauseWhileCreating";
+
+    /** Chronicle's size word: bit 31 set while the map is being created or recovered. */
+    private static final int SIZE_WORD_OFFSET = 8;
+    private static final int NOT_COMPLETE = 1 << 31;
+
+    private MapOpener()
+    {
+    }
+
+    /**
+     * Opens the table at {@code path}, creating it if it does not exist. One process at a time opens (a lock on the
+     * sequence file). If no other process has the map open but the sequence file still counts one, a process died
+     * with it open: the map is recovered first, which releases any entry lock the dead writer held.
+     *
+     * @throws ForeignTableException when either file is not one of ours, or is ours but of another layout or damaged;
+     *                               neither is changed.
+     */
+    static ChronicleAvailabilityMap open(final Path path) throws IOException
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            refuseIfForeign(path, MapFileCheck.checkHeader(path)); // before creating anything beside a file not ours
+            final Path sequencePath = ChronicleAvailabilityMap.sequencePath(path);
+            final boolean createsSequence = !Files.exists(sequencePath, LinkOption.NOFOLLOW_LINKS);
+            try
+            {
+                final SequenceFile sequence = SequenceFile.openOrCreate(sequencePath);
+                try
+                {
+                    final Opened opened = sequence.whileOpening(() -> openMap(path, sequence));
+                    return new ChronicleAvailabilityMap(path, sequence, opened.map, opened.recovered, opened.fileKey);
+                }
+                catch (final IOException | RuntimeException notOpened)
+                {
+                    sequence.close(); // its mapping: this process does not have the table open after all
+                    throw notOpened;
+                }
+            }
+            catch (final SequenceFile.ReplacedException replaced)
+            {
+                if (attempt == 5)
+                {
+                    throw replaced;
+                }
+            }
+            catch (final ForeignTableException refused)
+            {
+                if (createsSequence)
+                {
+                    Files.deleteIfExists(sequencePath); // leave nothing beside a file that is not a usable table
+                }
+                throw refused;
+            }
+            catch (final IOException failed)
+            {
+                if (createsSequence && !Files.exists(path, LinkOption.NOFOLLOW_LINKS))
+                {
+                    Files.deleteIfExists(sequencePath); // no table was made (a full file system): leave nothing
+                }
+                throw failed;
+            }
+        }
+    }
+
+    /** @param fileKey the map file's, read under the opening lock: no modelsel process makes another one meanwhile. */
+    private record Opened(ChronicleMap<CharSequence, AvailabilityEntry> map, boolean recovered, Object fileKey)
+    {
+        Opened(final ChronicleMap<CharSequence, AvailabilityEntry> map, final boolean recovered)
+        {
+            this(map, recovered, null);
+        }
+    }
+
+    /**
+     * Deletes a table, both files, when it is ours (of this layout or an older one, damaged or not) and no process has
+     * it open; refuses otherwise and changes nothing. This process must not have it open either. A table left
+     * incomplete by a process that died while creating or recovering it is deleted too.
+     */
+    static void delete(final Path path) throws IOException
+    {
+        final MapFileCheck.Result check = MapFileCheck.check(path);
+        refuseIfForeign(path, check);
+        final Path sequence = ChronicleAvailabilityMap.sequencePath(path);
+        final Object sequenceKey = SequenceFile.fileKey(sequence);
+        if (sequenceKey == null)
+        {
+            if (check.verdict() == MapFileCheck.Verdict.INCOMPLETE)
+            {
+                throw new ForeignTableException(path + ": " + check.reason() + ", and no " + sequence + " beside it " +
+                    "(a program other than modelsel may be making it); refused, and left as it is");
+            }
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS))
+            {
+                refuseIfInUse(path);
+                Files.delete(path); // ours by its header, never opened by modelsel (or its sequence file was deleted)
+            }
+            return;
+        }
+        if (!SequenceFile.deletable(sequence))
+        {
+            throw new ForeignTableException(sequence + ": " + SequenceFile.refusal(sequence) + "; refused, and left " +
+                "as it is");
+        }
+        SequenceFile.whileOpening(sequence, sequenceKey, () ->
+        {
+            refuseIfInUse(path);
+            Files.deleteIfExists(path);
+            Files.delete(sequence);
+            return null;
+        });
+    }
+
+    private static void refuseIfInUse(final Path path) throws IOException
+    {
+        if (Files.exists(path) && Files.size(path) > 0 && !noOtherProcessHasItOpen(path))
+        {
+            throw new IllegalStateException(path + ": in use by another process; stop every process that uses " +
+                "it first (or clear models one by one with set-up)");
+        }
+    }
+
+    /**
+     * Under the opening lock, so that no other modelsel process is creating or recovering the map meanwhile: a step
+     * still noted in the sequence file was left by an opener that died during it.
+     */
+    private static Opened openMap(final Path path, final SequenceFile sequence) throws IOException
+    {
+        final int unfinished = unfinishedStep(path, sequence);
+        if (unfinished == OPENING_STEP_CREATING &&
+            MapFileCheck.checkHeader(path).verdict() != MapFileCheck.Verdict.FOREIGN)
+        {
+            Files.deleteIfExists(path); // its creator died before any process could open it: it holds nothing
+        }
+        else if (unfinished == OPENING_STEP_RECOVERING &&
+            MapFileCheck.checkHeader(path).verdict() == MapFileCheck.Verdict.INCOMPLETE)
+        {
+            markComplete(path); // so that the recovery run again starts at once; the header's checksum is checked next
+        }
+        final MapFileCheck.Result check = MapFileCheck.check(path);
+        final Opened opened;
+        switch (check.verdict())
+        {
+            case ABSENT:
+                opened = new Opened(checkTypes(path, create(path, sequence)), false);
+                break;
+            case OURS:
+                opened = openExisting(path, sequence, unfinished == OPENING_STEP_RECOVERING);
+                break;
+            case INCOMPLETE:
+                throw new ForeignTableException(path + ": " + check.reason() + ", yet no modelsel process was " +
+                    "creating or recovering it (" + ChronicleAvailabilityMap.sequencePath(path).getFileName() +
+                    " notes none); refused, and left as it is (modelsel availability reset deletes it once no process " +
+                    "uses it)");
+            default:
+                throw refusal(path, check);
+        }
+        sequence.opened();
+        return new Opened(opened.map, opened.recovered, FileIdentity.keyOf(path));
+    }
+
+    /**
+     * The step a killed opener left noted, if it is one: creating and recovering run only while no other process has
+     * the map open, so a step noted while one has it open, or a value that no opener writes, is damage to the
+     * sequence file, and is cleared rather than acted on (acting on it could delete a map in use).
+     */
+    private static int unfinishedStep(final Path path, final SequenceFile sequence) throws IOException
+    {
+        final int noted = sequence.openingStep();
+        if (noted == OPENING_STEP_NONE)
+        {
+            return OPENING_STEP_NONE;
+        }
+        final boolean genuine = (noted == OPENING_STEP_CREATING || noted == OPENING_STEP_RECOVERING) &&
+            (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(path) || Files.size(path) == 0 ||
+                noOtherProcessHasItOpen(path));
+        if (!genuine)
+        {
+            sequence.openingStep(OPENING_STEP_NONE);
+            return OPENING_STEP_NONE;
+        }
+        return noted;
+    }
+
+    /**
+     * Creates the map under the opening lock, every page of its file allocated: without JNR Chronicle cannot
+     * {@code posix_fallocate}, and a page first touched through the mapping on a full file system (a small
+     * {@code /dev/shm}) would fail as an {@code InternalError} in whichever process wrote there. The pages are
+     * allocated while the new map is closed: closing any channel of a file drops every lock this process holds on
+     * it, Chronicle's "this process has it open" lock included. A failure leaves no half-made file behind: this
+     * process made it, and no other has seen it; a kill leaves the step noted, for the next opener to start over.
+     */
+    private static ChronicleMap<CharSequence, AvailabilityEntry> create(final Path path, final SequenceFile sequence)
+        throws IOException
+    {
+        sequence.openingStep(OPENING_STEP_CREATING);
+        try
+        {
+            ChronicleAvailabilityMap.builder().createPersistedTo(path.toFile()).close();
+            pauseIfTestAsks();
+            MappedFiles.allocateEveryPage(path); // while no process has it open: see its note
+            final ChronicleMap<CharSequence, AvailabilityEntry> map =
+                ChronicleAvailabilityMap.builder().createPersistedTo(path.toFile());
+            sequence.recordsInserted(0);
+            sequence.recovered(); // a new map: counts left with an old sequence file are moot
+            return map;
+        }
+        catch (final IOException | InternalError failed) // InternalError: a fault in the mapping as Chronicle wrote it
+        {
+            Files.deleteIfExists(path);
+            throw new IOException(path + ": cannot create the table: " + failed.getMessage() +
+                " (is its file system full?)", failed);
+        }
+        catch (final RuntimeException failed)
+        {
+            Files.deleteIfExists(path);
+            throw failed;
+        }
+        finally
+        {
+            sequence.openingStep(OPENING_STEP_NONE);
+        }
+    }
+
+    /**
+     * @param resumeRecovery a recovery of this map was noted and never finished: run it again, whoever else counts.
+     */
+    private static Opened openExisting(final Path path, final SequenceFile sequence, final boolean resumeRecovery)
+        throws IOException
+    {
+        if (!noOtherProcessHasItOpen(path))
+        {
+            return new Opened(checkTypes(path, openAsItIs(path)), false);
+        }
+        // Chronicle's own open checks the file's length against its header and never writes: a truncated table
+        // fails here, before recovery could "repair" it by growing it back.
+        final ChronicleMap<CharSequence, AvailabilityEntry> asItIs = checkTypes(path, openAsItIs(path));
+        if (!resumeRecovery && sequence.openHandles() == 0 && !sequence.recoveryWanted())
+        {
+            return new Opened(asItIs, false);
+        }
+        asItIs.close();
+        return new Opened(recover(path, sequence), true);
+    }
+
+    /**
+     * Chronicle's recovery: releases locks that dead processes held, rebuilds counters, drops entries whose bytes fail
+     * Chronicle's own checksum. It marks the header incomplete while it runs; killed meanwhile, it leaves the step
+     * noted, and the next opener runs it again (a failed one stays noted too: the table is refused until it succeeds
+     * or a reset deletes it).
+     */
+    private static ChronicleMap<CharSequence, AvailabilityEntry> recover(final Path path, final SequenceFile sequence)
+        throws IOException
+    {
+        sequence.openingStep(OPENING_STEP_RECOVERING);
+        final ChronicleMap<CharSequence, AvailabilityEntry> recovered;
+        try
+        {
+            recovered = ChronicleAvailabilityMap.builder().recoverPersistedTo(path.toFile(), true);
+        }
+        catch (final IOException | RuntimeException failed)
+        {
+            throw new ForeignTableException(path + ": Chronicle Map cannot recover it (" + TableFaults.describe(failed) +
+                "); refused (modelsel availability reset deletes it once no process uses it)");
+        }
+        sequence.recordsInserted(recovered.longSize());
+        sequence.recovered();
+        sequence.openingStep(OPENING_STEP_NONE);
+        return recovered;
+    }
+
+    /** Clears the header's "not complete" bit, as Chronicle's recovery does when it has finished. */
+    private static void markComplete(final Path path) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            final ByteBuffer sizeWord = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            channel.read(sizeWord, SIZE_WORD_OFFSET);
+            sizeWord.putInt(0, sizeWord.getInt(0) & ~NOT_COMPLETE).rewind();
+            channel.write(sizeWord, SIZE_WORD_OFFSET);
+        }
+    }
+
+    private static void pauseIfTestAsks() throws IOException
+    {
+        final String signal = System.getProperty(PAUSE_WHILE_CREATING_PROPERTY);
+        if (signal == null)
+        {
+            return;
+        }
+        Files.createFile(Path.of(signal));
+        try
+        {
+            Thread.sleep(Long.MAX_VALUE);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Chronicle opens a map of any types from its header: ours must be model ids to entries. */
+    private static ChronicleMap<CharSequence, AvailabilityEntry> checkTypes(
+        final Path path, final ChronicleMap<CharSequence, AvailabilityEntry> map) throws ForeignTableException
+    {
+        if (map.keyClass() == CharSequence.class && map.valueClass() == AvailabilityEntry.class)
+        {
+            return map;
+        }
+        final String types = map.keyClass().getName() + " to " + map.valueClass().getName();
+        map.close();
+        throw new ForeignTableException(path + ": a Chronicle map of " + types + "; refused, and left as it is");
+    }
+
+    private static ChronicleMap<CharSequence, AvailabilityEntry> openAsItIs(final Path path) throws IOException
+    {
+        try
+        {
+            return ChronicleAvailabilityMap.builder().createPersistedTo(path.toFile());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw new ForeignTableException(path + ": Chronicle Map cannot open it: " + TableFaults.describe(ex) +
+                "; refused, and left as it is (modelsel availability reset deletes it once no process uses it)");
+        }
+    }
+
+    private static void refuseIfForeign(final Path path, final MapFileCheck.Result check) throws ForeignTableException
+    {
+        if (check.verdict() == MapFileCheck.Verdict.FOREIGN)
+        {
+            throw refusal(path, check);
+        }
+    }
+
+    private static ForeignTableException refusal(final Path path, final MapFileCheck.Result check)
+    {
+        switch (check.verdict())
+        {
+            case OTHER_LAYOUT:
+                return new ForeignTableException(path + ": " + check.reason() + "; refused, and left as it is (once " +
+                    "no process uses it, modelsel availability reset deletes it, its records lost, and the next " +
+                    "process to use it makes a new one)");
+            case DAMAGED:
+                return new ForeignTableException(path + ": a modelsel availability table, damaged: " + check.reason() +
+                    "; refused, and left as it is (once no process uses it, modelsel availability reset deletes it, " +
+                    "its records lost, and the next process to use it makes a new one)");
+            default:
+                return new ForeignTableException(path + ": not a modelsel availability table: " + check.reason() +
+                    "; refused, and left as it is");
+        }
+    }
+
+    /**
+     * Chronicle holds a shared lock on the whole map file in every process that has it open; if an exclusive
+     * one can be had, none has. Only ever called before this process opens the map: closing the probe's channel
+     * would drop this process's own Chronicle lock too.
+     */
+    private static boolean noOtherProcessHasItOpen(final Path path) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock(0, Long.MAX_VALUE, false))
+        {
+            return lock != null;
+        }
+    }
+}
