@@ -1,0 +1,161 @@
+package dev.modelsel.engine.replication;
+
+import dev.modelsel.engine.availability.AvailabilityRecord;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+class MessageCodecTest
+{
+    private static final byte[] KEY = "a-cluster-secret-of-32-bytes-!!!".getBytes(StandardCharsets.US_ASCII);
+
+    private final List<String> received = new ArrayList<>();
+    private final MessageDecoder.Handler collect = new MessageDecoder.Handler()
+    {
+        @Override
+        public void record(final String fromHost, final boolean snapshot, final String modelId,
+            final ReplicatedRecord record)
+        {
+            received.add(fromHost + " " + snapshot + " " + modelId + " " + record);
+        }
+
+        @Override
+        public void counters(final String fromHost, final boolean snapshot, final int kind, final String name,
+            final long[] counters)
+        {
+            received.add(fromHost + " " + snapshot + " " + kind + " " + name + " " + Arrays.toString(counters));
+        }
+    };
+
+    @Test
+    void shouldCarryRecordsAndCountersWhole()
+    {
+        final long seed = Long.getLong("modelsel.seed", new SecureRandom().nextLong());
+        final Random random = new Random(seed);
+        final MessageEncoder encoder = new MessageEncoder("prod", "worker-a", KEY);
+        final MessageDecoder decoder = new MessageDecoder("prod", KEY);
+        for (int trial = 0; trial < 500; trial++)
+        {
+            final List<String> sent = new ArrayList<>();
+            encoder.begin(WireDescriptor.TYPE_RECORDS, WireDescriptor.FLAG_SNAPSHOT, 123);
+            ReplicatedRecord record = randomRecord(random);
+            String id = randomId(random);
+            while (encoder.addRecord(id, record))
+            {
+                sent.add("worker-a true " + id + " " + record);
+                record = randomRecord(random);
+                id = randomId(random);
+            }
+            final int length = encoder.finish();
+            assertTrue(length <= WireDescriptor.MAX_MESSAGE_LENGTH);
+            received.clear();
+            assertNull(decoder.decode(encoder.buffer(), 0, length, collect), "seed " + seed);
+            assertEquals(sent, received, "seed " + seed);
+        }
+
+        encoder.begin(WireDescriptor.TYPE_COUNTERS, (byte)0, 5);
+        final long[] values = {1, 2, 3, 4, 5, 6, 7, Long.MAX_VALUE};
+        assertTrue(encoder.addCounters(1, "gpt-4o", values));
+        received.clear();
+        assertNull(decoder.decode(encoder.buffer(), 0, encoder.finish(), collect));
+        assertEquals(List.of("worker-a false 1 gpt-4o " + Arrays.toString(values)), received);
+    }
+
+    @Test
+    void shouldRefuseEveryDamagedOrForeignMessageWhole()
+    {
+        final long seed = Long.getLong("modelsel.seed", new SecureRandom().nextLong());
+        final Random random = new Random(seed);
+        final MessageEncoder encoder = new MessageEncoder("prod", "worker-a", KEY);
+        encoder.begin(WireDescriptor.TYPE_RECORDS, (byte)0, 1);
+        for (int i = 0; i < 5; i++)
+        {
+            encoder.addRecord(randomId(random), randomRecord(random));
+        }
+        final int length = encoder.finish();
+        final byte[] good = new byte[length];
+        encoder.buffer().getBytes(0, good);
+
+        final MessageDecoder decoder = new MessageDecoder("prod", KEY);
+        for (int trial = 0; trial < 2_000; trial++)
+        {
+            final byte[] bad = good.clone();
+            final int at = random.nextInt(length);
+            bad[at] ^= (byte)(1 + random.nextInt(255));
+            received.clear();
+            final String refusal = decoder.decode(new UnsafeBuffer(bad), 0, length, collect);
+            if (refusal == null || !received.isEmpty())
+            {
+                fail("seed " + seed + ": byte " + at + " flipped, yet accepted: " + received);
+            }
+        }
+        received.clear();
+        assertNotNull(decoder.decode(new UnsafeBuffer(good), 0, length - 1, collect), "truncated");
+        assertNotNull(new MessageDecoder("prod", "another-secret-of-enough-bytes!".getBytes(StandardCharsets.US_ASCII))
+            .decode(new UnsafeBuffer(good), 0, length, collect), "another key");
+        assertEquals("from another cluster",
+            new MessageDecoder("staging", KEY).decode(new UnsafeBuffer(good), 0, length, collect));
+        assertTrue(received.isEmpty());
+    }
+
+    @Test
+    void shouldRefuseAShortKey()
+    {
+        assertThrows(IllegalArgumentException.class, () -> new MessageDecoder("prod", new byte[15]));
+    }
+
+    @Test
+    void shouldKeepAnIdTooLongForAMessageOut()
+    {
+        final MessageEncoder encoder = new MessageEncoder("prod", "worker-a", KEY);
+        encoder.begin(WireDescriptor.TYPE_RECORDS, (byte)0, 1);
+        final byte[] id = new byte[WireDescriptor.MAX_MODEL_ID_BYTES + 1];
+        Arrays.fill(id, (byte)'x');
+        assertTrue(!encoder.addRecord(new String(id, StandardCharsets.US_ASCII), new ReplicatedRecord()));
+        assertEquals(0, encoder.entries());
+    }
+
+    private static String randomId(final Random random)
+    {
+        final StringBuilder id = new StringBuilder();
+        final int length = 1 + random.nextInt(random.nextInt(10) == 0 ? 300 : 40);
+        for (int i = 0; i < length; i++)
+        {
+            id.append(random.nextInt(20) == 0 ? 'é' : (char)('a' + random.nextInt(26)));
+        }
+        return id.toString();
+    }
+
+    private static ReplicatedRecord randomRecord(final Random random)
+    {
+        final ReplicatedRecord record = new ReplicatedRecord();
+        if (random.nextBoolean())
+        {
+            record.setUp(HybridClock.at(random.nextInt(1 << 30)) + random.nextInt(5), "h" + random.nextInt(99));
+        }
+        if (random.nextBoolean())
+        {
+            record.setDown(HybridClock.at(1L << 31) + random.nextInt(5), "host-with-a-long-name-" + random.nextInt(99));
+        }
+        if (random.nextBoolean())
+        {
+            record.setRateLimited(random.nextBoolean() ? Long.MAX_VALUE : random.nextLong() | 1,
+                HybridClock.at(1L << 32), "b");
+        }
+        assertTrue(record.cooldownUntilMs() == AvailabilityRecord.NO_COOLDOWN || record.cooldownClock() > 0);
+        return record;
+    }
+}
