@@ -5,9 +5,9 @@ import dev.modelsel.catalog.CatalogPaths;
 import dev.modelsel.catalog.CatalogProblem;
 import dev.modelsel.catalog.SourceFiles;
 import dev.modelsel.catalog.SourceNode;
-import dev.modelsel.catalog.SourceReader;
+import dev.modelsel.engine.config.ConfigException;
+import dev.modelsel.engine.config.ConfigFields;
 
-import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpRequest;
@@ -45,13 +45,12 @@ public final class ProbeConfigReader
     private static final long MAX_TIMEOUT_MS = 600_000;
     private static final long MAX_INTERVAL_MS = 86_400_000;
 
-    private final String source;
+    private final ConfigFields values;
     private final Function<String, String> environment;
-    private final List<String> problems = new ArrayList<>();
 
     private ProbeConfigReader(final String source, final Function<String, String> environment)
     {
-        this.source = source;
+        this.values = new ConfigFields(source);
         this.environment = environment;
     }
 
@@ -80,39 +79,18 @@ public final class ProbeConfigReader
     public static ProbeConfig parse(final String source, final String text, final boolean jsonOnly,
         final Function<String, String> environment) throws ProbeConfigException
     {
-        final SourceNode root;
         try
         {
-            root = SourceReader.read(source, text, jsonOnly);
+            final SourceNode root = ConfigFields.parse(source, text, jsonOnly);
+            final ProbeConfigReader reader = new ProbeConfigReader(source, environment);
+            final ProbeConfig config = reader.config(root);
+            reader.values.throwIfAny();
+            return config;
         }
-        catch (final CatalogException ex)
+        catch (final ConfigException ex)
         {
-            throw new ProbeConfigException(ex.errors().stream().map(ProbeConfigReader::withoutQuotedText).toList());
+            throw new ProbeConfigException(ex.problems());
         }
-        final ProbeConfigReader reader = new ProbeConfigReader(source, environment);
-        final ProbeConfig config = reader.config(root);
-        if (!reader.problems.isEmpty())
-        {
-            throw new ProbeConfigException(reader.problems);
-        }
-        return config;
-    }
-
-    /**
-     * A parser's syntax error quotes the offending line, which may hold an API key typed into the file: say where,
-     * not what.
-     */
-    private static String withoutQuotedText(final CatalogProblem problem)
-    {
-        if (!problem.message().startsWith("not valid"))
-        {
-            return problem.toString();
-        }
-        final String format = problem.message().startsWith("not valid JSON") ? "JSON" : "YAML";
-        return new CatalogProblem(problem.source(), problem.path(), problem.line(), problem.column(), "not valid " +
-            format + " (the " +
-            "parser's own message is not shown: it quotes the line, which may hold a secret); check this line and " +
-            "the one before").toString();
     }
 
     private ProbeConfig config(final SourceNode root)
@@ -123,12 +101,12 @@ public final class ProbeConfigReader
             return null;
         }
         final Map<String, SourceNode.Entry> fields = root.entries();
-        unknownKeys("", fields, TOP_KEYS);
-        final long intervalMs = whole(fields.get("interval_ms"), "interval_ms", ProbeConfig.DEFAULT_INTERVAL_MS, 1,
-            MAX_INTERVAL_MS);
-        final long failuresToDown = whole(fields.get("failures_to_down"), "failures_to_down",
+        values.unknownKeys("", fields, TOP_KEYS);
+        final long intervalMs = values.whole(fields.get("interval_ms"), "interval_ms",
+            ProbeConfig.DEFAULT_INTERVAL_MS, 1, MAX_INTERVAL_MS);
+        final long failuresToDown = values.whole(fields.get("failures_to_down"), "failures_to_down",
             ProbeConfig.DEFAULT_FAILURES_TO_DOWN, 1, 1_000);
-        final long maxConcurrent = whole(fields.get("max_concurrent"), "max_concurrent",
+        final long maxConcurrent = values.whole(fields.get("max_concurrent"), "max_concurrent",
             ProbeConfig.DEFAULT_MAX_CONCURRENT, 1, 256);
         final SourceNode.Entry probes = fields.get("probes");
         final List<ProbeTarget> targets = new ArrayList<>();
@@ -177,12 +155,12 @@ public final class ProbeConfigReader
             return null;
         }
         final Map<String, SourceNode.Entry> fields = node.entries();
-        unknownKeys(path, fields, PROBE_KEYS);
-        final String model = text(fields.get("model"), path + ".model", node.line(), null);
-        final String url = text(fields.get("url"), path + ".url", node.line(), null);
-        final String method = text(fields.get("method"), path + ".method", node.line(), "GET");
-        final long timeoutMs = whole(fields.get("timeout_ms"), path + ".timeout_ms", ProbeConfig.DEFAULT_TIMEOUT_MS, 1,
-            MAX_TIMEOUT_MS);
+        values.unknownKeys(path, fields, PROBE_KEYS);
+        final String model = values.text(fields.get("model"), path + ".model", node.line(), null);
+        final String url = values.text(fields.get("url"), path + ".url", node.line(), null);
+        final String method = values.text(fields.get("method"), path + ".method", node.line(), "GET");
+        final long timeoutMs = values.whole(fields.get("timeout_ms"), path + ".timeout_ms",
+            ProbeConfig.DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS);
         final URI uri = url == null ? null : uri(url, path + ".url", fields.get("url").value().line());
         final boolean methodValid = method != null && validMethod(method);
         if (method != null && !methodValid)
@@ -325,57 +303,8 @@ public final class ProbeConfigReader
         return null;
     }
 
-    private String text(final SourceNode.Entry entry, final String path, final int parentLine, final String fallback)
-    {
-        if (entry == null)
-        {
-            if (fallback == null)
-            {
-                problem(path, parentLine, "missing");
-            }
-            return fallback;
-        }
-        if (!entry.value().is(SourceNode.Kind.STRING) || entry.value().text().isEmpty())
-        {
-            problem(path, entry.value().line(), "must be a non-empty string, not " + entry.value().describe());
-            return null;
-        }
-        return entry.value().text();
-    }
-
-    private long whole(final SourceNode.Entry entry, final String path, final long fallback, final long min,
-        final long max)
-    {
-        if (entry == null)
-        {
-            return fallback;
-        }
-        final SourceNode value = entry.value();
-        if (!value.is(SourceNode.Kind.INTEGER) || value.integerValue().compareTo(BigInteger.valueOf(min)) < 0 ||
-            value.integerValue().compareTo(BigInteger.valueOf(max)) > 0)
-        {
-            problem(path, value.line(), "must be a whole number from " + min + " to " + max + ", not " +
-                value.describe());
-            return fallback;
-        }
-        return value.integerValue().longValueExact();
-    }
-
-    private void unknownKeys(final String path, final Map<String, SourceNode.Entry> fields, final Set<String> known)
-    {
-        for (final SourceNode.Entry field : fields.values())
-        {
-            if (!known.contains(field.key()))
-            {
-                problem(CatalogPaths.child(path, field.key()), field.keyLine(), "unknown key" +
-                    CatalogPaths.didYouMean(field.key(), known) + "; known: " + String.join(", ", known.stream()
-                    .sorted().toList()));
-            }
-        }
-    }
-
     private void problem(final String path, final int line, final String message)
     {
-        problems.add(new CatalogProblem(source, path, line, message).toString());
+        values.problem(path, line, message);
     }
 }
