@@ -1,0 +1,235 @@
+package dev.modelsel.engine.replication;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUriStringBuilder;
+import io.aeron.Image;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.exceptions.AeronException;
+import io.aeron.logbuffer.FragmentHandler;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The replicator's messaging, on Aeron: one subscription on this host's endpoint (or the multicast group), and one
+ * publication to each peer (or to the group). Every message is one datagram ({@link WireDescriptor}); Aeron
+ * retransmits what a connected peer lost, and what cannot be sent at all (a peer not connected, back pressure that
+ * does not clear) is dropped here and repaired by the next snapshot.
+ * <p>
+ * By default it embeds a media driver sized for a small host: one shared thread, 64 KiB terms, in its own directory;
+ * {@code aeron_dir:} names an external driver instead.
+ * <p>
+ * Not thread-safe: the replicator's one thread drives it.
+ */
+final class AeronTransport implements AutoCloseable
+{
+    static final int STREAM_ID = 0x6D73; // "ms"
+    private static final int TERM_LENGTH = 64 * 1024;
+    /** Offers retried on back pressure or an admin action before the message is left to the next snapshot. */
+    private static final int OFFER_ATTEMPTS = 3;
+
+    /** What became of one {@link #send}. */
+    static final class SendCounts
+    {
+        long sent;
+        long notConnected;
+        long backPressured;
+        long failed;
+    }
+
+    private final MediaDriver driver;
+    private final Aeron aeron;
+    private final Subscription subscription;
+    private final List<Publication> publications = new ArrayList<>();
+    private final List<String> publicationChannels = new ArrayList<>();
+    private final SendCounts counts = new SendCounts();
+
+    private AeronTransport(final MediaDriver driver, final Aeron aeron, final Subscription subscription)
+    {
+        this.driver = driver;
+        this.aeron = aeron;
+        this.subscription = subscription;
+    }
+
+    /**
+     * Starts the driver (unless external) and the channels.
+     *
+     * @param embeddedDirectory where an embedded driver keeps its files (its own: deleted at start and at close).
+     * @param imageEvents       told "joined ADDRESS" / "left ADDRESS" as peers' streams come and go.
+     * @throws AeronException or another runtime exception with Aeron's reason (a port in use, an unknown interface).
+     */
+    static AeronTransport start(final ClusterConfig config, final Path embeddedDirectory,
+        final Consumer<String> imageEvents)
+    {
+        MediaDriver driver = null;
+        Aeron aeron = null;
+        try
+        {
+            final String directory;
+            if (config.aeronDirectory() == null)
+            {
+                driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
+                    .aeronDirectoryName(embeddedDirectory.toString())
+                    .dirDeleteOnStart(true)
+                    .dirDeleteOnShutdown(true)
+                    .threadingMode(ThreadingMode.SHARED)
+                    .sharedIdleStrategy(new BackoffIdleStrategy())
+                    .publicationTermBufferLength(TERM_LENGTH)
+                    .ipcTermBufferLength(TERM_LENGTH)
+                    .warnIfDirectoryExists(false)
+                    .printConfigurationOnStart(false));
+                directory = driver.aeronDirectoryName();
+            }
+            else
+            {
+                directory = config.aeronDirectory().toString();
+            }
+            aeron = Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(directory)
+                .availableImageHandler(image -> imageEvents.accept("joined " + image.sourceIdentity()))
+                .unavailableImageHandler(image -> imageEvents.accept("left " + image.sourceIdentity())));
+            final String inbound = config.multicast() != null ? multicastChannel(config) :
+                new ChannelUriStringBuilder().media("udp").endpoint(config.listen().toString()).build();
+            final AeronTransport transport = new AeronTransport(driver, aeron, aeron.addSubscription(inbound,
+                STREAM_ID));
+            if (config.multicast() != null)
+            {
+                transport.addPublication(inbound);
+            }
+            else
+            {
+                for (final ClusterConfig.Endpoint peer : config.peers())
+                {
+                    transport.addPublication(new ChannelUriStringBuilder().media("udp").endpoint(peer.toString())
+                        .termLength(config.aeronDirectory() == null ? null : TERM_LENGTH).build());
+                }
+            }
+            return transport;
+        }
+        catch (final RuntimeException failed)
+        {
+            closeQuietly(aeron);
+            closeQuietly(driver);
+            throw failed;
+        }
+    }
+
+    private static String multicastChannel(final ClusterConfig config)
+    {
+        final ChannelUriStringBuilder channel = new ChannelUriStringBuilder().media("udp")
+            .endpoint(config.multicast().toString());
+        if (config.multicastInterface() != null)
+        {
+            channel.networkInterface(config.multicastInterface());
+        }
+        return channel.build();
+    }
+
+    private void addPublication(final String channel)
+    {
+        publications.add(aeron.addPublication(channel, STREAM_ID));
+        publicationChannels.add(channel);
+    }
+
+    /** Offers one message to every peer; what cannot be sent is counted and left to the next snapshot. */
+    void send(final DirectBuffer buffer, final int length)
+    {
+        for (int i = 0; i < publications.size(); i++)
+        {
+            offer(i, buffer, length);
+        }
+    }
+
+    private void offer(final int index, final DirectBuffer buffer, final int length)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            final Publication publication = publications.get(index);
+            final long result = publication.offer(buffer, 0, length);
+            if (result > 0)
+            {
+                counts.sent++;
+                return;
+            }
+            if (result == Publication.NOT_CONNECTED)
+            {
+                counts.notConnected++; // no peer there yet: its snapshot on joining repairs it
+                return;
+            }
+            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+            {
+                // The driver closed it, or it ran out of positions after a very long life: a fresh one goes on.
+                publication.close();
+                publications.set(index, aeron.addPublication(publicationChannels.get(index), STREAM_ID));
+                counts.failed++;
+                return;
+            }
+            if (attempt == OFFER_ATTEMPTS) // BACK_PRESSURED or ADMIN_ACTION that did not clear at once
+            {
+                counts.backPressured++;
+                return;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Delivers up to {@code limit} received messages to {@code handler}. @return how many. */
+    int poll(final FragmentHandler handler, final int limit)
+    {
+        return subscription.poll(handler, limit);
+    }
+
+    /** Whether any peer's stream is connected to this host's subscription. */
+    int connectedPeers()
+    {
+        int count = 0;
+        for (final Image image : subscription.images())
+        {
+            if (!image.isClosed())
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    SendCounts counts()
+    {
+        return counts;
+    }
+
+    @Override
+    public void close()
+    {
+        for (final Publication publication : publications)
+        {
+            closeQuietly(publication);
+        }
+        closeQuietly(subscription);
+        closeQuietly(aeron);
+        closeQuietly(driver);
+    }
+
+    private static void closeQuietly(final AutoCloseable closeable)
+    {
+        if (closeable == null)
+        {
+            return;
+        }
+        try
+        {
+            closeable.close();
+        }
+        catch (final Exception ignored)
+        {
+            // closing on the way out: nothing left to do with it
+        }
+    }
+}
