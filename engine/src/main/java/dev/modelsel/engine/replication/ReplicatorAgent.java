@@ -1,0 +1,93 @@
+package dev.modelsel.engine.replication;
+
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a {@link Replicator} on its own thread until {@link #close}: a busy loop that backs off to 100 µs parks
+ * when idle (a remote write waits at most that long for the loop to notice it, and an idle replicator costs a few
+ * percent of one core), and logs a summary every {@link #SUMMARY_INTERVAL_MS}.
+ * <p>
+ * Thread-safe: {@link #close} may come from any thread (a shutdown hook).
+ */
+final class ReplicatorAgent implements AutoCloseable
+{
+    static final long SUMMARY_INTERVAL_MS = 60_000;
+
+    private final Replicator replicator;
+    private final ReplicationLog log;
+    private final Thread thread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    ReplicatorAgent(final Replicator replicator, final ReplicationLog log)
+    {
+        this.replicator = replicator;
+        this.log = log;
+        this.thread = new Thread(this::loop, "modelsel-replicator");
+    }
+
+    void start()
+    {
+        thread.start();
+    }
+
+    private void loop()
+    {
+        final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
+            TimeUnit.MICROSECONDS.toNanos(100));
+        long nextSummaryMs = System.currentTimeMillis() + SUMMARY_INTERVAL_MS;
+        try
+        {
+            while (running)
+            {
+                final long nowMs = System.currentTimeMillis();
+                idle.idle(replicator.doWork(nowMs));
+                if (nowMs >= nextSummaryMs)
+                {
+                    log.line("summary: " + replicator.stats());
+                    nextSummaryMs = nowMs + SUMMARY_INTERVAL_MS;
+                }
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            failure = ex;
+            log.line("stopped by a failure: " + ex);
+        }
+        finally
+        {
+            stopped.countDown();
+        }
+    }
+
+    /** Waits until the loop ends (a failure, or {@link #close} from elsewhere). @return its failure, or null. */
+    Throwable awaitStop() throws InterruptedException
+    {
+        stopped.await();
+        return failure;
+    }
+
+    ReplicationStats stats()
+    {
+        return replicator.stats();
+    }
+
+    @Override
+    public void close()
+    {
+        running = false;
+        try
+        {
+            stopped.await(10, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
