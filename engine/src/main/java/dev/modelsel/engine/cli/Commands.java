@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The top-level commands by name, each built only when wanted. Building one is picocli reflecting over its class and
- * every subcommand's: building all nine cost a cold JVM about 60 ms more than building the one that runs (picocli's
+ * every subcommand's: building all ten cost a cold JVM about 60 ms more than building the one that runs (picocli's
  * own start, about 110 ms, is paid either way; a plain {@code select} avoids both, see {@link PlainSelect}).
  * <p>
  * Stateless and thread-safe.
@@ -15,7 +15,8 @@ final class Commands
 {
     /** In the order {@code modelsel --help} lists them. */
     static final List<String> NAMES =
-        List.of("select", "run", "catalog", "availability", "analyze", "stats", "probe", "help", "version");
+        List.of("select", "run", "catalog", "availability", "analyze", "stats", "probe", "replicate", "help",
+            "version");
 
     private Commands()
     {
@@ -59,6 +60,8 @@ final class Commands
                 return new StatsCommand();
             case "probe":
                 return new ProbeCommand();
+            case "replicate":
+                return new ReplicateCommand();
             case "help":
                 return new CommandLine.HelpCommand();
             case "version":

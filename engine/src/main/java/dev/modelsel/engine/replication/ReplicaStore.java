@@ -7,7 +7,7 @@ import java.util.function.IntConsumer;
  * A host's copy of the records, as the replicator sees it: the shared availability table in production, a map in
  * tests. Local writers change it on their own; the replicator reads what changed and merges what peers sent.
  */
-interface ReplicaStore
+public interface ReplicaStore
 {
     /** Moves with every change, local or merged (see {@code AvailabilityTable#changeSequence}). */
     long changeSequence();

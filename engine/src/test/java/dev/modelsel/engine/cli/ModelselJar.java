@@ -122,6 +122,14 @@ final class ModelselJar
         return new ProcessBuilder(command);
     }
 
+    /** The command line that runs the command: for a caller that runs it elsewhere (in a network namespace). */
+    static List<String> commandLine(final String... args)
+    {
+        final List<String> line = new ArrayList<>(List.of(java(), "-jar", JAR.toAbsolutePath().toString()));
+        line.addAll(List.of(args));
+        return line;
+    }
+
     /** The {@code java} launcher of the JVM running the tests. */
     static String java()
     {

@@ -1,0 +1,104 @@
+package dev.modelsel.engine.replication;
+
+import io.aeron.exceptions.AeronException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * A running replicator (SPEC §6) for one host's table: what {@code modelsel replicate} starts. It holds the table's
+ * replicator lock (one replicator per table), runs an Aeron media driver of its own (in {@code TABLE.aeron}, unless
+ * the configuration names an external one) and the replicator's thread, until {@link #close}.
+ * <p>
+ * Thread-safe: {@link #close} may come from a shutdown hook.
+ */
+public final class ClusterReplication implements AutoCloseable
+{
+    /** Beside the table: the embedded media driver's directory. */
+    public static final String AERON_DIRECTORY_SUFFIX = ".aeron";
+
+    private final ReplicatorLock lock;
+    private final AeronTransport transport;
+    private final ReplicatorAgent agent;
+    private boolean closed;
+
+    private ClusterReplication(final ReplicatorLock lock, final AeronTransport transport, final ReplicatorAgent agent)
+    {
+        this.lock = lock;
+        this.transport = transport;
+        this.agent = agent;
+    }
+
+    /**
+     * Starts replicating {@code store}, the table at {@code tablePath}.
+     *
+     * @param log where the replicator's lines go (one per peer joining or going silent, per remote change, rate
+     *            limited, and a summary a minute).
+     * @throws IllegalStateException naming the pid when another replicator runs for this table.
+     * @throws ReplicationStartException with Aeron's reason in one line (a port in use, an unknown interface).
+     */
+    public static ClusterReplication start(final ClusterConfig config, final Path tablePath, final ReplicaStore store,
+        final Consumer<String> log) throws IOException
+    {
+        final ReplicatorLock lock = ReplicatorLock.acquire(tablePath);
+        final AeronTransport transport;
+        try
+        {
+            transport = AeronTransport.start(config,
+                tablePath.resolveSibling(tablePath.getFileName() + AERON_DIRECTORY_SUFFIX), event -> log.accept(
+                "stream " + event));
+        }
+        catch (final AeronException | IllegalStateException | IllegalArgumentException failed)
+        {
+            lock.close();
+            throw new ReplicationStartException(oneLine(failed));
+        }
+        catch (final RuntimeException failed)
+        {
+            lock.close();
+            throw failed;
+        }
+        final Replicator replicator = new Replicator(config, store, transport, log::accept);
+        final ReplicatorAgent agent = new ReplicatorAgent(replicator, log::accept);
+        agent.start();
+        return new ClusterReplication(lock, transport, agent);
+    }
+
+    /** Aeron's messages carry a category and a code before the reason, and sometimes a whole stack of causes. */
+    private static String oneLine(final RuntimeException failed)
+    {
+        Throwable cause = failed;
+        while (cause.getCause() != null && cause.getCause() != cause)
+        {
+            cause = cause.getCause();
+        }
+        final String message = String.valueOf(cause.getMessage()).replaceAll("\\s+", " ").strip();
+        return message.startsWith("ERROR - ") ? message.substring("ERROR - ".length()) : message;
+    }
+
+    /** Blocks until the replicator stops: {@link #close} from elsewhere, or a failure (returned). */
+    public Throwable awaitStop() throws InterruptedException
+    {
+        return agent.awaitStop();
+    }
+
+    /** The summary line a stop prints. */
+    public String summary()
+    {
+        return agent.stats().toString();
+    }
+
+    @Override
+    public synchronized void close() throws IOException
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        agent.close();
+        transport.close();
+        lock.close();
+    }
+}
