@@ -16,32 +16,54 @@ import java.nio.file.Path;
  * now at the path (making one if there is none), sends it whole, and its new incarnation replaces this host's slot
  * on every other host.
  * <p>
- * Not thread-safe: the replicator's thread.
+ * One replicator per counters file, as per table: it holds a lock on {@code PATH.replicator} until {@link #close}
+ * (or its death), so that one process alone writes the slots and the file is sent under one host id.
+ * <p>
+ * Not thread-safe: the replicator's thread ({@link #close} from any, once the replicator has stopped).
  */
-public final class ClusterCounters
+public final class ClusterCounters implements AutoCloseable
 {
     private final Path path;
+    private final ReplicatorLock lock;
     private final CounterSlots slots;
     private CountersChanges local;
 
-    private ClusterCounters(final Path path, final SharedPhaseCounters local)
+    private ClusterCounters(final Path path, final ReplicatorLock lock, final SharedPhaseCounters local)
     {
         this.path = path;
+        this.lock = lock;
         this.slots = CounterSlots.forWriting(path);
         this.local = new CountersChanges(local);
         local.assignIncarnation();
     }
 
     /**
-     * Opens this host's counters file (making it if there is none, as {@code run --counters} would); the other
-     * hosts' slots are made in {@code PATH.hosts/} as their counters arrive.
+     * Opens this host's counters file (making it if there is none, as {@code run --counters} would) and takes the
+     * lock beside it; the other hosts' slots are made in {@code PATH.hosts/} as their counters arrive.
      *
      * @throws dev.modelsel.engine.mapped.ForeignFileException when a file there is not a counters file.
+     * @throws IllegalStateException naming the pid of another replicator that serves this counters file.
      */
     public static ClusterCounters open(final Path countersFile) throws IOException
     {
         final SharedPhaseCounters local = SharedPhaseCounters.open(countersFile);
-        return new ClusterCounters(local.path(), local);
+        final ReplicatorLock lock = ReplicatorLock.acquire(local.path(), "counters file");
+        try
+        {
+            return new ClusterCounters(local.path(), lock, local);
+        }
+        catch (final RuntimeException ex)
+        {
+            lock.close();
+            throw ex;
+        }
+    }
+
+    /** Releases the lock: another replicator may serve the counters file. */
+    @Override
+    public void close() throws IOException
+    {
+        lock.close();
     }
 
     /** This host's counters file. */

@@ -27,6 +27,7 @@ import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -42,12 +43,27 @@ class ReplicatorCountersTest
     Path directory;
 
     private final List<AeronTransport> transports = new ArrayList<>();
+    private final List<ClusterCounters> opened = new ArrayList<>();
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
 
     @AfterEach
-    void close()
+    void close() throws IOException
     {
         transports.forEach(AeronTransport::close);
+        for (final ClusterCounters counters : opened)
+        {
+            counters.close();
+        }
+    }
+
+    @Test
+    void shouldLetOneReplicatorAloneServeACountersFile() throws Exception
+    {
+        final ClusterCounters first = open(counters(0));
+        assertThrows(IllegalStateException.class, () -> ClusterCounters.open(counters(0)));
+        first.close();
+        opened.remove(first);
+        open(counters(0));
     }
 
     @Test
@@ -58,7 +74,7 @@ class ReplicatorCountersTest
         final Replicator[] replicators = new Replicator[3];
         for (int i = 0; i < 3; i++)
         {
-            final ClusterCounters counters = ClusterCounters.open(counters(i));
+            final ClusterCounters counters = open(counters(i));
             own[i] = counters.local();
             replicators[i] = replicator(i, ports, counters, 600_000); // one snapshot, at the start
         }
@@ -122,8 +138,8 @@ class ReplicatorCountersTest
     void shouldStartAHostsSlotAgainEverywhereWhenItsCountersFileIsMadeAnew() throws Exception
     {
         final int[] ports = freePorts(2);
-        final ClusterCounters first = ClusterCounters.open(counters(0));
-        final ClusterCounters second = ClusterCounters.open(counters(1));
+        final ClusterCounters first = open(counters(0));
+        final ClusterCounters second = open(counters(1));
         final Replicator[] replicators = {replicator(0, ports, first, 100), replicator(1, ports, second, 100)};
         final SharedPhaseCounters[] own = {first.local(), SharedPhaseCounters.open(counters(1))};
         own[1].addAttempt("gpt-4o", false, false, 1_000_000, 1_000, 9_000_000, false, false);
@@ -191,6 +207,13 @@ class ReplicatorCountersTest
         counters.forEachModel(models::put);
         counters.forEachCategory(categories::put);
         return Map.of("models", models, "categories", categories);
+    }
+
+    private ClusterCounters open(final Path countersFile) throws IOException
+    {
+        final ClusterCounters counters = ClusterCounters.open(countersFile);
+        opened.add(counters);
+        return counters;
     }
 
     private Path counters(final int host)
