@@ -26,7 +26,9 @@ import java.util.concurrent.Callable;
         "Shows the phase counters that every modelsel process on this host records into.",
         "Per model: attempts, failures, escalations, tokens and spend; per category: phases and escalations.",
         "Default file: -Dmodelsel.counters, else /dev/shm/modelsel/counters (memory only, gone at reboot), else " +
-            "modelsel/counters under the temp directory."})
+            "modelsel/counters under the temp directory.",
+        "With --cluster: this host's counters, each other host's (as its replicator keeps them in PATH.hosts/), " +
+            "and their sum."})
 final class StatsCommand implements Callable<Integer>
 {
     @Spec
@@ -38,14 +40,24 @@ final class StatsCommand implements Callable<Integer>
     @Option(names = "--watch", description = "Show them again every second, until interrupted.")
     boolean watch;
 
-    @Option(names = "--json", description = "One JSON object: {\"models\": {...}, \"categories\": {...}}.")
+    @Option(names = "--json", description = "One JSON object: {\"models\": {...}, \"categories\": {...}}; with " +
+        "--cluster, {\"hosts\": [...], \"models\": sum, \"categories\": sum}.")
     boolean json;
+
+    @Option(names = "--cluster", description = "Every host of the cluster: this host's counters, those of each other " +
+        "host that `modelsel replicate` keeps beside them, and the sum. Nothing counted twice.")
+    boolean cluster;
 
     @Override
     public Integer call() throws InterruptedException
     {
         final Path path = counters == null ? SharedPhaseCounters.defaultPath() : counters;
         final PrintWriter out = spec.commandLine().getOut();
+        if (cluster)
+        {
+            new ClusterStats(path, json, out, spec.commandLine().getErr()).show(watch);
+            return 0;
+        }
         if (!Files.exists(path))
         {
             out.println(json ? "{\"models\": {}, \"categories\": {}}" : "no counters at " + path + " yet (nothing recorded)");
@@ -72,7 +84,7 @@ final class StatsCommand implements Callable<Integer>
     }
 
     /** Damaged records are named on stderr, once, and left out of the counts; the rest are shown. */
-    private static void reportCorrupt(final SharedPhaseCounters counters, final PrintWriter err)
+    static void reportCorrupt(final SharedPhaseCounters counters, final PrintWriter err)
     {
         final int[] corrupt = {0};
         counters.forEachCorrupt((record, why) ->
@@ -96,6 +108,13 @@ final class StatsCommand implements Callable<Integer>
         counters.forEachCategory(categories::put);
         final StringBuilder sb = new StringBuilder();
         sb.append(counters.path()).append(" at ").append(Instant.now()).append('\n');
+        return appendTables(sb, models, categories).toString();
+    }
+
+    /** The models' and the categories' tables, and what their marks mean. */
+    static StringBuilder appendTables(final StringBuilder sb, final Map<String, PhaseCounters.ModelCounts> models,
+        final Map<String, PhaseCounters.CategoryCounts> categories)
+    {
         final int width = Display.printableWidth(models.keySet(), 8);
         sb.append(String.format(Locale.ROOT, "%-" + width + "s %9s %9s %11s %14s %14s %14s%n", "model", "attempts",
             "failures", "escalations", "input tokens", "output tokens", "spend $"));
@@ -111,7 +130,7 @@ final class StatsCommand implements Callable<Integer>
             Display.printable(name), c.phases(), c.escalations(),
             c.phases() == 0 ? 0.0 : 100.0 * c.escalations() / c.phases())));
         sb.append("* priced with the catalog's defaults (not in its catalog)   + no output price: output counted 0");
-        return sb.toString();
+        return sb;
     }
 
     private static String json(final SharedPhaseCounters counters)
@@ -120,7 +139,14 @@ final class StatsCommand implements Callable<Integer>
         final Map<String, PhaseCounters.CategoryCounts> categories = new TreeMap<>();
         counters.forEachModel(models::put);
         counters.forEachCategory(categories::put);
-        final StringBuilder sb = new StringBuilder("{\"models\": {");
+        return appendJson(new StringBuilder("{"), models, categories).append('}').toString();
+    }
+
+    /** {@code "models": {...}, "categories": {...}}. */
+    static StringBuilder appendJson(final StringBuilder sb, final Map<String, PhaseCounters.ModelCounts> models,
+        final Map<String, PhaseCounters.CategoryCounts> categories)
+    {
+        sb.append("\"models\": {");
         final String[] separator = {""};
         models.forEach((name, c) ->
         {
@@ -140,10 +166,10 @@ final class StatsCommand implements Callable<Integer>
                 .append(", \"escalations\": ").append(c.escalations()).append('}');
             separator[0] = ", ";
         });
-        return sb.append("}}").toString();
+        return sb.append('}');
     }
 
-    private static String dollars(final long micros)
+    static String dollars(final long micros)
     {
         return BigDecimal.valueOf(micros, 6).stripTrailingZeros().toPlainString();
     }

@@ -18,7 +18,24 @@ package dev.modelsel.engine.cost;
  *  +---------------------------------------------------------------+
  *  |                     Record Count (int) = 4096                 |  16
  *  +---------------------------------------------------------------+
- *  |                     Reserved to 4096                          |  20
+ *  |                     Reserved (int)                            |  20
+ *  +---------------------------------------------------------------+
+ *  |  Incarnation (long): this file's random id, never 0 once set   |  24
+ *  +---------------------------------------------------------------+
+ *  |  Slot: Source Incarnation (long), the incarnation of the other |  32
+ *  |  host's own file whose counters this slot holds; 0 otherwise   |
+ *  +---------------------------------------------------------------+
+ *  |  Slot: Retired Incarnation (long), the one it replaced         |  40
+ *  +---------------------------------------------------------------+
+ *  |  Slot: Last Heard (long), this host's wall ms of the last      |  48
+ *  |  counters message applied                                      |
+ *  +---------------------------------------------------------------+
+ *  |  Host Length (int): 0 none, else the bytes of the host id      |  56
+ *  +---------------------------------------------------------------+
+ *  |  Host Id (ASCII, up to 32 bytes): a slot's host; in a host's   |  60
+ *  |  own file, the id its replicator sends it as                   |
+ *  +---------------------------------------------------------------+
+ *  |                     Reserved to 4096                          |  92
  *
  * Record i, at 4096 + i * 512
  *  +---------------------------------------------------------------+
@@ -45,6 +62,13 @@ package dev.modelsel.engine.cost;
  * then sets the state to ready (a volatile store). A process that finds a record being claimed waits for it to be
  * ready (and gives up on it after a while: its claimer died) before comparing names. Readers skip records that are
  * not ready.
+ * <p>
+ * <b>Across hosts</b> (issue 13, docs/costs.md). The incarnation is written when the file is made, so a file deleted
+ * and made again (to count afresh) is told from the one before; in a file made before the field existed it is 0
+ * until a replicator sets one with a compare-and-set. A <i>slot</i> is a file of this layout in which a replicator
+ * keeps another host's counters ({@code CounterSlots}): source and retired incarnations, last heard and host id are
+ * set there; in a host's own file only the host id may be, by its replicator. These fields sit in what was
+ * reserved (zero) in layout 1, which they leave unchanged.
  */
 public final class CountersDescriptor
 {
@@ -56,7 +80,17 @@ public final class CountersDescriptor
     public static final int LAYOUT_VERSION_OFFSET = 8;
     public static final int RECORD_LENGTH_OFFSET = 12;
     public static final int RECORD_COUNT_OFFSET = 16;
+    public static final int INCARNATION_OFFSET = 24;
+    public static final int SOURCE_INCARNATION_OFFSET = INCARNATION_OFFSET + 8;
+    public static final int RETIRED_INCARNATION_OFFSET = SOURCE_INCARNATION_OFFSET + 8;
+    public static final int LAST_HEARD_OFFSET = RETIRED_INCARNATION_OFFSET + 8;
+    public static final int HOST_LENGTH_OFFSET = LAST_HEARD_OFFSET + 8;
+    public static final int HOST_OFFSET = HOST_LENGTH_OFFSET + 4;
+    public static final int MAX_HOST_BYTES = 32;
     public static final int HEADER_LENGTH = 4096;
+
+    /** An incarnation not set yet (a file made before the field existed), or none (a host's own file's source). */
+    public static final long NO_INCARNATION = 0;
 
     public static final int RECORD_LENGTH = 512;
     public static final int RECORD_COUNT = 4096;
@@ -69,6 +103,7 @@ public final class CountersDescriptor
     public static final int NAME_OFFSET = 24;
     public static final int MAX_NAME_BYTES = 232;
     public static final int COUNTERS_OFFSET = 256;
+    public static final int COUNTERS_PER_RECORD = 8;
 
     public static final long STATE_FREE = 0;
     public static final long STATE_CLAIMING = 1;

@@ -10,23 +10,31 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 import static dev.modelsel.engine.cost.CountersDescriptor.ATTEMPTS;
 import static dev.modelsel.engine.cost.CountersDescriptor.CATEGORY_ESCALATIONS;
 import static dev.modelsel.engine.cost.CountersDescriptor.ESCALATIONS;
 import static dev.modelsel.engine.cost.CountersDescriptor.FAILURES;
+import static dev.modelsel.engine.cost.CountersDescriptor.HOST_LENGTH_OFFSET;
+import static dev.modelsel.engine.cost.CountersDescriptor.HOST_OFFSET;
+import static dev.modelsel.engine.cost.CountersDescriptor.INCARNATION_OFFSET;
 import static dev.modelsel.engine.cost.CountersDescriptor.INPUT_TOKENS;
 import static dev.modelsel.engine.cost.CountersDescriptor.KIND_CATEGORY;
 import static dev.modelsel.engine.cost.CountersDescriptor.KIND_MODEL;
 import static dev.modelsel.engine.cost.CountersDescriptor.KIND_OFFSET;
+import static dev.modelsel.engine.cost.CountersDescriptor.MAX_HOST_BYTES;
 import static dev.modelsel.engine.cost.CountersDescriptor.MAX_NAME_BYTES;
 import static dev.modelsel.engine.cost.CountersDescriptor.NAME_HASH_OFFSET;
 import static dev.modelsel.engine.cost.CountersDescriptor.NAME_LENGTH_OFFSET;
 import static dev.modelsel.engine.cost.CountersDescriptor.NAME_OFFSET;
+import static dev.modelsel.engine.cost.CountersDescriptor.NO_INCARNATION;
 import static dev.modelsel.engine.cost.CountersDescriptor.OUTPUT_TOKENS;
 import static dev.modelsel.engine.cost.CountersDescriptor.OUTPUT_UNPRICED;
 import static dev.modelsel.engine.cost.CountersDescriptor.PHASES;
@@ -98,21 +106,52 @@ public final class SharedPhaseCounters implements PhaseCounters
      */
     public static SharedPhaseCounters open(final Path path) throws IOException
     {
+        return open(path, buffer ->
+        {
+        });
+    }
+
+    /**
+     * Opens the counters file only if there is one: for a reader that must create nothing ({@code stats}).
+     *
+     * @throws NoSuchFileException when there is none.
+     * @throws ForeignFileException when a file there is not a counters file of this layout; it is left as it is.
+     */
+    public static SharedPhaseCounters openExisting(final Path path) throws IOException
+    {
+        return open(path, null);
+    }
+
+    /**
+     * @param initialise writes a new file's header fields beyond the layout's own, before the file is published;
+     *                   {@code null}: never create the file.
+     */
+    static SharedPhaseCounters open(final Path path, final Consumer<UnsafeBuffer> initialise) throws IOException
+    {
         JvmFlags.requireForAgrona("the shared counters file");
         final Path absolute = path.toAbsolutePath().normalize();
-        if (absolute.getParent() != null)
+        if (absolute.getParent() != null && initialise != null)
         {
             Files.createDirectories(absolute.getParent());
         }
         for (int attempt = 1; ; attempt++)
         {
-            MappedFiles.createIfAbsent(absolute, KIND, buffer ->
+            if (initialise != null)
             {
-                buffer.putInt(RECORD_LENGTH_OFFSET, RECORD_LENGTH);
-                buffer.putInt(RECORD_COUNT_OFFSET, RECORD_COUNT);
-            });
+                MappedFiles.createIfAbsent(absolute, KIND, buffer ->
+                {
+                    buffer.putInt(RECORD_LENGTH_OFFSET, RECORD_LENGTH);
+                    buffer.putInt(RECORD_COUNT_OFFSET, RECORD_COUNT);
+                    buffer.putLong(INCARNATION_OFFSET, newIncarnation());
+                    initialise.accept(buffer);
+                });
+            }
             // The file checked and the file mapped must be one: a delete and a new file between the two is seen here.
             final Object checked = FileIdentity.keyOf(absolute);
+            if (checked == null && initialise == null)
+            {
+                throw new NoSuchFileException(absolute.toString());
+            }
             if (checked == null && attempt < OPEN_ATTEMPTS && !Files.exists(absolute, LinkOption.NOFOLLOW_LINKS))
             {
                 continue; // deleted as soon as made
@@ -169,6 +208,89 @@ public final class SharedPhaseCounters implements PhaseCounters
     public Path path()
     {
         return path;
+    }
+
+    /**
+     * This file's incarnation: a random id written when it was made, so that a file deleted and made again is told
+     * from the one before; {@link CountersDescriptor#NO_INCARNATION} in a file made before the field existed, until
+     * {@link #assignIncarnation()}. Never writes.
+     */
+    public long incarnation()
+    {
+        return buffer.getLongVolatile(INCARNATION_OFFSET);
+    }
+
+    /** @return {@link #incarnation()}, first setting one (a compare-and-set: one wins) if the file has none. */
+    public long assignIncarnation()
+    {
+        buffer.compareAndSetLong(INCARNATION_OFFSET, NO_INCARNATION, newIncarnation());
+        return incarnation();
+    }
+
+    /**
+     * The host id in the header: a slot's host ({@link CounterSlots}), or in a host's own file the id its replicator
+     * sends it as; {@code ""} when none has been written.
+     */
+    public String hostId()
+    {
+        final int length = buffer.getIntAcquire(HOST_LENGTH_OFFSET);
+        if (length < 1 || length > MAX_HOST_BYTES)
+        {
+            return "";
+        }
+        final byte[] id = new byte[length];
+        buffer.getBytes(HOST_OFFSET, id);
+        return new String(id, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Writes the host id into the header, where it differs: the replicator of a host names its own file so that
+     * {@code stats --cluster} can say which host it is. The length is cleared first and published last (a release
+     * store), so that a reader sees the old id, none, or the new one.
+     *
+     * @param hostId 1 to 32 ASCII characters.
+     */
+    public void hostId(final String hostId)
+    {
+        writeHostId(buffer, hostId);
+    }
+
+    static void writeHostId(final UnsafeBuffer header, final String hostId)
+    {
+        final byte[] id = hostId.getBytes(StandardCharsets.US_ASCII);
+        if (id.length < 1 || id.length > MAX_HOST_BYTES || !hostId.equals(new String(id, StandardCharsets.US_ASCII)))
+        {
+            throw new IllegalArgumentException("a host id is 1 to " + MAX_HOST_BYTES + " ASCII characters: " + hostId);
+        }
+        if (header.getIntVolatile(HOST_LENGTH_OFFSET) == id.length)
+        {
+            final byte[] now = new byte[id.length];
+            header.getBytes(HOST_OFFSET, now);
+            if (Arrays.equals(now, id))
+            {
+                return;
+            }
+        }
+        header.putIntRelease(HOST_LENGTH_OFFSET, 0);
+        header.putBytes(HOST_OFFSET, id);
+        header.putIntRelease(HOST_LENGTH_OFFSET, id.length);
+    }
+
+    /**
+     * A random non-zero id. Not a secure random (that would cost the first {@code run --counters} milliseconds):
+     * this JVM's seed, mixed with its pid and the time; two ids alike among a cluster's files is a 2^-64 chance.
+     */
+    private static long newIncarnation()
+    {
+        final long id = ThreadLocalRandom.current().nextLong() ^
+            Long.rotateLeft(ProcessHandle.current().pid(), 40) ^ System.nanoTime();
+        return id == NO_INCARNATION ? 1 : id;
+    }
+
+    /** The header, for {@link CounterSlots}'s fields. */
+    UnsafeBuffer header()
+    {
+        return buffer;
     }
 
     @Override
@@ -248,9 +370,54 @@ public final class SharedPhaseCounters implements PhaseCounters
         }
     }
 
-    private long get(final int record, final int counter)
+    long get(final int record, final int counter)
     {
         return buffer.getLongVolatile(counterOffset(record, counter));
+    }
+
+    /**
+     * Raises a counter to {@code value} if it is below (a compare-and-set loop): how a slot takes another host's
+     * absolute values, so that a value received twice, or after a later one, changes nothing.
+     *
+     * @return whether it rose.
+     */
+    boolean raise(final int record, final int counter, final long value)
+    {
+        final int offset = counterOffset(record, counter);
+        long current;
+        do
+        {
+            current = buffer.getLongVolatile(offset);
+            if (current >= value)
+            {
+                return false;
+            }
+        }
+        while (!buffer.compareAndSetLong(offset, current, value));
+        return true;
+    }
+
+    /** The record of a name, claimed if need be. @throws CountersFullException when there is no room. */
+    int recordOf(final int kind, final String name)
+    {
+        return record(kind == KIND_MODEL ? modelRecords : categoryRecords, kind, name);
+    }
+
+    /** @return the kind of a ready, undamaged record, else 0 (free, being claimed, or damaged). */
+    int readyKind(final int record)
+    {
+        final int offset = recordOffset(record);
+        return buffer.getLongVolatile(offset) == STATE_READY && corruption(offset) == null ?
+            buffer.getInt(offset + KIND_OFFSET) : 0;
+    }
+
+    /** The name a record holds; for a record {@link #readyKind} found ready. */
+    String name(final int record)
+    {
+        final int offset = recordOffset(record);
+        final byte[] name = new byte[buffer.getInt(offset + NAME_LENGTH_OFFSET)];
+        buffer.getBytes(offset + NAME_OFFSET, name);
+        return new String(name, StandardCharsets.UTF_8);
     }
 
     private int record(final ConcurrentHashMap<String, Integer> records, final int kind, final String name)
@@ -337,9 +504,7 @@ public final class SharedPhaseCounters implements PhaseCounters
             if (buffer.getLongVolatile(offset) == STATE_READY && buffer.getInt(offset + KIND_OFFSET) == kind &&
                 corruption(offset) == null)
             {
-                final byte[] name = new byte[buffer.getInt(offset + NAME_LENGTH_OFFSET)];
-                buffer.getBytes(offset + NAME_OFFSET, name);
-                visitor.accept(new String(name, StandardCharsets.UTF_8), record);
+                visitor.accept(name(record), record);
             }
         }
     }

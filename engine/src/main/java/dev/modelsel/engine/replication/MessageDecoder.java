@@ -27,6 +27,9 @@ final class MessageDecoder
     {
         void record(String fromHost, boolean snapshot, String modelId, ReplicatedRecord record);
 
+        /** A COUNTERS message's incarnation, before its entries (if any). */
+        void countersFile(String fromHost, boolean snapshot, long incarnation);
+
         void counters(String fromHost, boolean snapshot, int kind, String name, long[] counters);
     }
 
@@ -43,6 +46,7 @@ final class MessageDecoder
     private final List<long[]> counters = new ArrayList<>();
     private final List<Integer> kinds = new ArrayList<>();
     private String sender;
+    private long incarnation;
 
     MessageDecoder(final String cluster, final byte[] key)
     {
@@ -110,6 +114,10 @@ final class MessageDecoder
         {
             return "truncated entries";
         }
+        if (type == TYPE_COUNTERS)
+        {
+            handler.countersFile(host, snapshot, incarnation);
+        }
         for (int i = 0; i < names.size(); i++)
         {
             if (type == TYPE_RECORDS)
@@ -133,6 +141,14 @@ final class MessageDecoder
         if (type != TYPE_RECORDS && type != TYPE_COUNTERS)
         {
             return "an unknown message type " + type;
+        }
+        if (type == TYPE_COUNTERS)
+        {
+            incarnation = in.getLong();
+            if (incarnation == 0)
+            {
+                return "counters without an incarnation";
+            }
         }
         final int count = in.getShort() & 0xFFFF;
         for (int i = 0; i < count; i++)
@@ -179,6 +195,10 @@ final class MessageDecoder
     private String readCounters(final ByteBuffer in)
     {
         final int kind = in.get();
+        if (kind != KIND_MODEL && kind != KIND_CATEGORY)
+        {
+            return "a counters kind of " + kind;
+        }
         final String name = utf8(in, in.getShort() & 0xFFFF, MAX_MODEL_ID_BYTES);
         if (name == null)
         {

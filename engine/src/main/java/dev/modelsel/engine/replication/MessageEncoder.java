@@ -34,18 +34,37 @@ final class MessageEncoder
         this.authenticator = new MessageAuthenticator(key);
     }
 
+    /** Begins a RECORDS message. */
     void begin(final byte type, final byte flags, final long sentAtMs)
+    {
+        if (type != TYPE_RECORDS)
+        {
+            throw new IllegalArgumentException("a COUNTERS message begins with beginCounters");
+        }
+        countOffset = header(type, flags, sentAtMs);
+        length = countOffset + 2;
+        entries = 0;
+    }
+
+    /** Begins a COUNTERS message of the sender's counters file of this incarnation (never 0). */
+    void beginCounters(final byte flags, final long sentAtMs, final long incarnation)
+    {
+        final int at = header(TYPE_COUNTERS, flags, sentAtMs);
+        buffer.putLong(at, incarnation, ORDER);
+        countOffset = at + 8;
+        length = countOffset + 2;
+        entries = 0;
+    }
+
+    private int header(final byte type, final byte flags, final long sentAtMs)
     {
         buffer.putInt(MAGIC_OFFSET, MAGIC, ORDER);
         buffer.putShort(VERSION_OFFSET, PROTOCOL_VERSION, ORDER);
         buffer.putByte(TYPE_OFFSET, type);
         buffer.putByte(FLAGS_OFFSET, flags);
         buffer.putLong(SENT_AT_OFFSET, sentAtMs, ORDER);
-        int at = putShortString(CLUSTER_LENGTH_OFFSET, cluster);
-        at = putShortString(at, host);
-        countOffset = at;
-        length = at + 2;
-        entries = 0;
+        final int at = putShortString(CLUSTER_LENGTH_OFFSET, cluster);
+        return putShortString(at, host);
     }
 
     /** @return false, writing nothing, when the record does not fit in this message (or its id never can). */

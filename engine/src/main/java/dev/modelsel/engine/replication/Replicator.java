@@ -20,6 +20,8 @@ import java.util.function.Consumer;
  * What it last sent or merged for each model is remembered, so a record a peer sent is not echoed back, and a local
  * change is sent once.
  * <p>
+ * Given {@link ClusterCounters}, it carries spend across hosts as well ({@link CountersExchange}).
+ * <p>
  * Not thread-safe: one thread.
  */
 final class Replicator implements FragmentHandler, MessageDecoder.Handler
@@ -33,6 +35,7 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
     private final ReplicaStore store;
     private final AeronTransport transport;
     private final ReplicationLog log;
+    private final CountersExchange counters;
     private final MessageEncoder encoder;
     private final MessageDecoder decoder;
     private final Map<String, ReplicatedRecord> known = new HashMap<>();
@@ -54,12 +57,21 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
     Replicator(final ClusterConfig config, final ReplicaStore store, final AeronTransport transport,
         final ReplicationLog log)
     {
+        this(config, store, transport, log, null);
+    }
+
+    /** @param counters this host's counters and the other hosts' slots; null: counters are neither sent nor kept. */
+    Replicator(final ClusterConfig config, final ReplicaStore store, final AeronTransport transport,
+        final ReplicationLog log, final ClusterCounters counters)
+    {
         this.config = config;
         this.store = store;
         this.transport = transport;
         this.log = log;
         this.encoder = new MessageEncoder(config.cluster(), config.hostId(), config.key());
         this.decoder = new MessageDecoder(config.cluster(), config.key());
+        this.counters = counters == null ? null :
+            new CountersExchange(config, counters, transport, stats, log, this::logLimited);
     }
 
     ReplicationStats stats()
@@ -76,9 +88,17 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
         if (nowMs >= nextSnapshotMs)
         {
             sendSnapshot();
+            if (counters != null)
+            {
+                counters.send(true, nowMs);
+            }
             nextSnapshotMs = nowMs + config.snapshotIntervalMs();
             checkSilentPeers();
             work++;
+        }
+        else if (counters != null && counters.due(nowMs))
+        {
+            work += counters.send(false, nowMs);
         }
         return work;
     }
@@ -208,12 +228,19 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
         final String sender = decoder.sender();
         stats.messagesDropped++;
         final String source = header.context() instanceof Image image ? image.sourceIdentity() : "?";
-        final Long lastLogged = dropsLoggedMs.get(source);
+        logLimited(source, "dropped a message from " + source + (sender == null ? "" : " (claiming host " + sender +
+            ")") + ": " + refusal + "; " + stats.messagesDropped + " dropped so far (at most one line a minute per " +
+            "sender)");
+    }
+
+    /** Logs the line unless a line of the same key was logged less than a minute ago. */
+    private void logLimited(final String key, final String line)
+    {
+        final Long lastLogged = dropsLoggedMs.get(key);
         if (lastLogged == null || nowMs - lastLogged >= DROP_LOG_INTERVAL_MS)
         {
-            dropsLoggedMs.put(source, nowMs);
-            log.line("dropped a message from " + source + (sender == null ? "" : " (claiming host " + sender + ")") +
-                ": " + refusal + "; " + stats.messagesDropped + " dropped so far (at most one line a minute per sender)");
+            dropsLoggedMs.put(key, nowMs);
+            log.line(line);
         }
     }
 
@@ -238,10 +265,27 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
     }
 
     @Override
-    public void counters(final String fromHost, final boolean snapshot, final int kind, final String name,
-        final long[] counters)
+    public void countersFile(final String fromHost, final boolean snapshot, final long incarnation)
     {
+        if (fromHost.equals(config.hostId()))
+        {
+            return; // our own, back from a multicast group
+        }
         heardFrom(fromHost);
+        if (counters != null)
+        {
+            counters.countersFile(fromHost, incarnation, nowMs);
+        }
+    }
+
+    @Override
+    public void counters(final String fromHost, final boolean snapshot, final int kind, final String name,
+        final long[] values)
+    {
+        if (counters != null && !fromHost.equals(config.hostId()))
+        {
+            counters.counters(fromHost, kind, name, values);
+        }
     }
 
     private void heardFrom(final String host)

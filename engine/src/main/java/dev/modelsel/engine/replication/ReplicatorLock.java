@@ -29,7 +29,18 @@ final class ReplicatorLock implements AutoCloseable
     /** @throws IllegalStateException naming the pid of the replicator that holds it. */
     static ReplicatorLock acquire(final Path table) throws IOException
     {
-        final Path path = table.resolveSibling(table.getFileName() + SUFFIX);
+        return acquire(table, "table");
+    }
+
+    /**
+     * The lock on {@code FILE.replicator}, for any file one replicator alone may serve (the table, the counters file).
+     *
+     * @param what the file's kind, for the message: "table", "counters file".
+     * @throws IllegalStateException naming the pid of the replicator that holds it.
+     */
+    static ReplicatorLock acquire(final Path file, final String what) throws IOException
+    {
+        final Path path = file.resolveSibling(file.getFileName() + SUFFIX);
         final FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
             StandardOpenOption.WRITE);
         final FileLock lock;
@@ -46,8 +57,8 @@ final class ReplicatorLock implements AutoCloseable
         {
             final String holder = readPid(channel);
             channel.close();
-            throw new IllegalStateException(table + ": a replicator already runs for this table (pid " + holder +
-                "); one per table");
+            throw new IllegalStateException(file + ": a replicator already runs for this " + what + " (pid " +
+                holder + "); one per " + what);
         }
         channel.truncate(0);
         channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);

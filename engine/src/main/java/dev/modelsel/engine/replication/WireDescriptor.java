@@ -16,7 +16,10 @@ package dev.modelsel.engine.replication;
  *  | Cluster Length|  Cluster name (ASCII, 1..64 bytes)          ...  16
  *  +---------------+-----------------------------------------------+
  *  | Host Length   |  Sender's host id (ASCII, 1..32 bytes)      ...
- *  +---------------+---------------+-------------------------------+
+ *  +---------------+-----------------------------------------------+
+ *  |  Type COUNTERS only: the Incarnation of the sender's counters  |
+ *  |  file (long, never 0)                                          |
+ *  +-------------------------------+-------------------------------+
  *  |     Entry Count (short)       |  Entries                    ...
  *  +-------------------------------+-------------------------------+
  *  |          HMAC-SHA256 of every byte before it (32 bytes)       |  length - 32
@@ -28,8 +31,10 @@ package dev.modelsel.engine.replication;
  *  | cooldown host |
  *
  * Type COUNTERS: each entry one of the sender's own counters records (see CountersDescriptor), absolute values:
- *  | kind (byte) | name length (short) | name (UTF-8) | 8 counters (long each) |
+ *  | kind (byte: 1 model, 2 category) | name length (short) | name (UTF-8) | 8 counters (long each, none negative) |
  * </pre>
+ * A COUNTERS message may have no entries: it still tells the incarnation (a host's counters file made anew, empty).
+ * Only a host's own counters are sent, never those it received (see CounterSlots).
  * Flags bit 0: the message is part of a snapshot (the sender's whole table, sent every snapshot interval).
  * A message is at most {@link #MAX_MESSAGE_LENGTH} bytes: one datagram inside Aeron's default MTU, so a lost
  * datagram loses one message, repaired by the next snapshot. A receiver drops (and counts) any message whose magic,
@@ -45,6 +50,8 @@ public final class WireDescriptor
     public static final byte TYPE_RECORDS = 1;
     public static final byte TYPE_COUNTERS = 2;
     public static final byte FLAG_SNAPSHOT = 1;
+    public static final byte KIND_MODEL = 1;
+    public static final byte KIND_CATEGORY = 2;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = MAGIC_OFFSET + 4;

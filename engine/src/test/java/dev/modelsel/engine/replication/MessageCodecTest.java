@@ -33,6 +33,12 @@ class MessageCodecTest
         }
 
         @Override
+        public void countersFile(final String fromHost, final boolean snapshot, final long incarnation)
+        {
+            received.add(fromHost + " " + snapshot + " incarnation " + incarnation);
+        }
+
+        @Override
         public void counters(final String fromHost, final boolean snapshot, final int kind, final String name,
             final long[] counters)
         {
@@ -66,12 +72,42 @@ class MessageCodecTest
             assertEquals(sent, received, "seed " + seed);
         }
 
-        encoder.begin(WireDescriptor.TYPE_COUNTERS, (byte)0, 5);
+        encoder.beginCounters((byte)0, 5, -42);
         final long[] values = {1, 2, 3, 4, 5, 6, 7, Long.MAX_VALUE};
         assertTrue(encoder.addCounters(1, "gpt-4o", values));
         received.clear();
         assertNull(decoder.decode(encoder.buffer(), 0, encoder.finish(), collect));
-        assertEquals(List.of("worker-a false 1 gpt-4o " + Arrays.toString(values)), received);
+        assertEquals(List.of("worker-a false incarnation -42", "worker-a false 1 gpt-4o " + Arrays.toString(values)),
+            received);
+
+        encoder.beginCounters(WireDescriptor.FLAG_SNAPSHOT, 6, 7);
+        received.clear();
+        assertNull(decoder.decode(encoder.buffer(), 0, encoder.finish(), collect));
+        assertEquals(List.of("worker-a true incarnation 7"), received, "no entries: the incarnation still told");
+    }
+
+    @Test
+    void shouldRefuseCountersThatCannotBeAHostsOwn()
+    {
+        final MessageEncoder encoder = new MessageEncoder("prod", "worker-a", KEY);
+        final MessageDecoder decoder = new MessageDecoder("prod", KEY);
+        final long[] good = {1, 0, 0, 10, 20, 30, 0, 0};
+        final long[] negative = {1, 0, 0, 10, -20, 30, 0, 0};
+
+        encoder.beginCounters((byte)0, 1, 99);
+        assertTrue(encoder.addCounters(WireDescriptor.KIND_MODEL, "gpt-4o", good));
+        assertTrue(encoder.addCounters(WireDescriptor.KIND_MODEL, "claude", negative));
+        received.clear();
+        assertEquals("entry 1: a negative counter", decoder.decode(encoder.buffer(), 0, encoder.finish(), collect));
+
+        encoder.beginCounters((byte)0, 1, 99);
+        assertTrue(encoder.addCounters(3, "gpt-4o", good));
+        assertEquals("entry 0: a counters kind of 3", decoder.decode(encoder.buffer(), 0, encoder.finish(), collect));
+
+        encoder.beginCounters((byte)0, 1, 0);
+        assertTrue(encoder.addCounters(WireDescriptor.KIND_MODEL, "gpt-4o", good));
+        assertEquals("counters without an incarnation", decoder.decode(encoder.buffer(), 0, encoder.finish(), collect));
+        assertTrue(received.isEmpty(), received.toString());
     }
 
     @Test
