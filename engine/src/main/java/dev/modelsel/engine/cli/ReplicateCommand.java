@@ -2,6 +2,7 @@ package dev.modelsel.engine.cli;
 
 import dev.modelsel.engine.availability.SharedAvailabilityTable;
 import dev.modelsel.engine.config.ConfigException;
+import dev.modelsel.engine.cost.SharedPhaseCounters;
 import dev.modelsel.engine.replication.ClusterConfig;
 import dev.modelsel.engine.replication.ClusterConfigReader;
 import dev.modelsel.engine.replication.ClusterReplication;
@@ -46,6 +47,11 @@ final class ReplicateCommand implements Callable<Integer>
         + "modelsel availability --help.")
     Path table;
 
+    @Option(names = "--counters", paramLabel = "PATH", description = "This host's counters file, whose spend is sent "
+        + "to the other hosts; theirs are kept in PATH.hosts/. Default: the default counters file (see modelsel stats "
+        + "--help).")
+    Path counters;
+
     @Override
     public Integer call() throws InterruptedException, IOException
     {
@@ -57,12 +63,18 @@ final class ReplicateCommand implements Callable<Integer>
         {
             shared.hostId(cluster.hostId());
             replication = ClusterReplication.start(cluster, shared.path(), new TableReplicaStore(shared),
-                line -> log(out, line));
+                counters == null ? SharedPhaseCounters.defaultPath() : counters, line -> log(out, line));
         }
         catch (final IllegalStateException | ReplicationStartException ex)
         {
             shared.close();
             throw new UserError(UserError.FAILED, ex.getMessage() + System.lineSeparator() + "nothing replicated");
+        }
+        catch (final IOException ex)
+        {
+            shared.close();
+            throw new UserError(UserError.FAILED, TableSource.describe(ex) + System.lineSeparator() +
+                "nothing replicated");
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {

@@ -19,29 +19,44 @@ public final class ClusterReplication implements AutoCloseable
     public static final String AERON_DIRECTORY_SUFFIX = ".aeron";
 
     private final ReplicatorLock lock;
+    private final ClusterCounters counters;
     private final AeronTransport transport;
     private final ReplicatorAgent agent;
     private boolean closed;
 
-    private ClusterReplication(final ReplicatorLock lock, final AeronTransport transport, final ReplicatorAgent agent)
+    private ClusterReplication(final ReplicatorLock lock, final ClusterCounters counters,
+        final AeronTransport transport, final ReplicatorAgent agent)
     {
         this.lock = lock;
+        this.counters = counters;
         this.transport = transport;
         this.agent = agent;
     }
 
     /**
-     * Starts replicating {@code store}, the table at {@code tablePath}.
+     * Starts replicating {@code store}, the table at {@code tablePath}, and the spend in {@code countersPath}.
      *
+     * @param countersPath this host's counters file, whose records are sent to the other hosts and beside which
+     *                     theirs are kept ({@link ClusterCounters}); null to replicate availability only.
      * @param log where the replicator's lines go (one per peer joining or going silent, per remote change, rate
      *            limited, and a summary a minute).
      * @throws IllegalStateException naming the pid when another replicator runs for this table.
      * @throws ReplicationStartException with Aeron's reason in one line (a port in use, an unknown interface).
      */
     public static ClusterReplication start(final ClusterConfig config, final Path tablePath, final ReplicaStore store,
-        final Consumer<String> log) throws IOException
+        final Path countersPath, final Consumer<String> log) throws IOException
     {
         final ReplicatorLock lock = ReplicatorLock.acquire(tablePath);
+        final ClusterCounters counters;
+        try
+        {
+            counters = countersPath == null ? null : ClusterCounters.open(countersPath);
+        }
+        catch (final IOException | RuntimeException failed)
+        {
+            lock.close();
+            throw failed;
+        }
         final AeronTransport transport;
         try
         {
@@ -51,18 +66,33 @@ public final class ClusterReplication implements AutoCloseable
         }
         catch (final AeronException | IllegalStateException | IllegalArgumentException failed)
         {
-            lock.close();
+            closeBoth(counters, lock);
             throw new ReplicationStartException(oneLine(failed));
         }
         catch (final RuntimeException failed)
         {
-            lock.close();
+            closeBoth(counters, lock);
             throw failed;
         }
-        final Replicator replicator = new Replicator(config, store, transport, log::accept);
+        final Replicator replicator = new Replicator(config, store, transport, log::accept, counters);
         final ReplicatorAgent agent = new ReplicatorAgent(replicator, log::accept);
         agent.start();
-        return new ClusterReplication(lock, transport, agent);
+        return new ClusterReplication(lock, counters, transport, agent);
+    }
+
+    private static void closeBoth(final ClusterCounters counters, final ReplicatorLock lock) throws IOException
+    {
+        try
+        {
+            if (counters != null)
+            {
+                counters.close();
+            }
+        }
+        finally
+        {
+            lock.close();
+        }
     }
 
     /** Aeron's messages carry a category and a code before the reason, and sometimes a whole stack of causes. */
@@ -99,6 +129,6 @@ public final class ClusterReplication implements AutoCloseable
         closed = true;
         agent.close();
         transport.close();
-        lock.close();
+        closeBoth(counters, lock);
     }
 }
