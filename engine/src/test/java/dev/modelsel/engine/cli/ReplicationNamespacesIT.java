@@ -159,7 +159,8 @@ class ReplicationNamespacesIT
     private Replicate start(final int host, final String key) throws IOException
     {
         final ProcessBuilder command = new ProcessBuilder(network.inHost(host, ModelselJar.commandLine("replicate",
-            "--config", config(host).toString(), "--table", table(host).toString()))).redirectErrorStream(true);
+            "--config", config(host).toString(), "--table", table(host).toString(), "--counters",
+            table(host).resolveSibling("counters").toString()))).redirectErrorStream(true);
         command.environment().put("MODELSEL_CLUSTER_KEY", key);
         return new Replicate(command.start());
     }
