@@ -392,17 +392,17 @@ public final class SharedAvailabilityTable implements AvailabilityTable
      *
      * @param received a record whose host ids are valid host ids, or {@link HostId#NONE} with a zero clock.
      * @return {@link ReplicatedRecord#FLAG_CHANGED} and/or {@link ReplicatedRecord#COOLDOWN_CHANGED}, or 0.
-     * @throws IllegalArgumentException for an empty model id or a host id too long to store.
+     * @throws IllegalArgumentException for an empty model id or an invalid host id ({@link HostId#problem}); nothing
+     *                                  is changed.
      */
     public int merge(final String modelId, final ReplicatedRecord received)
     {
         AvailabilityTable.requireModelId(modelId);
         for (final String host : new String[] {received.flagHost(), received.epochHost(), received.cooldownHost()})
         {
-            if (host.length() > HostId.MAX_LENGTH)
+            if (!host.isEmpty() && HostId.problem(host) != null)
             {
-                throw new IllegalArgumentException("a host id longer than " + HostId.MAX_LENGTH + " characters: " +
-                    host);
+                throw new IllegalArgumentException(HostId.problem(host) + ": \"" + host + "\" in " + received);
             }
         }
         return store.merge(modelId, received, new ReplicatedRecord());

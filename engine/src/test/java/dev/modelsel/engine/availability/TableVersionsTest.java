@@ -167,6 +167,8 @@ class TableVersionsTest
             assertEquals(0, table.merge("m", new ReplicatedRecord().set(false, ahead - 1, "peer", HybridClock.ZERO,
                 HostId.NONE, 1_000, ahead - 1, "peer")), "older on both parts");
             assertEquals(0, table.merge("new", new ReplicatedRecord()), "a record nobody wrote");
+            assertThrows(IllegalArgumentException.class, () -> table.merge("new", new ReplicatedRecord().set(true,
+                ahead + 5, "no such host!", HybridClock.ZERO, HostId.NONE, 0, HybridClock.ZERO, HostId.NONE)));
             assertEquals(sequence + 1, table.changeSequence(), "merges that change nothing are not announced");
             assertFalse(table.read("new", record), "nor stored");
 
