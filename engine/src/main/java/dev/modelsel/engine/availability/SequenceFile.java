@@ -229,6 +229,16 @@ final class SequenceFile implements AutoCloseable
     private String readHostId()
     {
         final byte[] bytes = new byte[HOST_ID_SLOT_LENGTH];
+        final long generation = readHostIdSlot(bytes);
+        final String stored = AvailabilityEntry.host(bytes);
+        final String id = HostId.problem(stored) == null ? stored : DefaultHostId.ID;
+        hostId = new HostIdRead(generation, id);
+        return id;
+    }
+
+    /** Reads the slot in use into {@code bytes}, both from one generation. @return that generation. */
+    private long readHostIdSlot(final byte[] bytes)
+    {
         long generation;
         do
         {
@@ -237,16 +247,13 @@ final class SequenceFile implements AutoCloseable
             VarHandle.acquireFence(); // the slot is read before the generation is read again
         }
         while (generation != buffer.getLongVolatile(HOST_ID_GENERATION_OFFSET));
-        final String stored = AvailabilityEntry.host(bytes);
-        final String id = HostId.problem(stored) == null ? stored : DefaultHostId.ID;
-        hostId = new HostIdRead(generation, id);
-        return id;
+        return generation;
     }
 
     /**
      * Sets the host id local writes stamp from now on, under the opening lock (one setter at a time; synchronized,
-     * as a JVM cannot take one file lock twice): written into
-     * the slot not in use, then published by moving the generation. Versions written under the old id stay valid.
+     * as a JVM cannot take one file lock twice): written into the slot not in use, then published by moving the
+     * generation. Versions written under the old id stay valid.
      *
      * @throws IllegalArgumentException when {@code id} is not a valid host id.
      */
@@ -259,8 +266,9 @@ final class SequenceFile implements AutoCloseable
         }
         whileOpening(() ->
         {
-            final long generation = buffer.getLongVolatile(HOST_ID_GENERATION_OFFSET);
-            if (!id.equals(readHostId()))
+            final byte[] stored = new byte[HOST_ID_SLOT_LENGTH];
+            final long generation = readHostIdSlot(stored);
+            if (!id.equals(AvailabilityEntry.host(stored)))
             {
                 putHostId(buffer, generation + 1, id);
                 buffer.putLongVolatile(HOST_ID_GENERATION_OFFSET, generation + 1);

@@ -65,8 +65,8 @@ final class AvailabilityShow implements Callable<Integer>
     {
         final Map<String, Listed> records = new TreeMap<>();
         final List<String> damage = new ArrayList<>();
-        final String[] hostId = {null};
-        final Path path = read(records, damage, hostId);
+        final Shown shown = read(records, damage);
+        final Path path = shown.path();
         final PrintWriter out = spec.commandLine().getOut();
         if (json)
         {
@@ -74,7 +74,7 @@ final class AvailabilityShow implements Callable<Integer>
         }
         else
         {
-            human(out, path, hostId[0], records, damage);
+            human(out, path, shown.hostId(), records, damage);
         }
         out.flush();
         final long corrupt = records.values().stream().filter(r -> r.fields()[CORRUPT] == 1).count();
@@ -93,12 +93,17 @@ final class AvailabilityShow implements Callable<Integer>
         return UserError.FAILED;
     }
 
-    /** @return the table's path as opened; creates nothing when there is no table. */
-    private Path read(final Map<String, Listed> records, final List<String> damage, final String[] hostId)
+    /** The table shown: its path as opened, and the host id its local writes stamp (null when there is none). */
+    private record Shown(Path path, String hostId)
+    {
+    }
+
+    /** Creates nothing when there is no table. */
+    private Shown read(final Map<String, Listed> records, final List<String> damage)
     {
         if (!SharedAvailabilityTable.exists(parent.path())) // showing creates nothing
         {
-            return parent.path();
+            return new Shown(parent.path(), null);
         }
         try (SharedAvailabilityTable table = parent.open())
         {
@@ -107,8 +112,7 @@ final class AvailabilityShow implements Callable<Integer>
                     record.changedAtMs(), record.corrupt() ? 1 : 0, versions.flagClock(), versions.epochClock(),
                     versions.cooldownClock()},
                 new String[] {versions.flagHost(), versions.epochHost(), versions.cooldownHost()}))));
-            hostId[0] = table.hostId();
-            return table.path();
+            return new Shown(table.path(), table.hostId());
         }
     }
 

@@ -141,7 +141,10 @@ class TableVersionsTest
             table.setDown("m");
             final ReplicatedRecord r = new ReplicatedRecord();
             assertTrue(table.readReplicated("m", r) && HostId.ofThisHost().equals(r.flagHost()), r.toString());
+            table.hostId(HostId.ofThisHost());
         }
+        assertEquals(1, ByteBuffer.wrap(Files.readAllBytes(sequence)).order(ByteOrder.LITTLE_ENDIAN)
+            .getLong(SharedTableDescriptor.HOST_ID_GENERATION_OFFSET), "setting the id it reads as repairs the slot");
     }
 
     @Test
