@@ -77,6 +77,7 @@ package dev.modelsel.engine.availability;
  * setter at a time); a reader reads the generation, the slot, and the generation again, and retries when it moved.
  * A setter killed part-way leaves the id in use untouched. Versions written under an earlier id stay as they are,
  * valid versions of that id: the clock never goes back, so the host's later writes still order after them.
+ * <p>
  * Open Handles counts the processes that have the table open: each adds one when it opens and takes one away when
  * it closes. A process killed with the table open stays counted, so the next process to open the table while no
  * other has it open finds the count above zero, suspects a crash, recovers the map (which releases entry locks the
