@@ -1,6 +1,7 @@
 package dev.modelsel.engine.availability;
 
 import dev.modelsel.engine.mapped.FileIdentity;
+import dev.modelsel.engine.replication.ReplicatedRecord;
 import net.openhft.chronicle.hash.ChronicleHashClosedException;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.hash.locks.InterProcessDeadLockException;
@@ -9,10 +10,11 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.ToIntFunction;
 
 /**
  * The Chronicle side of {@link SharedAvailabilityTable}: reads, writes and lists the map, whose file and sequence file
@@ -37,6 +39,8 @@ final class ChronicleAvailabilityMap implements AutoCloseable
     private final TableFaults faults;
     private final Object mapFileKey;
     private final ThreadLocal<AvailabilityEntry> readScratch = ThreadLocal.withInitial(AvailabilityEntry::new);
+    private final ThreadLocal<AvailabilityEntry> writeScratch = ThreadLocal.withInitial(AvailabilityEntry::new);
+    private final ThreadLocal<ReplicatedRecord> writtenScratch = ThreadLocal.withInitial(ReplicatedRecord::new);
 
     ChronicleAvailabilityMap(
         final Path path,
@@ -115,21 +119,113 @@ final class ChronicleAvailabilityMap implements AutoCloseable
             into.setCorrupt();
             return true;
         }
-        into.set(entry.down, entry.cooldownUntilMs, entry.changes, entry.writerPid, entry.changedAtMs);
+        entry.toRecord(into);
         return true;
+    }
+
+    /** A local write of SPEC §6's table, made at version (clock, host). */
+    @FunctionalInterface
+    interface LocalWrite
+    {
+        /** @return whether it changed the record. */
+        boolean apply(ReplicatedRecord record, long clock, String host);
+    }
+
+    /**
+     * Reads SPEC §6's record of a model, as a replicator sends it.
+     *
+     * @return whether the table holds an intact record for the id; {@code into} is filled, or cleared when it holds
+     *         none or a corrupt one (which merges and writes as cleared).
+     */
+    boolean readReplicated(final String modelId, final ReplicatedRecord into)
+    {
+        final AvailabilityEntry entry;
+        try
+        {
+            entry = map.getUsing(modelId, readScratch.get());
+        }
+        catch (final InterProcessDeadLockException stuck)
+        {
+            throw faults.stuck(segmentHolding(modelId));
+        }
+        catch (final ChronicleHashClosedException closed)
+        {
+            throw closed;
+        }
+        catch (final RuntimeException broken)
+        {
+            throw faults.damaged("reading \"" + modelId + "\"", broken);
+        }
+        if (entry == null || !entry.intact(modelId))
+        {
+            into.clear();
+            return false;
+        }
+        entry.toReplicated(into);
+        return true;
+    }
+
+    /**
+     * A local write (SPEC §6's table): under the entry's segment lock, the host's clock ticks, and {@code write}
+     * applies the write at that clock and the host's id.
+     *
+     * @return the record as it is after the write: this thread's holder, until its next write.
+     */
+    ReplicatedRecord write(final String modelId, final LocalWrite write)
+    {
+        final ReplicatedRecord record = writtenScratch.get();
+        update(modelId, record, r -> write.apply(r, sequence.tickClock(System.currentTimeMillis()), sequence.hostId()) ?
+            ReplicatedRecord.FLAG_CHANGED | ReplicatedRecord.COOLDOWN_CHANGED : 0);
+        return record;
+    }
+
+    /**
+     * Merges a record received from another host (SPEC §6), under the entry's segment lock, and moves the host's clock
+     * to at least the record's greatest clock.
+     *
+     * @param record filled with the record as it is after the merge.
+     * @return {@link ReplicatedRecord#FLAG_CHANGED} and/or {@link ReplicatedRecord#COOLDOWN_CHANGED}, or 0.
+     */
+    int merge(final String modelId, final ReplicatedRecord received, final ReplicatedRecord record)
+    {
+        return update(modelId, record, r ->
+        {
+            sequence.observeClock(received.maxClock());
+            return r.merge(received);
+        });
+    }
+
+    /** The host id local writes stamp (see {@link SequenceFile#hostId()}). */
+    String hostId()
+    {
+        return sequence.hostId();
+    }
+
+    /** Sets the host id local writes stamp from now on. */
+    void hostId(final String id) throws IOException
+    {
+        sequence.hostId(id);
+    }
+
+    /** The host's clock: above every version written or merged here. */
+    long clock()
+    {
+        return sequence.clock();
     }
 
     /**
      * Changes one entry under its segment's lock, and announces the change before releasing it. A corrupt entry is
      * changed as if it were cleared (none of its fields is believed) and always rewritten: any write repairs it.
      *
-     * @return the entry as it is after the change.
+     * @param record filled with the record as it is after the change.
+     * @return what {@code change} returned: 0 when it changed nothing.
      */
-    AvailabilityEntry update(final String modelId, final Consumer<AvailabilityEntry> change)
+    private int update(
+        final String modelId, final ReplicatedRecord record, final ToIntFunction<ReplicatedRecord> change)
     {
         try
         {
-            return updateLocked(modelId, change);
+            return updateLocked(modelId, record, change);
         }
         catch (final InterProcessDeadLockException stuck) // on the update lock, or on its upgrade to the write lock
         {
@@ -151,10 +247,10 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         }
     }
 
-    private AvailabilityEntry updateLocked(final String modelId, final Consumer<AvailabilityEntry> change)
+    private int updateLocked(
+        final String modelId, final ReplicatedRecord record, final ToIntFunction<ReplicatedRecord> change)
     {
-        final AvailabilityEntry before = new AvailabilityEntry();
-        final AvailabilityEntry after = new AvailabilityEntry();
+        final AvailabilityEntry entry = writeScratch.get();
         try (ExternalMapQueryContext<CharSequence, AvailabilityEntry, ?> context = map.queryContext(modelId))
         {
             context.updateLock().lock(); // a stuck segment here, or on the upgrade to the write lock: see update
@@ -162,22 +258,23 @@ final class ChronicleAvailabilityMap implements AutoCloseable
             boolean repair = false;
             if (found == null)
             {
-                before.clear();
+                entry.clear();
             }
-            else if (!found.value().getUsing(before).intact(modelId))
+            else if (!found.value().getUsing(entry).intact(modelId))
             {
-                before.clear(); // never merged with: a garbage deadline would win every max()
+                entry.clear(); // never merged with: a garbage deadline or version would win every max() and merge
                 repair = true;
             }
-            change.accept(after.copyFrom(before));
-            if (!repair && after.down == before.down && after.cooldownUntilMs == before.cooldownUntilMs)
+            final int changed = change.applyAsInt(entry.toReplicated(record));
+            if (changed == 0 && !repair)
             {
-                return before;
+                return 0;
             }
-            after.changes = before.changes + 1;
-            after.writerPid = (int)PID;
-            after.changedAtMs = System.currentTimeMillis();
-            final Data<AvailabilityEntry> value = context.wrapValueAsData(after.seal(modelId));
+            entry.fromReplicated(record);
+            entry.changes++;
+            entry.writerPid = (int)PID;
+            entry.changedAtMs = System.currentTimeMillis();
+            final Data<AvailabilityEntry> value = context.wrapValueAsData(entry.seal(modelId));
             if (found == null)
             {
                 insert(context, value);
@@ -188,8 +285,8 @@ final class ChronicleAvailabilityMap implements AutoCloseable
                 context.replaceValue(found, value);
             }
             sequence.announceChange(modelId.hashCode()); // before the lock goes: a writer finding nothing to change comes after
+            return changed;
         }
-        return after;
     }
 
     private void insert(
@@ -217,7 +314,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
     }
 
     /** See {@link MapListing}. */
-    List<String> forEach(final AvailabilityTable.RecordVisitor visitor)
+    List<String> forEach(final MapListing.EntryVisitor visitor)
     {
         return new MapListing(map, sequence, faults).list(visitor);
     }

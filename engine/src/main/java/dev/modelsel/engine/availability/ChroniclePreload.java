@@ -129,7 +129,11 @@ final class ChroniclePreload
             }
             try (ChronicleAvailabilityMap opened = MapOpener.open(scratch)) // made here if no copy
             {
-                opened.update("preload", entry -> entry.down = true);
+                opened.write("preload", (record, clock, host) ->
+                {
+                    record.setDown(clock, host);
+                    return true;
+                });
                 opened.read("preload", new AvailabilityRecord());
             }
         }

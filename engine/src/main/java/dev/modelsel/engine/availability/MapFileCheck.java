@@ -124,8 +124,7 @@ final class MapFileCheck
             final String entryBytes = constantValueSize(text);
             if (!String.valueOf(SharedTableDescriptor.ENTRY_LENGTH).equals(entryBytes))
             {
-                return new Result(Verdict.OTHER_LAYOUT, "a table made by another modelsel version (entries of " +
-                    entryBytes + " bytes, not " + SharedTableDescriptor.ENTRY_LENGTH + ")");
+                return new Result(Verdict.OTHER_LAYOUT, otherEntrySize(entryBytes));
             }
             if (!structure)
             {
@@ -143,6 +142,22 @@ final class MapFileCheck
             final String damage = MapStructureCheck.damage(channel, geometry);
             return damage == null ? new Result(Verdict.OURS, "") : new Result(Verdict.DAMAGED, damage);
         }
+    }
+
+    /** Why a map of our types with entries of another size is refused: by an older modelsel, if its size says so. */
+    private static String otherEntrySize(final String entryBytes)
+    {
+        final int[] older = SharedTableDescriptor.OLDER_ENTRY_LENGTHS;
+        for (int version = older.length - 1; version >= 1; version--)
+        {
+            if (String.valueOf(older[version]).equals(entryBytes))
+            {
+                return "a table made by an older modelsel (layout " + version + ": entries of " + entryBytes +
+                    " bytes, not " + SharedTableDescriptor.ENTRY_LENGTH + ")";
+            }
+        }
+        return "a table made by another modelsel version (entries of " + entryBytes + " bytes, not " +
+            SharedTableDescriptor.ENTRY_LENGTH + ")";
     }
 
     /** The {@code !type} of a header field, e.g. {@code keyClass: !type CharSequence,}. */

@@ -47,8 +47,16 @@ final class MapListing
         this.faults = faults;
     }
 
+    /** Receives each model's entry as a read of its id gives it. */
+    @FunctionalInterface
+    interface EntryVisitor
+    {
+        /** @param entry a reused holder; believe its fields only when {@code intact}. */
+        void accept(String modelId, AvailabilityEntry entry, boolean intact);
+    }
+
     /** @return the damage found, each as "where: what"; empty when the whole map was read as records. */
-    List<String> list(final AvailabilityTable.RecordVisitor visitor)
+    List<String> list(final EntryVisitor visitor)
     {
         for (int attempt = 1; ; attempt++)
         {
@@ -120,11 +128,10 @@ final class MapListing
      * read does not reach is damage (a concurrent write only changes what the read gives, never whether it finds
      * the id: nothing is ever removed).
      */
-    private void report(final List<Found> found, final List<String> damage, final AvailabilityTable.RecordVisitor visitor)
+    private void report(final List<Found> found, final List<String> damage, final EntryVisitor visitor)
     {
         final Set<String> listed = new HashSet<>();
         final AvailabilityEntry entry = new AvailabilityEntry();
-        final AvailabilityRecord record = new AvailabilityRecord();
         for (final Found f : found)
         {
             if (f.problem() != null)
@@ -144,8 +151,7 @@ final class MapListing
             }
             else
             {
-                visitor.accept(f.modelId(), entry.intact(f.modelId()) ? record.set(entry.down, entry.cooldownUntilMs,
-                    entry.changes, entry.writerPid, entry.changedAtMs) : record.setCorrupt());
+                visitor.accept(f.modelId(), entry, entry.intact(f.modelId()));
             }
         }
     }

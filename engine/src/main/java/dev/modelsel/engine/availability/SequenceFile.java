@@ -1,9 +1,12 @@
 package dev.modelsel.engine.availability;
 
 import dev.modelsel.engine.mapped.MappedFiles;
+import dev.modelsel.engine.replication.HostId;
+import dev.modelsel.engine.replication.HybridClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.lang.invoke.VarHandle;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -17,6 +20,10 @@ import java.util.function.IntConsumer;
 
 import static dev.modelsel.engine.availability.SharedTableDescriptor.CHANGE_RING_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.CHANGE_SEQUENCE_OFFSET;
+import static dev.modelsel.engine.availability.SharedTableDescriptor.HOST_CLOCK_OFFSET;
+import static dev.modelsel.engine.availability.SharedTableDescriptor.HOST_ID_GENERATION_OFFSET;
+import static dev.modelsel.engine.availability.SharedTableDescriptor.HOST_ID_SLOT_0_OFFSET;
+import static dev.modelsel.engine.availability.SharedTableDescriptor.HOST_ID_SLOT_LENGTH;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.LAYOUT_VERSION;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.LAYOUT_VERSION_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.MAGIC;
@@ -29,11 +36,11 @@ import static dev.modelsel.engine.availability.SharedTableDescriptor.SEQUENCE_FI
 
 /**
  * The table's {@code PATH.seq} (see {@link SharedTableDescriptor}): the change sequence every selector watches,
- * the count of processes that have the table open, and the lock that lets one process at a time open, recover or
- * delete the table.
+ * the count of processes that have the table open, the lock that lets one process at a time open, recover or
+ * delete the table, and the host's clock and id, which every local write stamps (SPEC §6).
  * <p>
- * Thread-safe: the counters are read and changed with atomic operations on the mapping. The mapping is never
- * unmapped by {@link #close()}: a selector still reading a closed table reads a stale value, not freed memory.
+ * Thread-safe: the counters and the clock are read and changed with atomic operations on the mapping. The mapping is
+ * never unmapped by {@link #close()}: a selector still reading a closed table reads a stale value, not freed memory.
  */
 final class SequenceFile implements AutoCloseable
 {
@@ -55,10 +62,16 @@ final class SequenceFile implements AutoCloseable
         }
     }
 
+    /** The host id as a process last read it, by the generation it was read under: a write reads one long. */
+    private record HostIdRead(long generation, String id)
+    {
+    }
+
     private final Path path;
     private final Object fileKey;
     private final UnsafeBuffer buffer;
     private final ChangeRing ring;
+    private volatile HostIdRead hostId;
 
     private SequenceFile(final Path path, final Object fileKey, final MappedByteBuffer mapping)
     {
@@ -92,7 +105,7 @@ final class SequenceFile implements AutoCloseable
      */
     static SequenceFile openOrCreate(final Path path) throws IOException
     {
-        MappedFiles.createIfAbsent(path, KIND, buffer -> { });
+        MappedFiles.createIfAbsent(path, KIND, buffer -> putHostId(buffer, 0, DefaultHostId.ID));
         final String refusal = refusal(path);
         if (refusal != null)
         {
@@ -160,6 +173,127 @@ final class SequenceFile implements AutoCloseable
     boolean changes(final long from, final long to, final IntConsumer changed)
     {
         return ring.changes(from, to, changed);
+    }
+
+    /**
+     * The clock of a new local write: {@link HybridClock#tick} of the host's clock, set with a compare-and-set so
+     * that every write on the host, in any process, gets a clock of its own above every one before it.
+     */
+    long tickClock(final long wallMs)
+    {
+        while (true)
+        {
+            final long last = buffer.getLongVolatile(HOST_CLOCK_OFFSET);
+            final long next = HybridClock.tick(last, wallMs);
+            if (buffer.compareAndSetLong(HOST_CLOCK_OFFSET, last, next))
+            {
+                return next;
+            }
+        }
+    }
+
+    /** Moves the host's clock to at least {@code received}, a clock made elsewhere ({@link HybridClock#observe}). */
+    void observeClock(final long received)
+    {
+        while (true)
+        {
+            final long last = buffer.getLongVolatile(HOST_CLOCK_OFFSET);
+            final long next = HybridClock.observe(last, received);
+            if (next == last || buffer.compareAndSetLong(HOST_CLOCK_OFFSET, last, next))
+            {
+                return;
+            }
+        }
+    }
+
+    /** The host's clock: the greatest clock any write on the host made or any merge received. */
+    long clock()
+    {
+        return buffer.getLongVolatile(HOST_CLOCK_OFFSET);
+    }
+
+    /**
+     * The host id local writes stamp: one volatile load while it has not changed since this process last read it.
+     * An id the file does not hold validly (damage) reads as this host's default, {@link HostId#ofThisHost()}.
+     */
+    String hostId()
+    {
+        final HostIdRead last = hostId;
+        if (last != null && last.generation == buffer.getLongVolatile(HOST_ID_GENERATION_OFFSET))
+        {
+            return last.id;
+        }
+        return readHostId();
+    }
+
+    private String readHostId()
+    {
+        final byte[] bytes = new byte[HOST_ID_SLOT_LENGTH];
+        final long generation = readHostIdSlot(bytes);
+        final String stored = AvailabilityEntry.host(bytes);
+        final String id = HostId.problem(stored) == null ? stored : DefaultHostId.ID;
+        hostId = new HostIdRead(generation, id);
+        return id;
+    }
+
+    /** Reads the slot in use into {@code bytes}, both from one generation. @return that generation. */
+    private long readHostIdSlot(final byte[] bytes)
+    {
+        long generation;
+        do
+        {
+            generation = buffer.getLongVolatile(HOST_ID_GENERATION_OFFSET);
+            buffer.getBytes(slotOffset(generation), bytes);
+            VarHandle.acquireFence(); // the slot is read before the generation is read again
+        }
+        while (generation != buffer.getLongVolatile(HOST_ID_GENERATION_OFFSET));
+        return generation;
+    }
+
+    /**
+     * Sets the host id local writes stamp from now on, under the opening lock (one setter at a time; synchronized,
+     * as a JVM cannot take one file lock twice): written into the slot not in use, then published by moving the
+     * generation. Versions written under the old id stay valid.
+     *
+     * @throws IllegalArgumentException when {@code id} is not a valid host id.
+     */
+    synchronized void hostId(final String id) throws IOException
+    {
+        final String problem = HostId.problem(id);
+        if (problem != null)
+        {
+            throw new IllegalArgumentException(problem + ": \"" + id + "\"");
+        }
+        whileOpening(() ->
+        {
+            final byte[] stored = new byte[HOST_ID_SLOT_LENGTH];
+            final long generation = readHostIdSlot(stored);
+            if (!id.equals(AvailabilityEntry.host(stored)))
+            {
+                putHostId(buffer, generation + 1, id);
+                buffer.putLongVolatile(HOST_ID_GENERATION_OFFSET, generation + 1);
+            }
+            return null;
+        });
+    }
+
+    /** Writes {@code id} into the slot that {@code generation} uses; publishing it is the caller's. */
+    private static void putHostId(final UnsafeBuffer buffer, final long generation, final String id)
+    {
+        final byte[] bytes = new byte[HOST_ID_SLOT_LENGTH];
+        AvailabilityEntry.putHost(bytes, id);
+        buffer.putBytes(slotOffset(generation), bytes);
+    }
+
+    private static int slotOffset(final long generation)
+    {
+        return HOST_ID_SLOT_0_OFFSET + (int)(generation & 1) * HOST_ID_SLOT_LENGTH;
+    }
+
+    /** This host's default id, looked up once per process (it asks for the host name). */
+    private static final class DefaultHostId
+    {
+        static final String ID = HostId.ofThisHost();
     }
 
     /** Processes that opened the table and have not closed it; one that was killed stays counted. */

@@ -4,6 +4,9 @@ import dev.modelsel.engine.jvm.JvmFlags;
 import dev.modelsel.engine.jvm.MissingJvmFlagsException;
 import dev.modelsel.engine.mapped.FileIdentity;
 import dev.modelsel.engine.mapped.MappedFiles;
+import dev.modelsel.engine.replication.HostId;
+import dev.modelsel.engine.replication.HybridClock;
+import dev.modelsel.engine.replication.ReplicatedRecord;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +15,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -29,6 +33,10 @@ import java.util.function.IntConsumer;
  * (and as a model the table knows nothing about), listed as such by {@link #forEach}, and replaced by the next write
  * of that model. Damage that is no record's is listed by {@link #forEach}; where Chronicle itself fails on it, a read
  * or write throws {@link SharedTableException} naming the table and the way out.
+ * <p>
+ * <b>Versions (SPEC §6).</b> Each record is SPEC §6's: its flag and cooldown carry the version (the host's hybrid
+ * clock and id, kept in {@code PATH.seq}) of the write that set them. Every local write stamps a new version, and
+ * {@link #merge} takes in records from other hosts, so the table itself is what a replicator sends and resumes from.
  * <p>
  * <b>One instance per JVM per file</b> (Chronicle's rule): {@link #open} hands out the open instance again for
  * the same path, counting handles; the files are closed when the last handle is.
@@ -290,33 +298,145 @@ public final class SharedAvailabilityTable implements AvailabilityTable
         return store.read(modelId, into);
     }
 
+    /** SPEC §6's {@code set_down}: down at a new version, always a change. */
     @Override
     public void setDown(final String modelId)
     {
-        store.update(AvailabilityTable.requireModelId(modelId), entry -> entry.down = true);
-    }
-
-    @Override
-    public void setUp(final String modelId)
-    {
-        store.update(AvailabilityTable.requireModelId(modelId), entry ->
+        store.write(AvailabilityTable.requireModelId(modelId), (record, clock, host) ->
         {
-            entry.down = false;
-            entry.cooldownUntilMs = AvailabilityRecord.NO_COOLDOWN;
+            record.setDown(clock, host);
+            return true;
         });
     }
 
+    /** SPEC §6's {@code set_up}: up at a new version and a new epoch with no deadline, always a change. */
+    @Override
+    public void setUp(final String modelId)
+    {
+        store.write(AvailabilityTable.requireModelId(modelId), (record, clock, host) ->
+        {
+            record.setUp(clock, host);
+            return true;
+        });
+    }
+
+    /** SPEC §6's "a 2xx seen": up at a new version, only if down. */
     @Override
     public void clearDown(final String modelId)
     {
-        store.update(AvailabilityTable.requireModelId(modelId), entry -> entry.down = false);
+        store.write(AvailabilityTable.requireModelId(modelId), ReplicatedRecord::clearDown);
     }
 
+    /** SPEC §6's {@code set_rate_limited}: the later deadline within the epoch, at a new version if it moved. */
     @Override
     public long setRateLimited(final String modelId, final long untilMs)
     {
-        return store.update(AvailabilityTable.requireModelId(modelId),
-            entry -> entry.cooldownUntilMs = Math.max(entry.cooldownUntilMs, untilMs)).cooldownUntilMs;
+        return store.write(AvailabilityTable.requireModelId(modelId),
+            (record, clock, host) -> record.setRateLimited(untilMs, clock, host)).cooldownUntilMs();
+    }
+
+    /**
+     * Reads a model's record as SPEC §6 replicates it, versions included (host ids become strings: not for a
+     * select's path).
+     *
+     * @return whether the table holds an intact record for the id; {@code into} is filled, or cleared when it holds
+     *         none or a corrupt one.
+     */
+    public boolean readReplicated(final String modelId, final ReplicatedRecord into)
+    {
+        return store.readReplicated(AvailabilityTable.requireModelId(modelId), into);
+    }
+
+    /**
+     * Calls the visitor for every intact record, once each, with a reused holder, as {@link #readReplicated} gives
+     * it; corrupt records are left out (they merge as cleared, and there is nothing in them to send).
+     *
+     * @return the damage found, as {@link #forEach} returns it.
+     */
+    public List<String> forEachReplicated(final BiConsumer<String, ReplicatedRecord> visitor)
+    {
+        final ReplicatedRecord record = new ReplicatedRecord();
+        return store.forEach((modelId, entry, intact) ->
+        {
+            if (intact)
+            {
+                visitor.accept(modelId, entry.toReplicated(record));
+            }
+        });
+    }
+
+    /**
+     * {@link #forEach}, with each record's versions: cleared for a corrupt record. For {@code availability show}.
+     */
+    public List<String> forEachWithVersions(final VersionedRecordVisitor visitor)
+    {
+        final AvailabilityRecord record = new AvailabilityRecord();
+        final ReplicatedRecord versions = new ReplicatedRecord();
+        return store.forEach((modelId, entry, intact) -> visitor.accept(modelId,
+            intact ? entry.toRecord(record) : record.setCorrupt(),
+            intact ? entry.toReplicated(versions) : versions.clear()));
+    }
+
+    /** Receives records from {@link #forEachWithVersions}. */
+    @FunctionalInterface
+    public interface VersionedRecordVisitor
+    {
+        void accept(String modelId, AvailabilityRecord record, ReplicatedRecord versions);
+    }
+
+    /**
+     * Merges a record received from another host into this one (SPEC §6), atomically under the entry's segment
+     * lock; moves the host's clock to at least the record's greatest clock; and, when anything changed, writes the
+     * entry (changes + 1, this process as its writer) and announces it as any write. A corrupt entry merges as if
+     * cleared, and is rewritten.
+     *
+     * @param received a record whose host ids are valid host ids, or {@link HostId#NONE} with a zero clock.
+     * @return {@link ReplicatedRecord#FLAG_CHANGED} and/or {@link ReplicatedRecord#COOLDOWN_CHANGED}, or 0.
+     * @throws IllegalArgumentException for an empty model id or an invalid host id ({@link HostId#problem}); nothing
+     *                                  is changed.
+     */
+    public int merge(final String modelId, final ReplicatedRecord received)
+    {
+        AvailabilityTable.requireModelId(modelId);
+        for (final String host : new String[] {received.flagHost(), received.epochHost(), received.cooldownHost()})
+        {
+            if (!host.isEmpty() && HostId.problem(host) != null)
+            {
+                throw new IllegalArgumentException(HostId.problem(host) + ": \"" + host + "\" in " + received);
+            }
+        }
+        return store.merge(modelId, received, new ReplicatedRecord());
+    }
+
+    /**
+     * The host id local writes stamp on their versions: written by whoever created the table (this host's name,
+     * {@link HostId#ofThisHost()}), or set by {@link #hostId(String)}.
+     */
+    public String hostId()
+    {
+        return store.hostId();
+    }
+
+    /**
+     * Sets the host id that local writes, in every process, stamp from now on ({@code modelsel replicate} sets its
+     * configured {@code host_id}). Versions already written under another id stay as they are: valid versions of that
+     * id, which order before the host's later writes, since the host's clock never goes back.
+     *
+     * @throws IllegalArgumentException when {@code id} is not a valid host id ({@link HostId#problem}).
+     * @throws IOException              when the table's files were replaced meanwhile.
+     */
+    public void hostId(final String id) throws IOException
+    {
+        synchronized (OPEN)
+        {
+            store.hostId(id);
+        }
+    }
+
+    /** The host's hybrid clock ({@link HybridClock}): above every version written or merged into this table. */
+    public long clock()
+    {
+        return store.clock();
     }
 
     @Override
@@ -328,7 +448,9 @@ public final class SharedAvailabilityTable implements AvailabilityTable
     @Override
     public List<String> forEach(final RecordVisitor visitor)
     {
-        return store.forEach(visitor);
+        final AvailabilityRecord record = new AvailabilityRecord();
+        return store.forEach((modelId, entry, intact) ->
+            visitor.accept(modelId, intact ? entry.toRecord(record) : record.setCorrupt()));
     }
 
     /** Gives back this handle; the last one closes the files. The table itself stays on disk. */

@@ -1,5 +1,8 @@
 package dev.modelsel.engine.availability;
 
+import dev.modelsel.engine.replication.HostId;
+import dev.modelsel.engine.replication.HybridClock;
+import dev.modelsel.engine.replication.ReplicatedRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +12,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -87,17 +91,58 @@ class CorruptRecordTest
         final Path path = dir.resolve("t.table");
         try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
         {
-            table.setDown("model-m");
-            table.setUp("model-m"); // up, no cooldown: what a corrupt record reads as
+            table.setRateLimited("model-m", 1_000);
         }
         damageValue(path, "model-m", SharedTableDescriptor.ENTRY_CHECKSUM_OFFSET);
         try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
         {
             final long before = table.changeSequence();
-            table.setUp("model-m");
+            table.clearDown("model-m"); // up already, as a corrupt record reads: a write that changes nothing
             final AvailabilityRecord record = new AvailabilityRecord();
             assertTrue(table.read("model-m", record) && !record.corrupt(), record.toString());
             assertEquals(before + 1, table.changeSequence(), "a repair is a change");
+        }
+    }
+
+    @Test
+    void shouldReadARecordWithADamagedVersionAsCorruptAndMergeIntoItAsIntoACleared() throws IOException
+    {
+        final Path path = dir.resolve("t.table");
+        final String[] ids = {"flag-host", "epoch-clock", "cooldown-host"};
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            table.hostId("worker-a");
+            for (final String id : ids)
+            {
+                table.setUp(id);
+                table.setRateLimited(id, 5_000);
+                table.setDown(id);
+            }
+        }
+        damageValue(path, "flag-host", SharedTableDescriptor.ENTRY_FLAG_HOST_OFFSET + 3);
+        damageValue(path, "epoch-clock", SharedTableDescriptor.ENTRY_EPOCH_CLOCK_OFFSET + 6);
+        damageValue(path, "cooldown-host", SharedTableDescriptor.ENTRY_COOLDOWN_HOST_OFFSET + 31); // its zero padding
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            final AvailabilityRecord record = new AvailabilityRecord();
+            final ReplicatedRecord versions = new ReplicatedRecord();
+            for (final String id : ids)
+            {
+                assertTrue(table.read(id, record) && record.corrupt(), id + ": " + record);
+                assertFalse(table.readReplicated(id, versions), id);
+                assertTrue(versions.sameAs(new ReplicatedRecord()), "read as cleared: " + versions);
+            }
+            final List<String> sent = new ArrayList<>();
+            table.forEachReplicated((id, r) -> sent.add(id));
+            assertEquals(List.of(), sent, "nothing of a corrupt record is sent to other hosts");
+
+            final ReplicatedRecord received = new ReplicatedRecord().set(false, HybridClock.at(1_000), "peer",
+                HybridClock.ZERO, HostId.NONE, 7_000, HybridClock.at(1_000), "peer");
+            assertEquals(ReplicatedRecord.FLAG_CHANGED | ReplicatedRecord.COOLDOWN_CHANGED,
+                table.merge("flag-host", received), "merged into a cleared record: the old epoch's 5 000 is not kept");
+            assertTrue(table.readReplicated("flag-host", versions) && versions.sameAs(received), versions.toString());
+            assertTrue(table.read("flag-host", record) && !record.corrupt() && record.changes() == 1,
+                record.toString());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.modelsel.engine.availability;
 
 import dev.modelsel.engine.cli.ModelselCommand;
+import dev.modelsel.engine.replication.ReplicatedRecord;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,17 +27,18 @@ import java.util.stream.IntStream;
  * refused|reported|correct DETAIL} or {@code trial N GARBAGE DETAIL}, then {@code done}.
  * <p>
  * A trial is <i>refused</i> when the open says the table is damaged or not ours; <i>reported</i> when every known
- * record reads as the original or as corrupt, no record is listed other than as it was written or as corrupt, and any
- * record lost (a read that finds nothing, a listing that misses it) comes with damage reported (listed as damage, or
- * a read that threw a {@link SharedTableException}); <i>correct</i> when every record reads and lists as written and
- * nothing is reported. Anything else is garbage: a record believed with other values, a model silently gone, an
- * exception other than those, a stack trace from the command.
+ * record reads as the original (its SPEC §6 versions included) or as corrupt, no record is listed other than as it
+ * was written or as corrupt, and any record lost (a read that finds nothing, a listing that misses it) comes with
+ * damage reported (listed as damage, or a read that threw a {@link SharedTableException}); <i>correct</i> when every
+ * record reads and lists as written and nothing is reported. Anything else is garbage: a record believed with other
+ * values, a model silently gone, an exception other than those, a stack trace from the command.
  */
 public final class CorruptionWorker
 {
     private static final long REPAIRED_UNTIL_MS = 1_234_567_890_123L;
 
     private final Map<String, AvailabilityRecord> written = new LinkedHashMap<>();
+    private final Map<String, ReplicatedRecord> writtenVersions = new HashMap<>();
     private final Random random;
 
     private CorruptionWorker(final long seed)
@@ -104,6 +106,9 @@ public final class CorruptionWorker
                 final AvailabilityRecord record = new AvailabilityRecord();
                 table.read(id, record);
                 written.put(id, record);
+                final ReplicatedRecord versions = new ReplicatedRecord();
+                table.readReplicated(id, versions);
+                writtenVersions.put(id, versions);
             }
         }
     }
@@ -143,6 +148,7 @@ public final class CorruptionWorker
         final Map<String, String> read = new HashMap<>();
         final List<String> lost = new ArrayList<>();
         final AvailabilityRecord record = new AvailabilityRecord();
+        final ReplicatedRecord versions = new ReplicatedRecord();
         int threw = 0;
         for (final Map.Entry<String, AvailabilityRecord> model : written.entrySet())
         {
@@ -155,6 +161,12 @@ public final class CorruptionWorker
                 else if (!record.corrupt() && !same(record, model.getValue()))
                 {
                     return "GARBAGE read " + model.getKey() + " as " + record + ", written " + model.getValue();
+                }
+                else if (!record.corrupt() && (!table.readReplicated(model.getKey(), versions) ||
+                    !versions.sameAs(writtenVersions.get(model.getKey()))))
+                {
+                    return "GARBAGE read " + model.getKey() + "'s versions as " + versions + ", written " +
+                        writtenVersions.get(model.getKey());
                 }
                 read.put(model.getKey(), record.corrupt() ? "corrupt" : "intact");
             }

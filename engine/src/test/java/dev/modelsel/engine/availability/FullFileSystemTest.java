@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A table on a small file system of its own (a 9 MiB tmpfs this test mounts, as root, for a map of 7.6 MiB; skipped
+ * A table on a small file system of its own (a 20 MiB tmpfs this test mounts, as root, for a map of 16.7 MiB; skipped
  * with a message elsewhere): one created before the file system fills keeps taking writes, since its creator
  * allocated every page; one that cannot be created fails with an IOException and leaves no half-made map behind.
  */
@@ -34,7 +34,7 @@ class FullFileSystemTest
     void mountASmallFileSystem() throws Exception
     {
         mount = Files.createDirectory(dir.resolve("small"));
-        mounted = run("mount", "-t", "tmpfs", "-o", "size=9m", "tmpfs", mount.toString()) == 0;
+        mounted = run("mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", mount.toString()) == 0;
         assumeTrue(mounted, "cannot mount a tmpfs here (not root?): skipped");
     }
 

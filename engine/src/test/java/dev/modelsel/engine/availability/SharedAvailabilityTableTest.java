@@ -70,11 +70,18 @@ class SharedAvailabilityTableTest
             table.setRateLimited("m", 100);
             assertEquals(start + 1, table.changeSequence());
             table.setRateLimited("m", 50);
-            table.setUp("other");
+            table.setRateLimited("m", 100);
             table.clearDown("m");
+            table.clearDown("never-written");
             assertEquals(start + 1, table.changeSequence(), "writes that change nothing are not announced");
+            assertFalse(table.read("never-written", new AvailabilityRecord()), "nor stored");
             table.setDown("m");
             assertEquals(start + 2, table.changeSequence());
+            table.setDown("m");
+            assertEquals(start + 3, table.changeSequence(), "down again is a new version, for the other hosts");
+            table.setUp("other");
+            table.setUp("other");
+            assertEquals(start + 5, table.changeSequence(), "so is up: each begins a new epoch");
         }
     }
 
@@ -267,7 +274,7 @@ class SharedAvailabilityTableTest
         final String before = sha256(sequence) + sha256(path);
         final ForeignTableException refused = assertThrows(ForeignTableException.class,
             () -> SharedAvailabilityTable.open(path));
-        assertTrue(refused.getMessage().contains("layout version 3, newer than the version 2 this modelsel reads " +
+        assertTrue(refused.getMessage().contains("layout version 4, newer than the version 3 this modelsel reads " +
             "(use the newer modelsel with it)"), refused.getMessage());
         assertThrows(ForeignTableException.class, () -> SharedAvailabilityTable.reset(path), "not this modelsel's to delete");
         assertEquals(before, sha256(sequence) + sha256(path));

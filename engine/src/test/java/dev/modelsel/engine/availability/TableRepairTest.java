@@ -4,6 +4,9 @@ import net.openhft.chronicle.algo.hashing.LongHashFunction;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -136,26 +139,29 @@ class TableRepairTest
         }
     }
 
-    @Test
-    void shouldRefuseATableOfTheOlderLayoutAndLetResetDeleteIt() throws IOException
+    @ParameterizedTest(name = "layout {0}")
+    @ValueSource(ints = {1, 2})
+    void shouldRefuseATableOfAnOlderLayoutAndLetResetDeleteIt(final int version) throws IOException
     {
         final Path path = dir.resolve("t.table");
         SharedAvailabilityTable.open(path).close();
         final Path sequence = ChronicleAvailabilityMap.sequencePath(path);
         final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(sequence)).order(ByteOrder.LITTLE_ENDIAN);
-        Files.write(sequence, bytes.putInt(SharedTableDescriptor.LAYOUT_VERSION_OFFSET, 1).array());
+        Files.write(sequence, bytes.putInt(SharedTableDescriptor.LAYOUT_VERSION_OFFSET, version).array());
         final ForeignTableException refused = assertThrows(ForeignTableException.class,
             () -> SharedAvailabilityTable.open(path));
-        assertTrue(refused.getMessage().contains("layout version 1, other than the version 2 this modelsel reads (a " +
-            "table made by an older modelsel: once no process uses it, modelsel availability reset deletes it"),
-            refused.getMessage());
+        assertTrue(refused.getMessage().contains("layout version " + version + ", other than the version 3 this " +
+            "modelsel reads (a table made by an older modelsel: once no process uses it, modelsel availability reset " +
+            "deletes it"), refused.getMessage());
         SharedAvailabilityTable.reset(path);
         assertFalse(Files.exists(path) || Files.exists(sequence));
         SharedAvailabilityTable.open(path).close();
     }
 
-    @Test
-    void shouldRefuseAMapOfTheOlderEntrySizeAndLetResetDeleteIt() throws IOException
+    @ParameterizedTest(name = "layout {0}: entries of {1} bytes")
+    @CsvSource({"1, 29", "2, 37"})
+    void shouldRefuseAMapOfAnOlderEntrySizeAndLetResetDeleteIt(final int version, final int entryBytes)
+        throws IOException
     {
         final Path path = dir.resolve("t.table");
         SharedAvailabilityTable.open(path).close();
@@ -163,15 +169,19 @@ class TableRepairTest
         final ByteBuffer header = ByteBuffer.wrap(map).order(ByteOrder.LITTLE_ENDIAN);
         final int size = header.getInt(8) & 0x3FFFFFFF;
         final String text = new String(map, 12, size, StandardCharsets.UTF_8);
-        final String older = text.replace("constantSize: " + SharedTableDescriptor.ENTRY_LENGTH, "constantSize: 29");
-        System.arraycopy(older.getBytes(StandardCharsets.UTF_8), 0, map, 12, size); // a version 1 map's header
+        final String older = text.replace("constantSize: " + SharedTableDescriptor.ENTRY_LENGTH,
+            "constantSize: " + entryBytes);
+        assertEquals(text.length() - 1, older.length(), "the entry size in the header: " + text);
+        final byte[] olderBytes = (older + " ").getBytes(StandardCharsets.UTF_8); // the same length: a space more
+        System.arraycopy(olderBytes, 0, map, 12, size); // an older map's header
         header.putLong(0, LongHashFunction.xx_r39().hashBytes(header, 8, size + 4));
         Files.write(path, map);
         Files.delete(ChronicleAvailabilityMap.sequencePath(path)); // the map alone, as a sequence file lost leaves it
         final ForeignTableException refused = assertThrows(ForeignTableException.class,
             () -> SharedAvailabilityTable.open(path));
-        assertTrue(refused.getMessage().contains("a table made by another modelsel version (entries of 29 bytes, not " +
-            "37)") && refused.getMessage().contains("modelsel availability reset deletes it"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("a table made by an older modelsel (layout " + version +
+            ": entries of " + entryBytes + " bytes, not 157)") &&
+            refused.getMessage().contains("modelsel availability reset deletes it"), refused.getMessage());
         SharedAvailabilityTable.reset(path);
         assertFalse(Files.exists(path));
     }

@@ -34,7 +34,11 @@ public final class TableWorkload
         System.getProperties().putIfAbsent(SharedAvailabilityTable.LOCK_TIMEOUT_PROPERTY, "2");
         try (ChronicleAvailabilityMap map = MapOpener.open(table))
         {
-            map.update("model-a", entry -> entry.down = true);
+            map.write("model-a", (record, clock, host) ->
+            {
+                record.setDown(clock, host);
+                return true;
+            });
         }
         try (SequenceFile sequence = SequenceFile.openOrCreate(ChronicleAvailabilityMap.sequencePath(table)))
         {
@@ -45,7 +49,7 @@ public final class TableWorkload
             final AvailabilityRecord record = new AvailabilityRecord();
             check(map.recovered(), "the second open recovers the table");
             check(map.read("model-a", record) && record.down(), "model-a reads back down");
-            map.forEach((model, state) -> check(model.equals("model-a"), "one model listed"));
+            map.forEach((model, entry, intact) -> check(model.equals("model-a") && intact, "one model listed"));
         }
         if (args.length > 1 && args[1].equals("counters"))
         {

@@ -2,6 +2,7 @@ package dev.modelsel.engine.cli;
 
 import dev.modelsel.engine.jvm.JvmFlags;
 import dev.modelsel.engine.reference.ReferenceProtocol;
+import dev.modelsel.engine.replication.HostId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -134,6 +135,18 @@ class SharedTableIT
         assertTrue(((Number)((Map<?, ?>)records.get(OPUS)).get("cooldown_until_ms")).longValue() > System.currentTimeMillis());
         assertEquals(5, ((Number)((Map<?, ?>)records.get("other/model:free")).get("cooldown_until_ms")).intValue(),
             "an id no catalog has is kept and listed");
+        final String host = HostId.ofThisHost();
+        final Map<?, ?> sonnet = (Map<?, ?>)records.get(SONNET);
+        assertEquals(host, sonnet.get("flag_by"), "the table's creator stamped this host's name: " + sonnet);
+        assertTrue(Math.abs(((Number)sonnet.get("flag_at_ms")).longValue() - System.currentTimeMillis()) < 600_000,
+            sonnet.toString());
+        assertEquals(null, sonnet.get("cooldown_by"), "no cooldown was ever set");
+        assertEquals(null, sonnet.get("cooldown_at_ms"));
+        assertEquals(null, sonnet.get("epoch_by"), "never set up: the first epoch");
+        final Map<?, ?> opus = (Map<?, ?>)records.get(OPUS);
+        assertEquals(host, opus.get("cooldown_by"), opus.toString());
+        assertTrue(((Number)opus.get("cooldown_at_ms")).longValue() >= ((Number)sonnet.get("flag_at_ms")).longValue());
+        assertEquals(null, opus.get("flag_by"), "its flag was never written");
 
         final Result explain = modelsel("select", "--complexity", "high", "--tokens", "145000", "--availability", table,
             "--explain");
@@ -141,8 +154,19 @@ class SharedTableIT
         assertTrue(explain.out().contains(SONNET) && explain.out().contains(" down "), explain.out());
         assertTrue(explain.out().contains("Answer: NO_MODEL_AVAILABLE, retry at"), explain.out());
 
+        assertEquals(0, modelsel("availability", "--table", table, "set-up", SONNET).exitCode());
         final Result human = modelsel("availability", "--table", table, "show");
-        assertTrue(human.out().contains("(3 models)") && human.out().contains("cooling until"), human.out());
+        assertTrue(human.out().contains("(3 models), written here as host " + host) &&
+            human.out().contains("cooling until"), human.out());
+        final List<String> rows = human.out().lines().toList();
+        assertTrue(rows.get(1).matches(" +model +state +changes +writer +changed +flag by +flag at +cooldown by " +
+            "+cooldown at +epoch"), rows.get(1));
+        final String at = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z";
+        assertTrue(rows.stream().anyMatch(row -> row.matches("  " + SONNET + " +available +2 +pid \\d+ .* " + host +
+            " +" + at + " +" + host + " +" + at + " +" + host + " " + at)),
+            "set-up: flag, cooldown and epoch: " + rows);
+        assertTrue(rows.stream().anyMatch(row -> row.matches("  " + OPUS + " +cooling until .* - +- +" + host + " +" +
+            at + " +-")), "a cooldown, no flag, the first epoch: " + rows);
 
         assertEquals(0, modelsel("availability", "--table", table, "reset").exitCode());
         assertFalse(Files.exists(Path.of(table)));

@@ -1,6 +1,7 @@
 package dev.modelsel.engine.replication;
 
 import dev.modelsel.engine.availability.AvailabilityRecord;
+import dev.modelsel.engine.availability.SharedAvailabilityTable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,14 +14,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Three replicators in one JVM, each with its own embedded media driver, talking over loopback UDP: the replicator's
- * logic end to end on real Aeron. (Real processes in network namespaces: {@code ReplicationNamespacesIT}.)
+ * logic end to end on real Aeron, over in-memory stores and over two shared tables that keep SPEC §6's versions
+ * themselves. (Real processes in network namespaces: {@code ReplicationNamespacesIT}.)
  */
 class ReplicatorLoopbackTest
 {
@@ -79,7 +84,75 @@ class ReplicatorLoopbackTest
         assertTrue(log.stream().anyMatch(line -> line.contains("its MAC does not match the cluster key")), log.toString());
     }
 
+    @Test
+    void shouldConvergeTwoSharedTablesAndResumeFromTheTableAfterARestart() throws Exception
+    {
+        final int[] ports = freePorts(2);
+        try (SharedAvailabilityTable a = SharedAvailabilityTable.open(directory.resolve("a.table"));
+            SharedAvailabilityTable b = SharedAvailabilityTable.open(directory.resolve("b.table")))
+        {
+            a.hostId("host-0");
+            b.hostId("host-1");
+            final Replicator[] replicators = {
+                replicator(0, ports, new TableReplicaStore(a), KEY),
+                replicator(1, ports, new TableReplicaStore(b), KEY)};
+            final AvailabilityRecord record = new AvailabilityRecord();
+            final ReplicatedRecord onA = new ReplicatedRecord();
+            final ReplicatedRecord onB = new ReplicatedRecord();
+
+            final long deadline = System.currentTimeMillis() + 60_000;
+            a.setRateLimited("gpt-4o", deadline);
+            await(replicators, () -> b.read("gpt-4o", record) && record.cooldownUntilMs() == deadline);
+            assertTrue(b.readReplicated("gpt-4o", onB) && a.readReplicated("gpt-4o", onA) && onB.sameAs(onA),
+                "B holds A's record, versions and all: " + onB);
+            assertEquals("host-0", onB.cooldownHost());
+            assertTrue(b.clock() >= onA.cooldownClock(), "B's clock observed A's version");
+
+            b.setDown("claude-3-haiku");
+            b.setUp("gpt-4o");
+            await(replicators, () -> a.read("gpt-4o", record) && !record.hasCooldown() &&
+                a.read("claude-3-haiku", record) && record.down());
+            a.readReplicated("gpt-4o", onA);
+            assertEquals("host-1", onA.epochHost(), "B's set_up began the epoch that cleared A's cooldown");
+
+            // A's replicator dies; A's writers go on; a new replicator over the same table knows nothing but the table.
+            final Replicator[] onlyB = {replicators[1]};
+            a.setDown("gpt-4o");
+            a.setRateLimited("claude-3-haiku", deadline);
+            for (int i = 0; i < 50; i++)
+            {
+                onlyB[0].doWork(System.currentTimeMillis());
+            }
+            assertFalse(b.read("gpt-4o", record) && record.down(), "nothing carries A's writes meanwhile");
+            final Replicator[] restarted = {
+                new Replicator(config(0, ports, KEY), new TableReplicaStore(a), transports.get(0),
+                    line -> log.add("host-0 (restarted): " + line)), replicators[1]};
+            await(restarted, () -> b.read("gpt-4o", record) && record.down() &&
+                b.read("claude-3-haiku", record) && record.cooldownUntilMs() == deadline && record.down());
+            final Map<String, String> recordsOfA = new TreeMap<>();
+            final Map<String, String> recordsOfB = new TreeMap<>();
+            await(restarted, () ->
+            {
+                recordsOfA.clear();
+                recordsOfB.clear();
+                a.forEachReplicated((id, r) -> recordsOfA.put(id, r.toString()));
+                b.forEachReplicated((id, r) -> recordsOfB.put(id, r.toString()));
+                return recordsOfA.equals(recordsOfB);
+            });
+            assertEquals(2, recordsOfA.size(), recordsOfA.toString());
+        }
+    }
+
     private Replicator replicator(final int index, final int[] ports, final ReplicaStore store, final byte[] key)
+    {
+        final ClusterConfig config = config(index, ports, key);
+        final AeronTransport transport = AeronTransport.start(config, directory.resolve("aeron-" + index),
+            event -> log.add("host-" + index + " " + event));
+        transports.add(transport);
+        return new Replicator(config, store, transport, line -> log.add("host-" + index + ": " + line));
+    }
+
+    private static ClusterConfig config(final int index, final int[] ports, final byte[] key)
     {
         final List<ClusterConfig.Endpoint> peers = new ArrayList<>();
         for (int i = 0; i < ports.length; i++)
@@ -89,12 +162,8 @@ class ReplicatorLoopbackTest
                 peers.add(new ClusterConfig.Endpoint("127.0.0.1", ports[i]));
             }
         }
-        final ClusterConfig config = new ClusterConfig("test", "host-" + index,
-            new ClusterConfig.Endpoint("127.0.0.1", ports[index]), peers, null, null, "KEY", key, 100, null);
-        final AeronTransport transport = AeronTransport.start(config, directory.resolve("aeron-" + index),
-            event -> log.add("host-" + index + " " + event));
-        transports.add(transport);
-        return new Replicator(config, store, transport, line -> log.add("host-" + index + ": " + line));
+        return new ClusterConfig("test", "host-" + index, new ClusterConfig.Endpoint("127.0.0.1", ports[index]), peers,
+            null, null, "KEY", key, 100, null);
     }
 
     private static void await(final Replicator[] replicators, final BooleanSupplier condition)
