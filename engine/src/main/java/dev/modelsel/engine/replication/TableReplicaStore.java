@@ -13,11 +13,11 @@ import java.util.function.IntConsumer;
  * <p>
  * Thread-safe, as the table is.
  */
-final class TableReplicaStore implements ReplicaStore
+public final class TableReplicaStore implements ReplicaStore
 {
     private final SharedAvailabilityTable table;
 
-    TableReplicaStore(final SharedAvailabilityTable table)
+    public TableReplicaStore(final SharedAvailabilityTable table)
     {
         this.table = table;
     }
