@@ -35,6 +35,10 @@ public final class HostId
         {
             return "a host id is 1 to " + MAX_LENGTH + " ASCII letters, digits, '.', '_' or '-'";
         }
+        if (id.equals(".") || id.equals(".."))
+        {
+            return "a host id cannot be \"" + id + "\": it names other hosts' files (COUNTERS.hosts/HOST-ID)";
+        }
         return null;
     }
 
