@@ -110,38 +110,6 @@ final class NetworkNamespaces implements AutoCloseable
         inNamespace(hub, "ip", "link", "set", "v" + index + "h", cut ? "down" : "up");
     }
 
-    /**
-     * @return null when this kernel has {@code tc netem} (what {@link #loss} uses), else why not: some kernels (a
-     *         Firecracker VM's) are built without it.
-     */
-    String netemUnavailableBecause() throws InterruptedException
-    {
-        try
-        {
-            inNamespace(hub, "tc", "qdisc", "add", "dev", "br0", "root", "netem", "loss", "0%");
-            inNamespace(hub, "tc", "qdisc", "del", "dev", "br0", "root");
-            return null;
-        }
-        catch (final IOException ex)
-        {
-            return ex.getMessage();
-        }
-    }
-
-    /** Drops this share of host {@code index}'s outgoing packets (0 removes the rule). */
-    void loss(final int index, final int percent) throws IOException, InterruptedException
-    {
-        if (percent == 0)
-        {
-            inNamespace(hosts.get(index), "tc", "qdisc", "del", "dev", "eth0", "root");
-        }
-        else
-        {
-            inNamespace(hosts.get(index), "tc", "qdisc", "replace", "dev", "eth0", "root", "netem", "loss",
-                percent + "%");
-        }
-    }
-
     private void inNamespace(final String namespace, final String... command) throws IOException, InterruptedException
     {
         final List<String> line = new ArrayList<>(List.of("netns", "exec", namespace));
