@@ -115,7 +115,7 @@ final class MapOpener
         final MapFileCheck.Result check = MapFileCheck.check(path);
         refuseIfForeign(path, check);
         final Path sequence = ChronicleAvailabilityMap.sequencePath(path);
-        final Object sequenceKey = SequenceFile.fileKey(sequence);
+        final Object sequenceKey = FileIdentity.keyOf(sequence);
         if (sequenceKey == null)
         {
             if (check.verdict() == MapFileCheck.Verdict.INCOMPLETE)

@@ -1,5 +1,6 @@
 package dev.modelsel.engine.availability;
 
+import dev.modelsel.engine.mapped.FileIdentity;
 import dev.modelsel.engine.mapped.MappedFiles;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -7,11 +8,9 @@ import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.function.IntConsumer;
 
@@ -98,9 +97,9 @@ final class SequenceFile implements AutoCloseable
         {
             throw new ForeignTableException(path + ": " + refusal + "; refused, and left as it is");
         }
-        final Object before = fileKey(path);
+        final Object before = FileIdentity.keyOf(path);
         final MappedByteBuffer mapping = MappedFiles.map(path, KIND);
-        if (!Objects.equals(before, fileKey(path)))
+        if (!Objects.equals(before, FileIdentity.keyOf(path)))
         {
             throw new ReplacedException(path);
         }
@@ -135,7 +134,7 @@ final class SequenceFile implements AutoCloseable
         return version >= 1 && version <= LAYOUT_VERSION;
     }
 
-    /** The file this process mapped, as {@link #fileKey(Path)} named it when it checked the mapping. */
+    /** The file this process mapped, as {@link FileIdentity#keyOf} named it when it checked the mapping. */
     Object fileKey()
     {
         return fileKey;
@@ -251,12 +250,12 @@ final class SequenceFile implements AutoCloseable
      */
     static <T> T whileOpening(final Path path, final Object expectedFileKey, final OpenStep<T> work) throws IOException
     {
-        final Object expected = expectedFileKey != null ? expectedFileKey : fileKey(path);
+        final Object expected = expectedFileKey != null ? expectedFileKey : FileIdentity.keyOf(path);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE);
             FileLock ignored = lockWithin(channel, path))
         {
             // The lock is on the file the channel opened; a reset may have replaced the one at the path meanwhile.
-            if (!Objects.equals(expected, fileKey(path)))
+            if (!Objects.equals(expected, FileIdentity.keyOf(path)))
             {
                 throw new ReplacedException(path);
             }
@@ -299,19 +298,6 @@ final class SequenceFile implements AutoCloseable
     interface OpenStep<T>
     {
         T run() throws IOException;
-    }
-
-    /** The identity of the file at the path (device and inode on Linux), or {@code null} when there is none. */
-    static Object fileKey(final Path path) throws IOException
-    {
-        try
-        {
-            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-        }
-        catch (final NoSuchFileException gone)
-        {
-            return null;
-        }
     }
 
     /** Drops nothing but the reference: the mapping goes when the garbage collector frees it (see class comment). */

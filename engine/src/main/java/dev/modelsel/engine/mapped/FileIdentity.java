@@ -39,14 +39,18 @@ public final class FileIdentity
         return new FileIdentity(path, key);
     }
 
-    /** The file the path names now; {@code null} when there is none or it cannot be looked at. */
-    public static Object keyOf(final Path path)
+    /**
+     * The file the path names now (device and inode on Linux), links followed; {@code null} when there is none.
+     *
+     * @throws IOException when the path cannot be looked at (a directory that cannot be read, ...).
+     */
+    public static Object keyOf(final Path path) throws IOException
     {
         try
         {
             return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
         }
-        catch (final IOException ex)
+        catch (final NoSuchFileException gone)
         {
             return null;
         }
