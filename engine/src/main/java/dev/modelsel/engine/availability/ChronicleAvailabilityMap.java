@@ -35,7 +35,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
     private final ChronicleMap<CharSequence, AvailabilityEntry> map;
     private final boolean recovered;
     private final TableFaults faults;
-    private final Object mapFileKey;
+    private final FileIdentity mapFile;
     private final ThreadLocal<AvailabilityEntry> readScratch = ThreadLocal.withInitial(AvailabilityEntry::new);
 
     ChronicleAvailabilityMap(
@@ -43,14 +43,14 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         final SequenceFile sequence,
         final ChronicleMap<CharSequence, AvailabilityEntry> map,
         final boolean recovered,
-        final Object mapFileKey)
+        final FileIdentity mapFile)
     {
         this.path = path;
         this.sequence = sequence;
         this.map = map;
         this.recovered = recovered;
         this.faults = new TableFaults(path, sequence);
-        this.mapFileKey = mapFileKey;
+        this.mapFile = mapFile;
     }
 
     /** The map itself, for tests that must hold its locks as a dying writer would. */
@@ -82,7 +82,14 @@ final class ChronicleAvailabilityMap implements AutoCloseable
 
     long changeSequence()
     {
-        return sequence.changeSequence();
+        try
+        {
+            return sequence.changeSequence();
+        }
+        catch (final InternalError fault) // see TableFaults.fault
+        {
+            throw faults.fault("reading the change sequence", fault);
+        }
     }
 
     /** Allocation-free: the entry is read into this thread's scratch copy and checked in place. */
@@ -104,6 +111,10 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         catch (final RuntimeException broken)
         {
             throw faults.damaged("reading \"" + modelId + "\"", broken);
+        }
+        catch (final InternalError fault)
+        {
+            throw faults.fault("reading \"" + modelId + "\"", fault);
         }
         if (entry == null)
         {
@@ -135,11 +146,9 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         {
             throw faults.stuck(segmentHolding(modelId));
         }
-        catch (final InternalError fault) // the JVM's word for a fault in a mapped file's memory
+        catch (final InternalError fault)
         {
-            throw new SharedTableException(path + ": writing \"" + modelId + "\" faulted (" + fault.getMessage() +
-                "): its file system is probably full, and the table had grown into pages not yet allocated; " +
-                "free space there, or move the table (--table, -Dmodelsel.availability.table)");
+            throw faults.fault("writing \"" + modelId + "\"", fault);
         }
         catch (final ChronicleHashClosedException | SharedTableException passOn)
         {
@@ -213,13 +222,27 @@ final class ChronicleAvailabilityMap implements AutoCloseable
 
     boolean changes(final long from, final long to, final IntConsumer changed)
     {
-        return sequence.changes(from, to, changed);
+        try
+        {
+            return sequence.changes(from, to, changed);
+        }
+        catch (final InternalError fault)
+        {
+            throw faults.fault("reading the change ring", fault);
+        }
     }
 
     /** See {@link MapListing}. */
     List<String> forEach(final AvailabilityTable.RecordVisitor visitor)
     {
-        return new MapListing(map, sequence, faults).list(visitor);
+        try
+        {
+            return new MapListing(map, sequence, faults).list(visitor);
+        }
+        catch (final InternalError fault)
+        {
+            throw faults.fault("listing it", fault);
+        }
     }
 
     private static String segmentHolding(final String modelId)
@@ -230,12 +253,12 @@ final class ChronicleAvailabilityMap implements AutoCloseable
     /** The map file and the sequence file as this process opened them. */
     FileIdentity mapFile()
     {
-        return FileIdentity.of(path, mapFileKey);
+        return mapFile;
     }
 
     FileIdentity sequenceFile()
     {
-        return FileIdentity.of(sequencePath(path), sequence.fileKey());
+        return sequence.file();
     }
 
     /** Closes the map, then tells the sequence file this process no longer has it open. */

@@ -62,7 +62,7 @@ final class MapOpener
                 try
                 {
                     final Opened opened = sequence.whileOpening(() -> openMap(path, sequence));
-                    return new ChronicleAvailabilityMap(path, sequence, opened.map, opened.recovered, opened.fileKey);
+                    return new ChronicleAvailabilityMap(path, sequence, opened.map, opened.recovered, opened.mapFile);
                 }
                 catch (final IOException | RuntimeException notOpened)
                 {
@@ -96,8 +96,8 @@ final class MapOpener
         }
     }
 
-    /** @param fileKey the map file's, read under the opening lock: no modelsel process makes another one meanwhile. */
-    private record Opened(ChronicleMap<CharSequence, AvailabilityEntry> map, boolean recovered, Object fileKey)
+    /** @param mapFile as it was under the opening lock: no modelsel process makes another one meanwhile. */
+    private record Opened(ChronicleMap<CharSequence, AvailabilityEntry> map, boolean recovered, FileIdentity mapFile)
     {
         Opened(final ChronicleMap<CharSequence, AvailabilityEntry> map, final boolean recovered)
         {
@@ -189,7 +189,7 @@ final class MapOpener
                 throw refusal(path, check);
         }
         sequence.opened();
-        return new Opened(opened.map, opened.recovered, FileIdentity.keyOf(path));
+        return new Opened(opened.map, opened.recovered, FileIdentity.growing(path));
     }
 
     /**

@@ -55,14 +55,14 @@ final class SequenceFile implements AutoCloseable
     }
 
     private final Path path;
-    private final Object fileKey;
+    private final FileIdentity file;
     private final UnsafeBuffer buffer;
     private final ChangeRing ring;
 
-    private SequenceFile(final Path path, final Object fileKey, final MappedByteBuffer mapping)
+    private SequenceFile(final FileIdentity file, final MappedByteBuffer mapping)
     {
-        this.path = path;
-        this.fileKey = fileKey;
+        this.path = file.path();
+        this.file = file;
         this.buffer = new UnsafeBuffer(mapping);
         this.ring = new ChangeRing(new ChangeRing.Slots()
         {
@@ -103,7 +103,7 @@ final class SequenceFile implements AutoCloseable
         {
             throw new ReplacedException(path);
         }
-        return new SequenceFile(path, before, mapping);
+        return new SequenceFile(FileIdentity.fixedLength(path, before, SEQUENCE_FILE_LENGTH), mapping);
     }
 
     /**
@@ -134,10 +134,10 @@ final class SequenceFile implements AutoCloseable
         return version >= 1 && version <= LAYOUT_VERSION;
     }
 
-    /** The file this process mapped, as {@link FileIdentity#keyOf} named it when it checked the mapping. */
-    Object fileKey()
+    /** The file this process mapped, as it was when it checked the mapping. */
+    FileIdentity file()
     {
-        return fileKey;
+        return file;
     }
 
     /** A volatile read: everything written before the increment that produced this value is visible after it. */
@@ -240,7 +240,7 @@ final class SequenceFile implements AutoCloseable
      */
     <T> T whileOpening(final OpenStep<T> work) throws IOException
     {
-        return whileOpening(path, fileKey, work);
+        return whileOpening(path, file.key(), work);
     }
 
     /**

@@ -175,9 +175,9 @@ public final class FileFollower<T extends AutoCloseable>
         {
             closeable.close();
         }
-        catch (final Exception ignored)
+        catch (final Exception | InternalError ignored)
         {
-            // the file is gone or replaced: nothing of it is needed any more
+            // the file is gone, replaced or cut short (a fault in its memory): nothing of it is needed any more
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.modelsel.engine.availability.AvailabilityTable;
 import dev.modelsel.engine.availability.FollowedTable;
 import dev.modelsel.engine.availability.SharedTableException;
 import dev.modelsel.engine.cost.CostTracker;
+import dev.modelsel.engine.cost.CountersFaultException;
 import dev.modelsel.engine.cost.CountersFullException;
 import dev.modelsel.engine.cost.FollowedCounters;
 import dev.modelsel.engine.cost.InMemoryPhaseCounters;
@@ -90,11 +91,20 @@ public final class RunSession
                 AnswerWriter.invalid(answer, "line " + lineNumber + ": " + problem);
             }
         }
-        catch (final SharedTableException | CountersFullException | FileUnavailableException fault)
+        catch (final SharedTableException | CountersFullException | CountersFaultException |
+            FileUnavailableException fault)
         {
-            // a file that cannot take this line: full, stuck, or deleted and not to be opened again yet
+            // a file that cannot take this line: full, stuck, truncated, or deleted and not to be opened again yet
             answer.setLength(0);
             AnswerWriter.error(answer, "line " + lineNumber + ": " + fault.getMessage());
+        }
+        catch (final InternalError fault)
+        {
+            // a fault in a mapped file that reached no catch nearer to it: Java may deliver one from compiled code a
+            // little after the access that faulted
+            answer.setLength(0);
+            AnswerWriter.error(answer, "line " + lineNumber + ": a shared file's memory faulted (" + fault.getMessage() +
+                "): one of the files this run maps was probably truncated under it; the next look at them says which");
         }
         catch (final RuntimeException bug) // still one answer for the line, and the run goes on: SPEC §4
         {

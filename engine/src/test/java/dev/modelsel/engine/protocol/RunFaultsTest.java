@@ -2,6 +2,7 @@ package dev.modelsel.engine.protocol;
 
 import dev.modelsel.catalog.CatalogLoader;
 import dev.modelsel.engine.Selector;
+import dev.modelsel.engine.availability.AvailabilityTable;
 import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
 import dev.modelsel.engine.cost.SharedPhaseCounters;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -105,5 +108,42 @@ class RunFaultsTest
             assertTrue(select.startsWith("{\"status\": \"OK\""), select);
             assertEquals(5_001, line);
         }
+    }
+
+    /**
+     * A fault in a mapped file's memory reaches Java as an InternalError, raised when the JVM next calls into the VM
+     * (docs/shared-table.md): wherever it lands in a line, that line is answered ERROR and the run goes on.
+     */
+    @Test
+    void shouldAnswerErrorForALineInWhichAMappedFileFaulted()
+    {
+        final AvailabilityTable inMemory = new InMemoryAvailabilityTable();
+        final boolean[] faulting = {false};
+        final AvailabilityTable table = (AvailabilityTable)Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {AvailabilityTable.class}, (proxy, method, args) ->
+            {
+                if (faulting[0] && method.getName().equals("changeSequence"))
+                {
+                    throw new InternalError("a fault occurred in a recent unsafe memory access operation");
+                }
+                try
+                {
+                    return method.invoke(inMemory, args);
+                }
+                catch (final InvocationTargetException ex)
+                {
+                    throw ex.getCause();
+                }
+            });
+        final RunSession session = new RunSession(Selector.create(CatalogLoader.loadDefault().compile(), table),
+            () -> 0L);
+        final String select = "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 10}";
+        assertTrue(session.handle(1, select).startsWith("{\"status\": \"OK\""));
+        faulting[0] = true;
+        final String faulted = session.handle(2, select);
+        assertTrue(faulted.startsWith("{\"status\": \"ERROR\", \"error\": \"line 2: a shared file's memory faulted " +
+            "(a fault occurred in a recent unsafe memory access operation): "), faulted);
+        faulting[0] = false;
+        assertTrue(session.handle(3, select).startsWith("{\"status\": \"OK\""), "the run goes on");
     }
 }
