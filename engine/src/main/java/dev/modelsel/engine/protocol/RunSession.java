@@ -79,11 +79,11 @@ public final class RunSession
      */
     public CharSequence handle(final long lineNumber, final byte[] line, final int offset, final int length)
     {
-        beforeEachRequest.run();
         answer.setLength(0);
-        final String notObject = parser.parse(line, offset, length, request);
         try
         {
+            beforeEachRequest.run(); // a catalog reload reads the table: its fault is this line's, and the run goes on
+            final String notObject = parser.parse(line, offset, length, request);
             final String problem = notObject != null ? notObject : serve();
             if (problem != null)
             {
