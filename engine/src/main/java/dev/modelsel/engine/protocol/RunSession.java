@@ -47,6 +47,8 @@ public final class RunSession
     private final Request request = new Request();
     private final Selection selection = new Selection();
     private final StringBuilder answer = new StringBuilder(256);
+    /** The table moved, and the selector has not yet read availability from the new one. */
+    private boolean reloadPending;
 
     /**
      * @param selector selects, and holds the availability table that availability ops write to.
@@ -287,15 +289,26 @@ public final class RunSession
 
     /**
      * Moves to the table now at the path when the one in use was deleted or replaced, and re-reads availability from
-     * it; at most one {@code stat} pair per {@link dev.modelsel.engine.mapped.FileFollower#CHECK_EVERY_MS}.
+     * it; at most one {@code stat} pair per {@link dev.modelsel.engine.mapped.FileFollower#CHECK_EVERY_MS}. A re-read
+     * that fails (the new table's segment stuck) fails the line, and is tried again before the next line that uses
+     * the table: the selector never answers from the old table's view once the move was seen.
      *
      * @throws FileUnavailableException when the table at the path cannot be opened: the line is answered ERROR.
      */
     private void followTable()
     {
-        if (followedTable != null && followedTable.follow())
+        if (followedTable == null)
+        {
+            return;
+        }
+        if (followedTable.follow())
+        {
+            reloadPending = true; // until a reload succeeds: the next look will not say that the table moved again
+        }
+        if (reloadPending)
         {
             selector.reload(selector.catalog());
+            reloadPending = false;
         }
     }
 

@@ -189,6 +189,46 @@ class DeletedTableTest
         }
     }
 
+    /**
+     * The run sees the move, but re-reading availability from the new table fails (a segment held by a writer): that
+     * line is answered ERROR, and the next line re-reads before it selects, although no later look sees a move.
+     */
+    @Test
+    void shouldReReadTheNewTableOnTheNextLineWhenTheFirstReReadAfterAMoveFails() throws Exception
+    {
+        final Path path = dir.resolve("t.table");
+        try (FollowedTable table = FollowedTable.open(path, false, note -> { }))
+        {
+            final RunSession run = new RunSession(Selector.create(CatalogLoader.parse("c.yaml",
+                "version: 1\ntiers: [{tier: 1, models: [a, b, c]}]\n", false).compile(), table), () -> 0L);
+            assertTrue(run.handle(1, setDown("a")).startsWith("{\"status\": \"OK\""));
+            assertModel("b", run.handle(2, SELECT));
+
+            Files.delete(path);
+            assertEquals("ok 2", setDownInAnotherProcess(path, "b"));
+            final Path release = dir.resolve("release");
+            final Process holder = Jvms.start(true, TableWorker.class, "hold-until", path.toString(), "a",
+                release.toString());
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(),
+                StandardCharsets.UTF_8)))
+            {
+                assertEquals("holding", out.readLine());
+                waitForTheNextLook();
+                final String refused = run.handle(3, SELECT);
+                assertTrue(refused.startsWith("{\"status\": \"ERROR\", \"error\": \"line 3: ") &&
+                    refused.contains("the segment holding \\\"a\\\" has been locked"), refused);
+                Files.createFile(release);
+                assertTrue(holder.waitFor(60, TimeUnit.SECONDS));
+                assertEquals(0, holder.exitValue());
+            }
+            finally
+            {
+                holder.destroyForcibly();
+            }
+            assertModel("a", run.handle(4, SELECT), "the new table: a up there, b down");
+        }
+    }
+
     @Test
     void shouldHaveTheProberWriteIntoTheTableNowAtThePath() throws Exception
     {
