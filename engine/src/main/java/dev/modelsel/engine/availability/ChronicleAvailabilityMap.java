@@ -36,6 +36,8 @@ final class ChronicleAvailabilityMap implements AutoCloseable
     private final boolean recovered;
     private final TableFaults faults;
     private final FileIdentity mapFile;
+    /** Of PATH.seq's count of records when this process opened the map: the count it adds its inserts to. */
+    private final int countGeneration;
     private final ThreadLocal<AvailabilityEntry> readScratch = ThreadLocal.withInitial(AvailabilityEntry::new);
 
     ChronicleAvailabilityMap(
@@ -43,7 +45,8 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         final SequenceFile sequence,
         final ChronicleMap<CharSequence, AvailabilityEntry> map,
         final boolean recovered,
-        final FileIdentity mapFile)
+        final FileIdentity mapFile,
+        final int countGeneration)
     {
         this.path = path;
         this.sequence = sequence;
@@ -51,6 +54,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         this.recovered = recovered;
         this.faults = new TableFaults(path, sequence);
         this.mapFile = mapFile;
+        this.countGeneration = countGeneration;
     }
 
     /** The map itself, for tests that must hold its locks as a dying writer would. */
@@ -190,7 +194,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
             if (found == null)
             {
                 insert(context, value);
-                sequence.recordInserted();
+                sequence.recordInserted(countGeneration);
             }
             else
             {
@@ -237,7 +241,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
     {
         try
         {
-            return new MapListing(map, sequence, faults).list(visitor);
+            return new MapListing(map, sequence, countGeneration, faults).list(visitor);
         }
         catch (final InternalError fault)
         {

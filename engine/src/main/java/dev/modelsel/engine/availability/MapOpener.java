@@ -62,7 +62,8 @@ final class MapOpener
                 try
                 {
                     final Opened opened = sequence.whileOpening(() -> openMap(path, sequence));
-                    return new ChronicleAvailabilityMap(path, sequence, opened.map, opened.recovered, opened.mapFile);
+                    return new ChronicleAvailabilityMap(path, sequence, opened.map, opened.recovered, opened.mapFile,
+                        opened.countGeneration);
                 }
                 catch (final IOException | RuntimeException notOpened)
                 {
@@ -96,12 +97,16 @@ final class MapOpener
         }
     }
 
-    /** @param mapFile as it was under the opening lock: no modelsel process makes another one meanwhile. */
-    private record Opened(ChronicleMap<CharSequence, AvailabilityEntry> map, boolean recovered, FileIdentity mapFile)
+    /**
+     * @param mapFile         as it was under the opening lock: no modelsel process makes another one meanwhile.
+     * @param countGeneration of PATH.seq's count of records, as this process found it then: the one it counts into.
+     */
+    private record Opened(
+        ChronicleMap<CharSequence, AvailabilityEntry> map, boolean recovered, FileIdentity mapFile, int countGeneration)
     {
         Opened(final ChronicleMap<CharSequence, AvailabilityEntry> map, final boolean recovered)
         {
-            this(map, recovered, null);
+            this(map, recovered, null, 0);
         }
     }
 
@@ -189,7 +194,8 @@ final class MapOpener
                 throw refusal(path, check);
         }
         sequence.opened();
-        return new Opened(opened.map, opened.recovered, FileIdentity.growing(path));
+        return new Opened(opened.map, opened.recovered, FileIdentity.growing(path),
+            SequenceFile.countGeneration(sequence.recordsInserted()));
     }
 
     /**
@@ -234,7 +240,7 @@ final class MapOpener
             MappedFiles.allocateEveryPage(path); // while no process has it open: see its note
             final ChronicleMap<CharSequence, AvailabilityEntry> map =
                 ChronicleAvailabilityMap.builder().createPersistedTo(path.toFile());
-            sequence.recordsInserted(0);
+            sequence.startRecordCount(0);
             sequence.recovered(); // a new map: counts left with an old sequence file are moot
             return map;
         }
@@ -270,6 +276,10 @@ final class MapOpener
         final ChronicleMap<CharSequence, AvailabilityEntry> asItIs = checkTypes(path, openAsItIs(path));
         if (!resumeRecovery && sequence.openHandles() == 0 && !sequence.recoveryWanted())
         {
+            if (SequenceFile.countGeneration(sequence.recordsInserted()) == 0)
+            {
+                sequence.startRecordCount(asItIs.longSize()); // a PATH.seq made beside the map: it counted none of it
+            }
             return new Opened(asItIs, false);
         }
         asItIs.close();
@@ -296,7 +306,7 @@ final class MapOpener
             throw new ForeignTableException(path + ": Chronicle Map cannot recover it (" + TableFaults.describe(failed) +
                 "); refused (modelsel availability reset deletes it once no process uses it)");
         }
-        sequence.recordsInserted(recovered.longSize());
+        sequence.startRecordCount(recovered.longSize());
         sequence.recovered();
         sequence.openingStep(OPENING_STEP_NONE);
         return recovered;

@@ -22,6 +22,9 @@ import static dev.modelsel.engine.availability.SharedTableDescriptor.MAGIC;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.MAGIC_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.OPENING_STEP_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.OPEN_HANDLES_OFFSET;
+import static dev.modelsel.engine.availability.SharedTableDescriptor.RECORDS_INSERTED_COUNT_BITS;
+import static dev.modelsel.engine.availability.SharedTableDescriptor.RECORDS_INSERTED_COUNT_MASK;
+import static dev.modelsel.engine.availability.SharedTableDescriptor.RECORDS_INSERTED_MAX_GENERATION;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.RECORDS_INSERTED_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.RECOVERY_WANTED_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.SEQUENCE_FILE_LENGTH;
@@ -185,22 +188,58 @@ final class SequenceFile implements AutoCloseable
         buffer.putIntVolatile(OPENING_STEP_OFFSET, step);
     }
 
-    /** Entries ever inserted into the map: none is ever removed, so a listing that finds fewer lost some. */
+    /**
+     * Entries ever inserted into the map, with the count's generation: see {@link SharedTableDescriptor}. None is ever
+     * removed, so a listing that finds another number than a count of its own generation says has damage.
+     */
     long recordsInserted()
     {
         return buffer.getLongVolatile(RECORDS_INSERTED_OFFSET);
     }
 
-    /** After an insert, before its segment's lock is released. */
-    void recordInserted()
+    /** The generation of a {@link #recordsInserted()} word; 0: the count is unknown. */
+    static int countGeneration(final long recordsInserted)
     {
-        buffer.getAndAddLong(RECORDS_INSERTED_OFFSET, 1);
+        return (int)(recordsInserted >>> RECORDS_INSERTED_COUNT_BITS);
     }
 
-    /** Only while opening: a new map holds none, a recovered one what the recovery kept. */
-    void recordsInserted(final long records)
+    /** The count of a {@link #recordsInserted()} word. */
+    static long count(final long recordsInserted)
     {
-        buffer.putLongVolatile(RECORDS_INSERTED_OFFSET, records);
+        return recordsInserted & RECORDS_INSERTED_COUNT_MASK;
+    }
+
+    /**
+     * After an insert, before its segment's lock is released: counts it if the count is still of {@code generation},
+     * the map this process opened. A process writing a map deleted under it (whose maker started a new count
+     * beside the same PATH.seq) counts nothing; compare-and-set, so no count of another generation is ever changed.
+     */
+    void recordInserted(final int generation)
+    {
+        long word;
+        do
+        {
+            word = buffer.getLongVolatile(RECORDS_INSERTED_OFFSET);
+            if (countGeneration(word) != generation || count(word) == RECORDS_INSERTED_COUNT_MASK)
+            {
+                return;
+            }
+        }
+        while (!buffer.compareAndSetLong(RECORDS_INSERTED_OFFSET, word, word + 1));
+    }
+
+    /**
+     * Only while opening, when no other process has the map open: starts a count of this map's records (none for a
+     * new map, what a recovery kept, or what is there) in a new generation, which writers of any earlier map do not
+     * count into.
+     *
+     * @return the new generation, never 0.
+     */
+    int startRecordCount(final long records)
+    {
+        final int generation = countGeneration(recordsInserted()) % RECORDS_INSERTED_MAX_GENERATION + 1;
+        buffer.putLongVolatile(RECORDS_INSERTED_OFFSET, (long)generation << RECORDS_INSERTED_COUNT_BITS | records);
+        return generation;
     }
 
     /** Whether a process asked the next one that opens the table alone to recover it. */

@@ -16,8 +16,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -229,6 +232,82 @@ class DeletedTableTest
         }
     }
 
+    /**
+     * A {@code PATH.seq} made again beside a map that holds records (after an {@code rm}) starts its count of records
+     * at nothing: it counted none of them. The listing must not call the map damaged for it, and once a process has
+     * the table alone, the count is the map's again, and checked.
+     */
+    @Test
+    void shouldNotCallAMapDamagedWhenItsSequenceFileWasMadeAgain() throws Exception
+    {
+        final Path path = dir.resolve("t.table");
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            table.setDown("a");
+            table.setDown("b");
+        }
+        final Process other = Jvms.start(true, TableWorker.class, "cooldowns", path.toString(), "1", "1",
+            dir.resolve("go").toString(), "c"); // has the map open, and writes once told to
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(),
+            StandardCharsets.UTF_8)))
+        {
+            assertEquals("ready", out.readLine());
+            Files.delete(ChronicleAvailabilityMap.sequencePath(path));
+            try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+            {
+                assertEquals(List.of(), table.forEach((id, record) -> { }), "a new PATH.seq, while another " +
+                    "process has the map open: its count says nothing of the map");
+            }
+            Files.createFile(dir.resolve("go")); // counted in the PATH.seq it opened, which is deleted
+            assertTrue(out.readLine().startsWith("max c "));
+            assertTrue(other.waitFor(60, TimeUnit.SECONDS));
+        }
+        finally
+        {
+            other.destroyForcibly();
+        }
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            assertEquals(List.of(), table.forEach((id, record) -> { }), "alone: the count is the map's");
+        }
+        addToTheRecordCount(path, 1); // as if the index had lost one since
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            assertEquals(List.of("the map's index lists 3 entries, but 4 were put in: it has lost some, whose " +
+                "models read as unknown (available)"), table.forEach((id, record) -> { }), "and checked");
+        }
+    }
+
+    /**
+     * The map deleted and made again beside the same {@code PATH.seq}, while a process still writes the old map: what
+     * it inserts there is no record of the new map, and must not be counted as one.
+     */
+    @Test
+    void shouldNotCountWhatAProcessInsertsIntoAMapDeletedUnderIt() throws Exception
+    {
+        final Path path = dir.resolve("t.table");
+        final Process stale = Jvms.start(true, TableWorker.class, "cooldowns", path.toString(), "1", "1",
+            dir.resolve("go").toString(), "theirs");
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(stale.getInputStream(),
+            StandardCharsets.UTF_8)))
+        {
+            assertEquals("ready", out.readLine());
+            Files.delete(path);
+            try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+            {
+                table.setDown("mine");
+                Files.createFile(dir.resolve("go")); // the other process inserts into the deleted map
+                assertTrue(out.readLine().startsWith("max theirs "));
+                assertTrue(stale.waitFor(60, TimeUnit.SECONDS));
+                assertEquals(List.of(), table.forEach((id, record) -> { }));
+            }
+        }
+        finally
+        {
+            stale.destroyForcibly();
+        }
+    }
+
     @Test
     void shouldHaveTheProberWriteIntoTheTableNowAtThePath() throws Exception
     {
@@ -295,5 +374,15 @@ class DeletedTableTest
         {
             worker.destroyForcibly();
         }
+    }
+
+    /** Adds to PATH.seq's count of records inserted, as damage to the map's index would leave it short. */
+    static void addToTheRecordCount(final Path path, final long records) throws IOException
+    {
+        final Path sequence = ChronicleAvailabilityMap.sequencePath(path);
+        final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(sequence)).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.putLong(SharedTableDescriptor.RECORDS_INSERTED_OFFSET,
+            bytes.getLong(SharedTableDescriptor.RECORDS_INSERTED_OFFSET) + records);
+        Files.write(sequence, bytes.array());
     }
 }
