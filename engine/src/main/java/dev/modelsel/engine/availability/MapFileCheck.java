@@ -58,19 +58,30 @@ final class MapFileCheck
     {
     }
 
-    /** The whole check: the header, then the structure that Chronicle follows by address (about a millisecond). */
+    /** How much of the file a check reads. */
+    enum Scope
+    {
+        /** The header alone: enough to tell a file that is not ours, before anything is created beside it. */
+        HEADER,
+        /** The header, and what Chronicle's recovery relies on (see {@link MapStructureCheck#damage}). */
+        BEFORE_RECOVERY,
+        /** The header, then all the structure that Chronicle follows by address (about a millisecond). */
+        WHOLE
+    }
+
+    /** The whole check. */
     static Result check(final Path file) throws IOException
     {
-        return check(file, true);
+        return check(file, Scope.WHOLE);
     }
 
-    /** The header alone: enough to tell a file that is not ours, before anything is created beside it. */
+    /** The header alone. */
     static Result checkHeader(final Path file) throws IOException
     {
-        return check(file, false);
+        return check(file, Scope.HEADER);
     }
 
-    private static Result check(final Path file, final boolean structure) throws IOException
+    static Result check(final Path file, final Scope scope) throws IOException
     {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS))
         {
@@ -127,7 +138,7 @@ final class MapFileCheck
                 return new Result(Verdict.OTHER_LAYOUT, "a table made by another modelsel version (entries of " +
                     entryBytes + " bytes, not " + SharedTableDescriptor.ENTRY_LENGTH + ")");
             }
-            if (!structure)
+            if (scope == Scope.HEADER)
             {
                 return new Result(Verdict.OURS, "");
             }
@@ -140,7 +151,7 @@ final class MapFileCheck
             {
                 return new Result(Verdict.OTHER_LAYOUT, "a table made by another Chronicle Map version: " + ex.getMessage());
             }
-            final String damage = MapStructureCheck.damage(channel, geometry);
+            final String damage = MapStructureCheck.damage(channel, geometry, scope == Scope.BEFORE_RECOVERY);
             return damage == null ? new Result(Verdict.OURS, "") : new Result(Verdict.DAMAGED, damage);
         }
     }

@@ -175,7 +175,13 @@ final class MapOpener
         {
             markComplete(path); // so that the recovery run again starts at once; the header's checksum is checked next
         }
-        final MapFileCheck.Result check = MapFileCheck.check(path);
+        // Decided before the check: what a recovery rewrites is not held against a table it is due for (a writer
+        // killed while linking a tier leaves a link that the whole check would refuse); the whole check runs after.
+        final boolean alone = isNonEmptyFile(path) && noOtherProcessHasItOpen(path);
+        final boolean recoveryDue = alone && (unfinished == OPENING_STEP_RECOVERING || sequence.openHandles() != 0 ||
+            sequence.recoveryWanted());
+        final MapFileCheck.Result check = MapFileCheck.check(path,
+            recoveryDue ? MapFileCheck.Scope.BEFORE_RECOVERY : MapFileCheck.Scope.WHOLE);
         final Opened opened;
         switch (check.verdict())
         {
@@ -183,7 +189,7 @@ final class MapOpener
                 opened = new Opened(checkTypes(path, create(path, sequence)), false);
                 break;
             case OURS:
-                opened = openExisting(path, sequence, unfinished == OPENING_STEP_RECOVERING);
+                opened = recoveryDue ? new Opened(recover(path, sequence), true) : openExisting(path, sequence, alone);
                 break;
             case INCOMPLETE:
                 throw new ForeignTableException(path + ": " + check.reason() + ", yet no modelsel process was " +
@@ -211,8 +217,7 @@ final class MapOpener
             return OPENING_STEP_NONE;
         }
         final boolean genuine = (noted == OPENING_STEP_CREATING || noted == OPENING_STEP_RECOVERING) &&
-            (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(path) || Files.size(path) == 0 ||
-                noOtherProcessHasItOpen(path));
+            (!isNonEmptyFile(path) || noOtherProcessHasItOpen(path));
         if (!genuine)
         {
             sequence.openingStep(OPENING_STEP_NONE);
@@ -261,55 +266,51 @@ final class MapOpener
         }
     }
 
-    /**
-     * @param resumeRecovery a recovery of this map was noted and never finished: run it again, whoever else counts.
-     */
-    private static Opened openExisting(final Path path, final SequenceFile sequence, final boolean resumeRecovery)
+    /** @param alone whether no other process has the map open: then a count of its records can be started. */
+    private static Opened openExisting(final Path path, final SequenceFile sequence, final boolean alone)
         throws IOException
     {
-        if (!noOtherProcessHasItOpen(path))
-        {
-            return new Opened(checkTypes(path, openAsItIs(path)), false);
-        }
-        // Chronicle's own open checks the file's length against its header and never writes: a truncated table
-        // fails here, before recovery could "repair" it by growing it back.
         final ChronicleMap<CharSequence, AvailabilityEntry> asItIs = checkTypes(path, openAsItIs(path));
-        if (!resumeRecovery && sequence.openHandles() == 0 && !sequence.recoveryWanted())
+        if (alone && SequenceFile.countGeneration(sequence.recordsInserted()) == 0)
         {
-            if (SequenceFile.countGeneration(sequence.recordsInserted()) == 0)
-            {
-                sequence.startRecordCount(asItIs.longSize()); // a PATH.seq made beside the map: it counted none of it
-            }
-            return new Opened(asItIs, false);
+            sequence.startRecordCount(asItIs.longSize()); // a PATH.seq made beside the map: it counted none of it
         }
-        asItIs.close();
-        return new Opened(recover(path, sequence), true);
+        return new Opened(asItIs, false);
     }
 
     /**
-     * Chronicle's recovery: releases locks that dead processes held, rebuilds counters, drops entries whose bytes fail
-     * Chronicle's own checksum. It marks the header incomplete while it runs; killed meanwhile, it leaves the step
-     * noted, and the next opener runs it again (a failed one stays noted too: the table is refused until it succeeds
-     * or a reset deletes it).
+     * Chronicle's recovery: releases locks that dead processes held, rebuilds counters and tier links, drops entries
+     * whose bytes fail Chronicle's own checksum. It marks the header incomplete while it runs; killed meanwhile, it
+     * leaves the step noted, and the next opener runs it again (a failed one stays noted too: the table is refused
+     * until it succeeds or a reset deletes it). Then the whole structure check, which the recovery must have left
+     * nothing to refuse; the map is closed for it (closing the check's channel would drop this process's lock on the
+     * file) and opened again as it is.
      */
     private static ChronicleMap<CharSequence, AvailabilityEntry> recover(final Path path, final SequenceFile sequence)
         throws IOException
     {
+        // Chronicle's own open checks the file's length against its header and never writes: a truncated table
+        // fails here, before recovery could "repair" it by growing it back.
+        checkTypes(path, openAsItIs(path)).close();
         sequence.openingStep(OPENING_STEP_RECOVERING);
-        final ChronicleMap<CharSequence, AvailabilityEntry> recovered;
-        try
+        try (ChronicleMap<CharSequence, AvailabilityEntry> recovered =
+            ChronicleAvailabilityMap.builder().recoverPersistedTo(path.toFile(), true))
         {
-            recovered = ChronicleAvailabilityMap.builder().recoverPersistedTo(path.toFile(), true);
+            sequence.startRecordCount(recovered.longSize());
         }
         catch (final IOException | RuntimeException failed)
         {
             throw new ForeignTableException(path + ": Chronicle Map cannot recover it (" + TableFaults.describe(failed) +
                 "); refused (modelsel availability reset deletes it once no process uses it)");
         }
-        sequence.startRecordCount(recovered.longSize());
         sequence.recovered();
         sequence.openingStep(OPENING_STEP_NONE);
-        return recovered;
+        final MapFileCheck.Result check = MapFileCheck.check(path);
+        if (check.verdict() != MapFileCheck.Verdict.OURS)
+        {
+            throw refusal(path, check);
+        }
+        return openAsItIs(path);
     }
 
     /** Clears the header's "not complete" bit, as Chronicle's recovery does when it has finished. */
@@ -392,6 +393,11 @@ final class MapOpener
                 return new ForeignTableException(path + ": not a modelsel availability table: " + check.reason() +
                     "; refused, and left as it is");
         }
+    }
+
+    private static boolean isNonEmptyFile(final Path path) throws IOException
+    {
+        return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) && Files.size(path) > 0;
     }
 
     /**
