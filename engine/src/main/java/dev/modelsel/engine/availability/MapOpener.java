@@ -37,8 +37,22 @@ final class MapOpener
     private static final int SIZE_WORD_OFFSET = 8;
     private static final int NOT_COMPLETE = 1 << 31;
 
+    /** Tests only, in this JVM: runs between the look for PATH.seq and its opening, where another process may come. */
+    private static volatile TestStep afterLookingForSequence;
+
     private MapOpener()
     {
+    }
+
+    @FunctionalInterface
+    interface TestStep
+    {
+        void run(Path table) throws IOException;
+    }
+
+    static void afterLookingForSequence(final TestStep step)
+    {
+        afterLookingForSequence = step;
     }
 
     /**
@@ -56,12 +70,18 @@ final class MapOpener
             refuseIfForeign(path, MapFileCheck.checkHeader(path)); // before creating anything beside a file not ours
             final Path sequencePath = ChronicleAvailabilityMap.sequencePath(path);
             final boolean createsSequence = !Files.exists(sequencePath, LinkOption.NOFOLLOW_LINKS);
+            final TestStep hook = afterLookingForSequence;
+            if (hook != null)
+            {
+                hook.run(path);
+            }
             try
             {
                 final SequenceFile sequence = SequenceFile.openOrCreate(sequencePath);
                 try
                 {
-                    final Opened opened = sequence.whileOpening(() -> openMap(path, sequence));
+                    final Opened opened = sequence.whileOpening(() -> openMapOrLeaveNothing(path, sequence,
+                        createsSequence));
                     return new ChronicleAvailabilityMap(path, sequence, opened.map, opened.recovered, opened.mapFile,
                         opened.countGeneration);
                 }
@@ -78,22 +98,33 @@ final class MapOpener
                     throw replaced;
                 }
             }
-            catch (final ForeignTableException refused)
+        }
+    }
+
+    /**
+     * Under the opening lock: {@link #openMap}, and when that fails because the map is not a usable table (refused) or
+     * could not be made (a full file system), deletes the PATH.seq that this process found missing, so as to leave
+     * nothing beside it. Only when it is still no process's: another may have made it between this process's look
+     * and its opening, and use it; so not while PATH.seq counts an open handle or notes a step, nor while another
+     * process has the map open.
+     */
+    private static Opened openMapOrLeaveNothing(final Path path, final SequenceFile sequence,
+        final boolean foundNoSequence) throws IOException
+    {
+        try
+        {
+            return openMap(path, sequence);
+        }
+        catch (final IOException failed)
+        {
+            final boolean noTable = failed instanceof ForeignTableException ||
+                !Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+            if (foundNoSequence && noTable && sequence.openHandles() == 0 &&
+                sequence.openingStep() == OPENING_STEP_NONE && (!isNonEmptyFile(path) || noOtherProcessHasItOpen(path)))
             {
-                if (createsSequence)
-                {
-                    Files.deleteIfExists(sequencePath); // leave nothing beside a file that is not a usable table
-                }
-                throw refused;
+                Files.deleteIfExists(sequence.file().path());
             }
-            catch (final IOException failed)
-            {
-                if (createsSequence && !Files.exists(path, LinkOption.NOFOLLOW_LINKS))
-                {
-                    Files.deleteIfExists(sequencePath); // no table was made (a full file system): leave nothing
-                }
-                throw failed;
-            }
+            throw failed;
         }
     }
 

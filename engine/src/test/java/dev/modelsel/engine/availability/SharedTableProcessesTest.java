@@ -191,6 +191,45 @@ class SharedTableProcessesTest
         }
     }
 
+    /**
+     * This process looks and finds no PATH.seq (so it would make it), then another process makes the table and uses
+     * it, and this process's open is refused for its own reason (here: the map damaged since the other opened it).
+     * The PATH.seq it did not make after all, in use by the other, must be left where it is.
+     */
+    @Test
+    void shouldNeverDeleteASequenceFileAnotherProcessMadeAndUsesWhenItsOwnOpenIsRefused() throws Exception
+    {
+        final Path table = dir.resolve("raced.table");
+        final Path go = dir.resolve("go");
+        final Process[] other = new Process[1];
+        MapOpener.afterLookingForSequence(opening ->
+        {
+            if (!opening.endsWith(table.getFileName()) || other[0] != null)
+            {
+                return; // another table (the preload's scratch one), or this one again
+            }
+            other[0] = Jvms.start(true, TableWorker.class, "cooldowns", table.toString(), "1", "1", go.toString(),
+                "alpha");
+            assertEquals("ready", firstLine(other[0]), "the other process made the table and has it open");
+            StructureCheckTest.damageSegmentCounters(table);
+        });
+        try
+        {
+            final ForeignTableException refused = assertThrows(ForeignTableException.class,
+                () -> SharedAvailabilityTable.open(table));
+            assertTrue(refused.getMessage().contains("damaged: segment 0: its counters read 4294967295 entries"),
+                refused.getMessage());
+            assertTrue(Files.exists(ChronicleAvailabilityMap.sequencePath(table)), "the other process's PATH.seq is kept");
+        }
+        finally
+        {
+            MapOpener.afterLookingForSequence(null);
+            Files.createFile(go);
+        }
+        assertTrue(other[0].waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, other[0].exitValue(), "it wrote into the PATH.seq it opened, which is still the table's");
+    }
+
     private static int openingStep(final Path table) throws IOException
     {
         return ByteBuffer.wrap(Files.readAllBytes(ChronicleAvailabilityMap.sequencePath(table)))
