@@ -28,10 +28,13 @@ import static dev.modelsel.engine.availability.SharedTableDescriptor.OPENING_STE
 final class MapOpener
 {
     /**
-     * Tests only: when set to a file's path, a process creating a map creates that file once Chronicle has made the
-     * map, before this process has finished with it, and waits there to be killed.
+     * Tests only, for a creator in another JVM (a test-only seam of this JVM cannot reach there): when set to the path
+     * of a file that exists, a process creating a map, once Chronicle has made the map and before this process has
+     * finished with it, creates {@code PATH.reached} and waits there to be killed, while the file exists and at most
+     * {@link #PAUSE_AT_MOST_MS}. Set by accident, to a path with no file, it does nothing; it never waits for ever.
      */
     static final String PAUSE_WHILE_CREATING_PROPERTY = "modelsel.test.pauseWhileCreating";
+    private static final long PAUSE_AT_MOST_MS = 60_000;
 
     /** Chronicle's size word: bit 31 set while the map is being created or recovered. */
     private static final int SIZE_WORD_OFFSET = 8;
@@ -358,15 +361,20 @@ final class MapOpener
 
     private static void pauseIfTestAsks() throws IOException
     {
-        final String signal = System.getProperty(PAUSE_WHILE_CREATING_PROPERTY);
-        if (signal == null)
+        final String asked = System.getProperty(PAUSE_WHILE_CREATING_PROPERTY);
+        final Path gate = asked == null ? null : Path.of(asked);
+        if (gate == null || !Files.isRegularFile(gate))
         {
             return;
         }
-        Files.createFile(Path.of(signal));
+        Files.createFile(gate.resolveSibling(gate.getFileName() + ".reached"));
+        final long giveUpAt = System.currentTimeMillis() + PAUSE_AT_MOST_MS;
         try
         {
-            Thread.sleep(Long.MAX_VALUE);
+            while (Files.exists(gate) && System.currentTimeMillis() < giveUpAt)
+            {
+                Thread.sleep(10);
+            }
         }
         catch (final InterruptedException ex)
         {

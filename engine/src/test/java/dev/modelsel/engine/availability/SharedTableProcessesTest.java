@@ -130,8 +130,9 @@ class SharedTableProcessesTest
     void shouldMakeAgainATableWhoseCreatorWasKilledWhileMakingIt() throws Exception
     {
         final Path table = dir.resolve("unfinished.table");
-        final Path paused = dir.resolve("creator-paused");
-        final Process creator = Jvms.start(true, List.of("-D" + MapOpener.PAUSE_WHILE_CREATING_PROPERTY + "=" + paused),
+        final Path gate = Files.createFile(dir.resolve("pause-creator"));
+        final Path paused = dir.resolve("pause-creator.reached");
+        final Process creator = Jvms.start(true, List.of("-D" + MapOpener.PAUSE_WHILE_CREATING_PROPERTY + "=" + gate),
             TableWorker.class, "open", table.toString());
         try
         {
@@ -156,6 +157,25 @@ class SharedTableProcessesTest
         assertTrue(next.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, next.exitValue());
         assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, openingStep(table));
+    }
+
+    /** The test hook that pauses a creator is inert unless the test made its file: set by accident, it pauses nothing. */
+    @Test
+    void shouldNotPauseACreatorWhoseTestHookNamesNoFile() throws Exception
+    {
+        final Path gate = dir.resolve("no-gate");
+        final Process creator = Jvms.start(true, List.of("-D" + MapOpener.PAUSE_WHILE_CREATING_PROPERTY + "=" + gate),
+            TableWorker.class, "open", dir.resolve("t.table").toString());
+        try
+        {
+            assertEquals("ok", firstLine(creator), "it made the table and used it");
+            assertTrue(creator.waitFor(60, TimeUnit.SECONDS));
+            assertFalse(Files.exists(gate) || Files.exists(dir.resolve("no-gate.reached")));
+        }
+        finally
+        {
+            creator.destroyForcibly();
+        }
     }
 
     @Test
