@@ -335,14 +335,18 @@ final class MapOpener
         catch (final IOException | RuntimeException failed)
         {
             throw new ForeignTableException(path + ": Chronicle Map cannot recover it (" + TableFaults.describe(failed) +
-                "); refused (modelsel availability reset deletes it once no process uses it)");
+                "), and may have changed it trying; refused (modelsel availability reset deletes it once no process " +
+                "uses it)");
         }
         sequence.recovered();
         sequence.openingStep(OPENING_STEP_NONE);
         final MapFileCheck.Result check = MapFileCheck.check(path);
         if (check.verdict() != MapFileCheck.Verdict.OURS)
         {
-            throw refusal(path, check);
+            throw new ForeignTableException(path + ": a modelsel availability table, damaged, and still so after " +
+                "Chronicle's recovery rewrote what it could: " + check.reason() + "; refused (once no process uses it, " +
+                "modelsel availability reset deletes it, its records lost, and the next process to use it makes a " +
+                "new one)");
         }
         return openAsItIs(path);
     }

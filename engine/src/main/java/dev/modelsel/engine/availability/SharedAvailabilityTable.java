@@ -21,9 +21,12 @@ import java.util.function.IntConsumer;
  * next select avoids that model.
  * <p>
  * <b>Opening.</b> The first process creates the files; later ones open them. A file that is not one of our tables
- * (junk, truncated, another map, another layout version, or one whose structure is damaged) is refused with
- * {@link ForeignTableException} and never rewritten. When no other process has the table open and a process died
- * with it open, the opener recovers it first, which releases any entry lock the killed writer left behind.
+ * (junk, truncated, another map, another layout version) is refused with {@link ForeignTableException} and never
+ * rewritten; so is one of ours whose structure is damaged, unless a recovery was due. When no other process has the
+ * table open and a process died with it open (or asked for it), the opener recovers it first, which releases any
+ * entry lock the killed writer left behind, then checks it whole. An opener also finishes what a process killed
+ * while opening left half done: it makes again a map whose creation never finished, and runs an unfinished recovery
+ * again.
  * <p>
  * <b>Damage.</b> Each record carries a checksum: one that fails it is read as {@link AvailabilityRecord#corrupt()}
  * (and as a model the table knows nothing about), listed as such by {@link #forEach}, and replaced by the next write

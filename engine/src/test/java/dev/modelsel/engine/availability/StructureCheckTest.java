@@ -16,6 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -107,6 +108,24 @@ class StructureCheckTest
             assertEquals(List.of(), table.forEach((id, r) -> { }));
         }
         assertEquals(MapFileCheck.Verdict.OURS, MapFileCheck.check(path).verdict());
+    }
+
+    /** What the recovery does not rewrite is still refused after it, and the refusal says the table was changed. */
+    @Test
+    void shouldSayThatARecoveryChangedATableItRefusesAfterIt() throws Exception
+    {
+        final Path path = dir.resolve("t.table");
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            table.setDown("a");
+        }
+        TableBytes.writeInt(path, TableBytes.geometry(path).segmentHeadersOffset() + 24, 5); // deleted, of no entries
+        TableBytes.writeLong(ChronicleAvailabilityMap.sequencePath(path), SharedTableDescriptor.OPEN_HANDLES_OFFSET, 1);
+        final ForeignTableException refused = assertThrows(ForeignTableException.class,
+            () -> SharedAvailabilityTable.open(path));
+        assertTrue(refused.getMessage().contains("damaged, and still so after Chronicle's recovery rewrote what it " +
+            "could: segment 0: its counters read ") && !refused.getMessage().contains("left as it is"),
+            refused.getMessage());
     }
 
     /** Segment 0's entry counter as 4,294,967,295: out of bounds, and one that Chronicle's recovery rewrites. */
