@@ -4,7 +4,6 @@ import net.openhft.chronicle.algo.hashing.LongHashFunction;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,8 +46,11 @@ final class MapFileCheck
     {
     }
 
-    private static final int PREFIX = 12;
-    private static final int NOT_COMPLETE = 1 << 31;
+    /** Where the size word lies, after the header's checksum. */
+    static final int SIZE_WORD_OFFSET = 8;
+    /** The size word's bit that Chronicle sets while it creates or recovers the map. */
+    static final int NOT_COMPLETE = 1 << 31;
+    private static final int PREFIX = SIZE_WORD_OFFSET + Integer.BYTES;
     private static final int META_DATA = 1 << 30;
     private static final int SIZE_MASK = META_DATA - 1;
     private static final int MAX_HEADER = 64 * 1024;
@@ -103,9 +105,9 @@ final class MapFileCheck
             {
                 return new Result(Verdict.FOREIGN, "too short to be a table (" + length + " bytes)");
             }
-            final ByteBuffer prefix = read(channel, PREFIX);
+            final ByteBuffer prefix = MapStructureCheck.read(channel, 0, PREFIX);
             final long storedChecksum = prefix.getLong(0);
-            final int sizeWord = prefix.getInt(8);
+            final int sizeWord = prefix.getInt(SIZE_WORD_OFFSET);
             final int size = sizeWord & SIZE_MASK;
             if ((sizeWord & META_DATA) != 0 || size < MAP_TYPE.length() || size > MAX_HEADER || PREFIX + size > length)
             {
@@ -115,8 +117,8 @@ final class MapFileCheck
             {
                 return new Result(Verdict.INCOMPLETE, "its header is marked incomplete");
             }
-            final ByteBuffer header = read(channel, PREFIX + size);
-            if (LongHashFunction.xx_r39().hashBytes(header, 8, size + 4) != storedChecksum)
+            final ByteBuffer header = MapStructureCheck.read(channel, 0, PREFIX + size);
+            if (LongHashFunction.xx_r39().hashBytes(header, SIZE_WORD_OFFSET, size + Integer.BYTES) != storedChecksum)
             {
                 return new Result(Verdict.FOREIGN, "its header checksum does not match (damaged, or not a table)");
             }
@@ -182,15 +184,5 @@ final class MapFileCheck
             end++;
         }
         return header.substring(start + marker.length(), end);
-    }
-
-    private static ByteBuffer read(final FileChannel channel, final int bytes) throws IOException
-    {
-        final ByteBuffer buffer = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) >= 0)
-        {
-            // read fully
-        }
-        return buffer;
     }
 }

@@ -36,10 +36,6 @@ final class MapOpener
     static final String PAUSE_WHILE_CREATING_PROPERTY = "modelsel.test.pauseWhileCreating";
     private static final long PAUSE_AT_MOST_MS = 60_000;
 
-    /** Chronicle's size word: bit 31 set while the map is being created or recovered. */
-    private static final int SIZE_WORD_OFFSET = 8;
-    private static final int NOT_COMPLETE = 1 << 31;
-
     /** Tests only, in this JVM: runs between the look for PATH.seq and its opening, where another process may come. */
     private static volatile TestStep afterLookingForSequence;
 
@@ -357,9 +353,9 @@ final class MapOpener
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
             final ByteBuffer sizeWord = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            channel.read(sizeWord, SIZE_WORD_OFFSET);
-            sizeWord.putInt(0, sizeWord.getInt(0) & ~NOT_COMPLETE).rewind();
-            channel.write(sizeWord, SIZE_WORD_OFFSET);
+            channel.read(sizeWord, MapFileCheck.SIZE_WORD_OFFSET);
+            sizeWord.putInt(0, sizeWord.getInt(0) & ~MapFileCheck.NOT_COMPLETE).rewind();
+            channel.write(sizeWord, MapFileCheck.SIZE_WORD_OFFSET);
         }
     }
 

@@ -329,7 +329,8 @@ final class MapStructureCheck
         return (value + to - 1) / to * to;
     }
 
-    private static ByteBuffer read(final FileChannel channel, final long position, final int bytes) throws IOException
+    /** {@code bytes} bytes from {@code position}, little-endian; past the end of the file they read as zeros. */
+    static ByteBuffer read(final FileChannel channel, final long position, final int bytes) throws IOException
     {
         return readFully(channel, position, ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN));
     }

@@ -278,7 +278,13 @@ public final class SharedAvailabilityTable implements AvailabilityTable
 
     public Path sequencePath()
     {
-        return ChronicleAvailabilityMap.sequencePath(path);
+        return sequencePath(path);
+    }
+
+    /** The sequence file of the table at {@code table}: {@code PATH.seq}. */
+    public static Path sequencePath(final Path table)
+    {
+        return ChronicleAvailabilityMap.sequencePath(table);
     }
 
     @Override
