@@ -2,7 +2,6 @@ package dev.modelsel.engine.availability;
 
 import dev.modelsel.catalog.CatalogLoader;
 import dev.modelsel.engine.Selector;
-import dev.modelsel.engine.mapped.FileFollower;
 import dev.modelsel.engine.mapped.FileUnavailableException;
 import dev.modelsel.engine.probe.ProbeConfig;
 import dev.modelsel.engine.probe.ProbeListener;
@@ -29,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.modelsel.engine.mapped.Looks.waitForTheNextLook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -156,13 +156,7 @@ class DeletedTableTest
         final List<String> notes = new ArrayList<>();
         try (FollowedTable table = FollowedTable.open(path, false, notes::add))
         {
-            final RunSession run = new RunSession(Selector.create(CatalogLoader.parse("c.yaml",
-                "version: 1\ntiers: [{tier: 1, models: [a, b, c]}]\n", false).compile(), table), () -> 0L);
-            assertTrue(run.handle(1, setDown("a")).startsWith("{\"status\": \"OK\""));
-            assertModel("b", run.handle(2, SELECT));
-
-            Files.delete(path);
-            assertEquals("ok 2", setDownInAnotherProcess(path, "b"));
+            final RunSession run = runWhileAnotherProcessMakesTheTableAgain(table);
             waitForTheNextLook();
             assertModel("a", run.handle(3, SELECT), "the new table: a is up there, b down");
             assertEquals(1, notes.size(), notes.toString());
@@ -202,13 +196,7 @@ class DeletedTableTest
         final Path path = dir.resolve("t.table");
         try (FollowedTable table = FollowedTable.open(path, false, note -> { }))
         {
-            final RunSession run = new RunSession(Selector.create(CatalogLoader.parse("c.yaml",
-                "version: 1\ntiers: [{tier: 1, models: [a, b, c]}]\n", false).compile(), table), () -> 0L);
-            assertTrue(run.handle(1, setDown("a")).startsWith("{\"status\": \"OK\""));
-            assertModel("b", run.handle(2, SELECT));
-
-            Files.delete(path);
-            assertEquals("ok 2", setDownInAnotherProcess(path, "b"));
+            final RunSession run = runWhileAnotherProcessMakesTheTableAgain(table);
             final Path release = dir.resolve("release");
             final Process holder = Jvms.start(true, TableWorker.class, "hold-until", path.toString(), "a",
                 release.toString());
@@ -241,11 +229,7 @@ class DeletedTableTest
     void shouldNotCallAMapDamagedWhenItsSequenceFileWasMadeAgain() throws Exception
     {
         final Path path = dir.resolve("t.table");
-        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
-        {
-            table.setDown("a");
-            table.setDown("b");
-        }
+        TableBytes.tableWithModelsDown(path, "a", "b");
         final Process other = Jvms.start(true, TableWorker.class, "cooldowns", path.toString(), "1", "1",
             dir.resolve("go").toString(), "c"); // has the map open, and writes once told to
         try (BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(),
@@ -338,6 +322,22 @@ class DeletedTableTest
         }
     }
 
+    /**
+     * A run over the followed table (catalog a, b, c), with "a" marked down in it; then the table's map deleted, and
+     * another process makes a new one with "b" down.
+     */
+    private static RunSession runWhileAnotherProcessMakesTheTableAgain(final FollowedTable table) throws Exception
+    {
+        final RunSession run = new RunSession(Selector.create(CatalogLoader.parse("c.yaml",
+            "version: 1\ntiers: [{tier: 1, models: [a, b, c]}]\n", false).compile(), table), () -> 0L);
+        assertTrue(run.handle(1, setDown("a")).startsWith("{\"status\": \"OK\""));
+        assertModel("b", run.handle(2, SELECT));
+
+        Files.delete(table.path());
+        assertEquals("ok 2", setDownInAnotherProcess(table.path(), "b"));
+        return run;
+    }
+
     private static void assertModel(final String model, final String answer)
     {
         assertModel(model, answer, "");
@@ -347,12 +347,6 @@ class DeletedTableTest
     {
         assertTrue(answer.startsWith("{\"status\": \"OK\", \"model\": \"" + model + "\""), what + ": " + answer);
     }
-
-    private static void waitForTheNextLook() throws InterruptedException
-    {
-        Thread.sleep(FileFollower.CHECK_EVERY_MS + 5);
-    }
-
     private static String setDown(final String model)
     {
         return "{\"op\": \"set_down\", \"model\": \"" + model + "\"}";

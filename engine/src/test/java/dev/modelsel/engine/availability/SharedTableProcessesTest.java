@@ -148,7 +148,7 @@ class SharedTableProcessesTest
             creator.destroyForcibly(); // SIGKILL, holding the opening lock, the map made and not yet allocated
             assertTrue(creator.waitFor(30, TimeUnit.SECONDS));
         }
-        assertEquals(SharedTableDescriptor.OPENING_STEP_CREATING, openingStep(table), "the creator noted its step");
+        assertEquals(SharedTableDescriptor.OPENING_STEP_CREATING, TableBytes.openingStep(table), "the creator noted its step");
         final byte[] map = Files.readAllBytes(table);
         map[11] |= (byte)0x80; // Chronicle's "not complete", as it is while Chronicle makes the map
         Files.write(table, map);
@@ -156,7 +156,7 @@ class SharedTableProcessesTest
         assertEquals("ok", firstLine(next), "the next process makes the map again and uses it; nothing to recover");
         assertTrue(next.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, next.exitValue());
-        assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, openingStep(table));
+        assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, TableBytes.openingStep(table));
     }
 
     /** The test hook that pauses a creator is inert unless the test made its file: set by accident, it pauses nothing. */
@@ -202,7 +202,7 @@ class SharedTableProcessesTest
             {
                 assertTrue(shared.read("in-use", new AvailabilityRecord()), "the map in use is kept");
             }
-            assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, openingStep(table), "the damaged step is cleared");
+            assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, TableBytes.openingStep(table), "the damaged step is cleared");
         }
         finally
         {
@@ -249,13 +249,6 @@ class SharedTableProcessesTest
         assertTrue(other[0].waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, other[0].exitValue(), "it wrote into the PATH.seq it opened, which is still the table's");
     }
-
-    private static int openingStep(final Path table) throws IOException
-    {
-        return ByteBuffer.wrap(Files.readAllBytes(ChronicleAvailabilityMap.sequencePath(table)))
-            .order(ByteOrder.LITTLE_ENDIAN).getInt(SharedTableDescriptor.OPENING_STEP_OFFSET);
-    }
-
     @Test
     void shouldNotRecoverATableClosedCleanly() throws Exception
     {

@@ -91,10 +91,7 @@ class StructureCheckTest
     void shouldRecoverRatherThanRefuseACounterTheRecoveryRewritesWhenARecoveryIsDue() throws Exception
     {
         final Path path = dir.resolve("t.table");
-        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
-        {
-            table.setDown("a");
-        }
+        TableBytes.tableWithModelsDown(path, "a");
         damageSegmentCounters(path);
         assertEquals(MapFileCheck.Verdict.DAMAGED, MapFileCheck.check(path).verdict(), "refused while no recovery is due");
 
@@ -115,10 +112,7 @@ class StructureCheckTest
     void shouldSayThatARecoveryChangedATableItRefusesAfterIt() throws Exception
     {
         final Path path = dir.resolve("t.table");
-        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
-        {
-            table.setDown("a");
-        }
+        TableBytes.tableWithModelsDown(path, "a");
         TableBytes.writeInt(path, TableBytes.geometry(path).segmentHeadersOffset() + 24, 5); // deleted, of no entries
         TableBytes.writeLong(ChronicleAvailabilityMap.sequencePath(path), SharedTableDescriptor.OPEN_HANDLES_OFFSET, 1);
         final ForeignTableException refused = assertThrows(ForeignTableException.class,

@@ -7,15 +7,31 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A table's files as bytes, for tests that leave them as a killed process or damage would: read and written in place
  * through a channel (a process that maps the file sees the change), little-endian as the files are.
  */
-final class TableBytes
+public final class TableBytes
 {
     private TableBytes()
     {
+    }
+
+    /** Makes the table at {@code path} (if need be) with these models marked down, and closes it. */
+    static void tableWithModelsDown(final Path path, final String... models) throws IOException
+    {
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            for (final String model : models)
+            {
+                table.setDown(model);
+            }
+        }
     }
 
     /** Where the map's parts lie, from its header. */
@@ -38,6 +54,23 @@ final class TableBytes
     {
         write(ChronicleAvailabilityMap.sequencePath(map), SharedTableDescriptor.OPENING_STEP_OFFSET,
             ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).putInt(0, step));
+    }
+
+    /** Where the map's bytes hold a model id as a key (after its one-byte length): asserted to be in one place. */
+    public static int indexOfKey(final byte[] map, final String modelId)
+    {
+        final byte[] key = modelId.getBytes(StandardCharsets.UTF_8);
+        int found = -1;
+        for (int i = 1; i + key.length <= map.length; i++)
+        {
+            if (map[i - 1] == key.length && Arrays.equals(map, i, i + key.length, key, 0, key.length))
+            {
+                assertEquals(-1, found, modelId + " is stored once");
+                found = i;
+            }
+        }
+        assertTrue(found > 0, modelId + " is in the map");
+        return found;
     }
 
     static ByteBuffer read(final Path file, final long position, final int bytes) throws IOException

@@ -2,8 +2,7 @@ package dev.modelsel.engine.cli;
 
 import dev.modelsel.catalog.CatalogLoader;
 import dev.modelsel.engine.Selector;
-import dev.modelsel.engine.availability.AvailabilityTable;
-import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
+import dev.modelsel.engine.availability.FaultyTable;
 import dev.modelsel.engine.availability.SharedTableException;
 import dev.modelsel.engine.cost.InMemoryPhaseCounters;
 import dev.modelsel.engine.protocol.RunSession;
@@ -12,8 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,26 +34,8 @@ class CatalogWatcherTest
     {
         final Path file = dir.resolve("c.yaml");
         Files.writeString(file, "version: 1\ntiers: [{tier: 1, models: [a, b, c]}]\n");
-        final boolean[] stuck = {false};
-        final AvailabilityTable inMemory = new InMemoryAvailabilityTable();
-        final AvailabilityTable table = (AvailabilityTable)Proxy.newProxyInstance(getClass().getClassLoader(),
-            new Class<?>[] {AvailabilityTable.class}, (proxy, method, args) ->
-            {
-                if (stuck[0] && method.getName().equals("read"))
-                {
-                    throw new SharedTableException("t.table: the segment holding \"" + args[0] + "\" has been locked " +
-                        "far longer than any write takes");
-                }
-                try
-                {
-                    return method.invoke(inMemory, args);
-                }
-                catch (final InvocationTargetException ex)
-                {
-                    throw ex.getCause();
-                }
-            });
-        final Selector selector = Selector.create(CatalogLoader.load(file).compile(), table);
+        final FaultyTable faulty = new FaultyTable("read");
+        final Selector selector = Selector.create(CatalogLoader.load(file).compile(), faulty.table());
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
         final RunSession run = new RunSession(selector, () -> 0L,
             new CatalogWatcher(file, selector, new PrintStream(err, true, StandardCharsets.UTF_8)),
@@ -64,14 +43,15 @@ class CatalogWatcherTest
         assertModel("a", run.handle(1, SELECT));
 
         Files.writeString(file, "version: 1\ntiers: [{tier: 1, models: [d, a, b, c]}]\n");
-        stuck[0] = true;
+        faulty.fail(args -> new SharedTableException("t.table: the segment holding \"" + args[0] + "\" has been " +
+            "locked far longer than any write takes"));
         Thread.sleep(1_100); // the watcher looks at most once a second
         final String refused = run.handle(2, SELECT);
         assertTrue(refused.startsWith("{\"status\": \"ERROR\", \"error\": \"line 2: the catalog ") &&
             refused.contains("c.yaml changed, and reading availability for it failed") &&
             refused.contains("the segment holding"), refused);
 
-        stuck[0] = false;
+        faulty.fail(null);
         assertModel("d", run.handle(3, SELECT)); // at once, not a second later
         assertEquals("", err.toString(StandardCharsets.UTF_8), "a catalog that loads is not reported");
     }

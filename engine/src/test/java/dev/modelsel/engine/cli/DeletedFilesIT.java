@@ -1,7 +1,6 @@
 package dev.modelsel.engine.cli;
 
 import dev.modelsel.engine.cli.ModelselJar.Result;
-import dev.modelsel.engine.mapped.FileFollower;
 import dev.modelsel.engine.reference.ReferenceProtocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static dev.modelsel.engine.cli.ModelselJar.modelsel;
+import static dev.modelsel.engine.mapped.Looks.waitForTheNextLook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -209,13 +209,6 @@ class DeletedFilesIT
         assertEquals(0, show.exitCode(), show.err());
         return ReferenceProtocol.JSON.readValue(show.out(), Map.class);
     }
-
-    /** The run looks at its files at most once per this interval; the test waits past it. */
-    private static void waitForTheNextLook() throws InterruptedException
-    {
-        Thread.sleep(FileFollower.CHECK_EVERY_MS + 50);
-    }
-
     private static String setDown(final String model)
     {
         return "{\"op\": \"set_down\", \"model\": \"" + model + "\"}";

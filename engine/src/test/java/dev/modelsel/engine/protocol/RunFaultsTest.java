@@ -2,7 +2,7 @@ package dev.modelsel.engine.protocol;
 
 import dev.modelsel.catalog.CatalogLoader;
 import dev.modelsel.engine.Selector;
-import dev.modelsel.engine.availability.AvailabilityTable;
+import dev.modelsel.engine.availability.FaultyTable;
 import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
 import dev.modelsel.engine.cost.SharedPhaseCounters;
 import org.junit.jupiter.api.Test;
@@ -13,8 +13,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -117,33 +115,16 @@ class RunFaultsTest
     @Test
     void shouldAnswerErrorForALineInWhichAMappedFileFaulted()
     {
-        final AvailabilityTable inMemory = new InMemoryAvailabilityTable();
-        final boolean[] faulting = {false};
-        final AvailabilityTable table = (AvailabilityTable)Proxy.newProxyInstance(getClass().getClassLoader(),
-            new Class<?>[] {AvailabilityTable.class}, (proxy, method, args) ->
-            {
-                if (faulting[0] && method.getName().equals("changeSequence"))
-                {
-                    throw new InternalError("a fault occurred in a recent unsafe memory access operation");
-                }
-                try
-                {
-                    return method.invoke(inMemory, args);
-                }
-                catch (final InvocationTargetException ex)
-                {
-                    throw ex.getCause();
-                }
-            });
-        final RunSession session = new RunSession(Selector.create(CatalogLoader.loadDefault().compile(), table),
-            () -> 0L);
+        final FaultyTable faulty = new FaultyTable("changeSequence");
+        final RunSession session = new RunSession(Selector.create(CatalogLoader.loadDefault().compile(),
+            faulty.table()), () -> 0L);
         final String select = "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 10}";
         assertTrue(session.handle(1, select).startsWith("{\"status\": \"OK\""));
-        faulting[0] = true;
+        faulty.fail(args -> new InternalError("a fault occurred in a recent unsafe memory access operation"));
         final String faulted = session.handle(2, select);
         assertTrue(faulted.startsWith("{\"status\": \"ERROR\", \"error\": \"line 2: a shared file's memory faulted " +
             "(a fault occurred in a recent unsafe memory access operation): "), faulted);
-        faulting[0] = false;
+        faulty.fail(null);
         assertTrue(session.handle(3, select).startsWith("{\"status\": \"OK\""), "the run goes on");
     }
 }
