@@ -38,6 +38,8 @@ import java.util.function.IntConsumer;
  * <p>
  * <b>Files deleted or replaced under it.</b> An instance keeps mapping the files it opened, even after someone
  * deletes them and another process makes a new table at the path: its reads and writes would reach no other process.
+ * A file cut short in place ({@code : > PATH.seq}) is as good as gone, and worse: touching its mapping faults (see
+ * docs/shared-table.md, "Files cut short in place"); {@link #staleReason()} says so too, by the file's size.
  * {@link #staleReason()} tells (two {@code stat} calls, never on a select's path), and {@link #reopenIfReplaced()}
  * moves a handle to the table now at the path. Chronicle keeps one open file per path and JVM, so a new table can be
  * opened here only once every handle of the old one is closed: until then {@link #open} refuses the path with a
