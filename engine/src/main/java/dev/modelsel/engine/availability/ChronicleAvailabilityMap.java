@@ -37,7 +37,9 @@ final class ChronicleAvailabilityMap implements AutoCloseable
     private final ChronicleMap<CharSequence, AvailabilityEntry> map;
     private final boolean recovered;
     private final TableFaults faults;
-    private final Object mapFileKey;
+    private final FileIdentity mapFile;
+    /** Of PATH.seq's count of records when this process opened the map: the count it adds its inserts to. */
+    private final int countGeneration;
     private final ThreadLocal<AvailabilityEntry> readScratch = ThreadLocal.withInitial(AvailabilityEntry::new);
     private final ThreadLocal<AvailabilityEntry> writeScratch = ThreadLocal.withInitial(AvailabilityEntry::new);
     private final ThreadLocal<ReplicatedRecord> writtenScratch = ThreadLocal.withInitial(ReplicatedRecord::new);
@@ -47,14 +49,16 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         final SequenceFile sequence,
         final ChronicleMap<CharSequence, AvailabilityEntry> map,
         final boolean recovered,
-        final Object mapFileKey)
+        final FileIdentity mapFile,
+        final int countGeneration)
     {
         this.path = path;
         this.sequence = sequence;
         this.map = map;
         this.recovered = recovered;
         this.faults = new TableFaults(path, sequence);
-        this.mapFileKey = mapFileKey;
+        this.mapFile = mapFile;
+        this.countGeneration = countGeneration;
     }
 
     /** The map itself, for tests that must hold its locks as a dying writer would. */
@@ -86,7 +90,14 @@ final class ChronicleAvailabilityMap implements AutoCloseable
 
     long changeSequence()
     {
-        return sequence.changeSequence();
+        try
+        {
+            return sequence.changeSequence();
+        }
+        catch (final InternalError fault) // see TableFaults.fault
+        {
+            throw faults.fault("reading the change sequence", fault);
+        }
     }
 
     /** Allocation-free: the entry is read into this thread's scratch copy and checked in place. */
@@ -108,6 +119,10 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         catch (final RuntimeException broken)
         {
             throw faults.damaged("reading \"" + modelId + "\"", broken);
+        }
+        catch (final InternalError fault)
+        {
+            throw faults.fault("reading \"" + modelId + "\"", fault);
         }
         if (entry == null)
         {
@@ -231,11 +246,9 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         {
             throw faults.stuck(segmentHolding(modelId));
         }
-        catch (final InternalError fault) // the JVM's word for a fault in a mapped file's memory
+        catch (final InternalError fault)
         {
-            throw new SharedTableException(path + ": writing \"" + modelId + "\" faulted (" + fault.getMessage() +
-                "): its file system is probably full, and the table had grown into pages not yet allocated; " +
-                "free space there, or move the table (--table, -Dmodelsel.availability.table)");
+            throw faults.fault("writing \"" + modelId + "\"", fault);
         }
         catch (final ChronicleHashClosedException | SharedTableException passOn)
         {
@@ -278,7 +291,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
             if (found == null)
             {
                 insert(context, value);
-                sequence.recordInserted();
+                sequence.recordInserted(countGeneration);
             }
             else
             {
@@ -310,13 +323,27 @@ final class ChronicleAvailabilityMap implements AutoCloseable
 
     boolean changes(final long from, final long to, final IntConsumer changed)
     {
-        return sequence.changes(from, to, changed);
+        try
+        {
+            return sequence.changes(from, to, changed);
+        }
+        catch (final InternalError fault)
+        {
+            throw faults.fault("reading the change ring", fault);
+        }
     }
 
     /** See {@link MapListing}. */
     List<String> forEach(final MapListing.EntryVisitor visitor)
     {
-        return new MapListing(map, sequence, faults).list(visitor);
+        try
+        {
+            return new MapListing(map, sequence, countGeneration, faults).list(visitor);
+        }
+        catch (final InternalError fault)
+        {
+            throw faults.fault("listing it", fault);
+        }
     }
 
     private static String segmentHolding(final String modelId)
@@ -327,12 +354,12 @@ final class ChronicleAvailabilityMap implements AutoCloseable
     /** The map file and the sequence file as this process opened them. */
     FileIdentity mapFile()
     {
-        return FileIdentity.of(path, mapFileKey);
+        return mapFile;
     }
 
     FileIdentity sequenceFile()
     {
-        return FileIdentity.of(sequencePath(path), sequence.fileKey());
+        return sequence.file();
     }
 
     /** Closes the map, then tells the sequence file this process no longer has it open. */

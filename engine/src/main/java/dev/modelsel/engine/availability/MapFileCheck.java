@@ -4,7 +4,6 @@ import net.openhft.chronicle.algo.hashing.LongHashFunction;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,8 +46,11 @@ final class MapFileCheck
     {
     }
 
-    private static final int PREFIX = 12;
-    private static final int NOT_COMPLETE = 1 << 31;
+    /** Where the size word lies, after the header's checksum. */
+    static final int SIZE_WORD_OFFSET = 8;
+    /** The size word's bit that Chronicle sets while it creates or recovers the map. */
+    static final int NOT_COMPLETE = 1 << 31;
+    private static final int PREFIX = SIZE_WORD_OFFSET + Integer.BYTES;
     private static final int META_DATA = 1 << 30;
     private static final int SIZE_MASK = META_DATA - 1;
     private static final int MAX_HEADER = 64 * 1024;
@@ -58,19 +60,30 @@ final class MapFileCheck
     {
     }
 
-    /** The whole check: the header, then the structure that Chronicle follows by address (about a millisecond). */
+    /** How much of the file a check reads. */
+    enum Scope
+    {
+        /** The header alone: enough to tell a file that is not ours, before anything is created beside it. */
+        HEADER,
+        /** The header, and what Chronicle's recovery relies on (see {@link MapStructureCheck#damage}). */
+        BEFORE_RECOVERY,
+        /** The header, then all the structure that Chronicle follows by address (about a millisecond). */
+        WHOLE
+    }
+
+    /** The whole check. */
     static Result check(final Path file) throws IOException
     {
-        return check(file, true);
+        return check(file, Scope.WHOLE);
     }
 
-    /** The header alone: enough to tell a file that is not ours, before anything is created beside it. */
+    /** The header alone. */
     static Result checkHeader(final Path file) throws IOException
     {
-        return check(file, false);
+        return check(file, Scope.HEADER);
     }
 
-    private static Result check(final Path file, final boolean structure) throws IOException
+    static Result check(final Path file, final Scope scope) throws IOException
     {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS))
         {
@@ -92,9 +105,9 @@ final class MapFileCheck
             {
                 return new Result(Verdict.FOREIGN, "too short to be a table (" + length + " bytes)");
             }
-            final ByteBuffer prefix = read(channel, PREFIX);
+            final ByteBuffer prefix = MapStructureCheck.read(channel, 0, PREFIX);
             final long storedChecksum = prefix.getLong(0);
-            final int sizeWord = prefix.getInt(8);
+            final int sizeWord = prefix.getInt(SIZE_WORD_OFFSET);
             final int size = sizeWord & SIZE_MASK;
             if ((sizeWord & META_DATA) != 0 || size < MAP_TYPE.length() || size > MAX_HEADER || PREFIX + size > length)
             {
@@ -104,8 +117,8 @@ final class MapFileCheck
             {
                 return new Result(Verdict.INCOMPLETE, "its header is marked incomplete");
             }
-            final ByteBuffer header = read(channel, PREFIX + size);
-            if (LongHashFunction.xx_r39().hashBytes(header, 8, size + 4) != storedChecksum)
+            final ByteBuffer header = MapStructureCheck.read(channel, 0, PREFIX + size);
+            if (LongHashFunction.xx_r39().hashBytes(header, SIZE_WORD_OFFSET, size + Integer.BYTES) != storedChecksum)
             {
                 return new Result(Verdict.FOREIGN, "its header checksum does not match (damaged, or not a table)");
             }
@@ -126,7 +139,7 @@ final class MapFileCheck
             {
                 return new Result(Verdict.OTHER_LAYOUT, otherEntrySize(entryBytes));
             }
-            if (!structure)
+            if (scope == Scope.HEADER)
             {
                 return new Result(Verdict.OURS, "");
             }
@@ -139,7 +152,7 @@ final class MapFileCheck
             {
                 return new Result(Verdict.OTHER_LAYOUT, "a table made by another Chronicle Map version: " + ex.getMessage());
             }
-            final String damage = MapStructureCheck.damage(channel, geometry);
+            final String damage = MapStructureCheck.damage(channel, geometry, scope == Scope.BEFORE_RECOVERY);
             return damage == null ? new Result(Verdict.OURS, "") : new Result(Verdict.DAMAGED, damage);
         }
     }
@@ -186,15 +199,5 @@ final class MapFileCheck
             end++;
         }
         return header.substring(start + marker.length(), end);
-    }
-
-    private static ByteBuffer read(final FileChannel channel, final int bytes) throws IOException
-    {
-        final ByteBuffer buffer = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) >= 0)
-        {
-            // read fully
-        }
-        return buffer;
     }
 }

@@ -18,7 +18,8 @@ import java.util.Set;
  * ("segment 3, entry 7: ..."). So a listing never shows a model in a state that the selector does not see: an entry
  * whose key cannot be read, one that a lookup of its own id does not find (a damaged key, or a damaged index), an id
  * found twice, a segment that cannot be walked, or fewer entries than were ever put in (the index lost some, whose
- * models now read as unknown) are damage, not records.
+ * models now read as unknown) are damage, not records. The count of entries put in is compared only while it is of
+ * the map this process opened and known (see {@link SharedTableDescriptor}, Records Inserted).
  * <p>
  * Segments are walked one at a time, each under its lock; the records are checked by lookup and handed to the
  * visitor after the walk, outside any lock. Not thread-safe: one per listing.
@@ -37,13 +38,19 @@ final class MapListing
 
     private final ChronicleMap<CharSequence, AvailabilityEntry> map;
     private final SequenceFile sequence;
+    private final int countGeneration;
     private final TableFaults faults;
 
+    /** @param countGeneration of the count of records that this map's inserts go to (see SharedTableDescriptor). */
     MapListing(
-        final ChronicleMap<CharSequence, AvailabilityEntry> map, final SequenceFile sequence, final TableFaults faults)
+        final ChronicleMap<CharSequence, AvailabilityEntry> map,
+        final SequenceFile sequence,
+        final int countGeneration,
+        final TableFaults faults)
     {
         this.map = map;
         this.sequence = sequence;
+        this.countGeneration = countGeneration;
         this.faults = faults;
     }
 
@@ -73,10 +80,12 @@ final class MapListing
                 continue;
             }
             report(found, damage, visitor);
-            if (inserted == insertedBefore && found.size() != inserted)
+            final long count = SequenceFile.count(inserted);
+            if (inserted == insertedBefore && countGeneration != 0 &&
+                SequenceFile.countGeneration(inserted) == countGeneration && found.size() != count)
             {
-                damage.add("the map's index lists " + found.size() + " entries, but " + inserted + " were put in: " +
-                    (found.size() < inserted ? "it has lost some, whose models read as unknown (available)" :
+                damage.add("the map's index lists " + found.size() + " entries, but " + count + " were put in: " +
+                    (found.size() < count ? "it has lost some, whose models read as unknown (available)" :
                     "it lists some that were never put in"));
             }
             return damage;

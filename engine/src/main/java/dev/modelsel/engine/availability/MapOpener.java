@@ -28,17 +28,30 @@ import static dev.modelsel.engine.availability.SharedTableDescriptor.OPENING_STE
 final class MapOpener
 {
     /**
-     * Tests only: when set to a file's path, a process creating a map creates that file once Chronicle has made the
-     * map, before this process has finished with it, and waits there to be killed.
+     * Tests only, for a creator in another JVM (a test-only seam of this JVM cannot reach there): when set to the path
+     * of a file that exists, a process creating a map, once Chronicle has made the map and before this process has
+     * finished with it, creates {@code PATH.reached} and waits there to be killed, while the file exists and at most
+     * {@link #PAUSE_AT_MOST_MS}. Set by accident, to a path with no file, it does nothing; it never waits for ever.
      */
     static final String PAUSE_WHILE_CREATING_PROPERTY = "modelsel.test.pauseWhileCreating";
+    private static final long PAUSE_AT_MOST_MS = 60_000;
 
-    /** Chronicle's size word: bit 31 set while the map is being created or recovered. */
-    private static final int SIZE_WORD_OFFSET = 8;
-    private static final int NOT_COMPLETE = 1 << 31;
+    /** Tests only, in this JVM: runs between the look for PATH.seq and its opening, where another process may come. */
+    private static volatile TestStep afterLookingForSequence;
 
     private MapOpener()
     {
+    }
+
+    @FunctionalInterface
+    interface TestStep
+    {
+        void run(Path table) throws IOException;
+    }
+
+    static void afterLookingForSequence(final TestStep step)
+    {
+        afterLookingForSequence = step;
     }
 
     /**
@@ -56,13 +69,20 @@ final class MapOpener
             refuseIfForeign(path, MapFileCheck.checkHeader(path)); // before creating anything beside a file not ours
             final Path sequencePath = ChronicleAvailabilityMap.sequencePath(path);
             final boolean createsSequence = !Files.exists(sequencePath, LinkOption.NOFOLLOW_LINKS);
+            final TestStep hook = afterLookingForSequence;
+            if (hook != null)
+            {
+                hook.run(path);
+            }
             try
             {
                 final SequenceFile sequence = SequenceFile.openOrCreate(sequencePath);
                 try
                 {
-                    final Opened opened = sequence.whileOpening(() -> openMap(path, sequence));
-                    return new ChronicleAvailabilityMap(path, sequence, opened.map, opened.recovered, opened.fileKey);
+                    final Opened opened = sequence.whileOpening(() -> openMapOrLeaveNothing(path, sequence,
+                        createsSequence));
+                    return new ChronicleAvailabilityMap(path, sequence, opened.map, opened.recovered, opened.mapFile,
+                        opened.countGeneration);
                 }
                 catch (final IOException | RuntimeException notOpened)
                 {
@@ -77,31 +97,46 @@ final class MapOpener
                     throw replaced;
                 }
             }
-            catch (final ForeignTableException refused)
-            {
-                if (createsSequence)
-                {
-                    Files.deleteIfExists(sequencePath); // leave nothing beside a file that is not a usable table
-                }
-                throw refused;
-            }
-            catch (final IOException failed)
-            {
-                if (createsSequence && !Files.exists(path, LinkOption.NOFOLLOW_LINKS))
-                {
-                    Files.deleteIfExists(sequencePath); // no table was made (a full file system): leave nothing
-                }
-                throw failed;
-            }
         }
     }
 
-    /** @param fileKey the map file's, read under the opening lock: no modelsel process makes another one meanwhile. */
-    private record Opened(ChronicleMap<CharSequence, AvailabilityEntry> map, boolean recovered, Object fileKey)
+    /**
+     * Under the opening lock: {@link #openMap}, and when that fails because the map is not a usable table (refused) or
+     * could not be made (a full file system), deletes the PATH.seq that this process found missing, so as to leave
+     * nothing beside it. Only when it is still no process's: another may have made it between this process's look
+     * and its opening, and use it; so not while PATH.seq counts an open handle or notes a step, nor while another
+     * process has the map open.
+     */
+    private static Opened openMapOrLeaveNothing(final Path path, final SequenceFile sequence,
+        final boolean foundNoSequence) throws IOException
+    {
+        try
+        {
+            return openMap(path, sequence);
+        }
+        catch (final IOException failed)
+        {
+            final boolean noTable = failed instanceof ForeignTableException ||
+                !Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+            if (foundNoSequence && noTable && sequence.openHandles() == 0 &&
+                sequence.openingStep() == OPENING_STEP_NONE && (!isNonEmptyFile(path) || noOtherProcessHasItOpen(path)))
+            {
+                Files.deleteIfExists(sequence.file().path());
+            }
+            throw failed;
+        }
+    }
+
+    /**
+     * @param mapFile         as it was under the opening lock: no modelsel process makes another one meanwhile.
+     * @param countGeneration of PATH.seq's count of records, as this process found it then: the one it counts into.
+     */
+    private record Opened(
+        ChronicleMap<CharSequence, AvailabilityEntry> map, boolean recovered, FileIdentity mapFile, int countGeneration)
     {
         Opened(final ChronicleMap<CharSequence, AvailabilityEntry> map, final boolean recovered)
         {
-            this(map, recovered, null);
+            this(map, recovered, null, 0);
         }
     }
 
@@ -115,7 +150,7 @@ final class MapOpener
         final MapFileCheck.Result check = MapFileCheck.check(path);
         refuseIfForeign(path, check);
         final Path sequence = ChronicleAvailabilityMap.sequencePath(path);
-        final Object sequenceKey = SequenceFile.fileKey(sequence);
+        final Object sequenceKey = FileIdentity.keyOf(sequence);
         if (sequenceKey == null)
         {
             if (check.verdict() == MapFileCheck.Verdict.INCOMPLETE)
@@ -170,7 +205,13 @@ final class MapOpener
         {
             markComplete(path); // so that the recovery run again starts at once; the header's checksum is checked next
         }
-        final MapFileCheck.Result check = MapFileCheck.check(path);
+        // Decided before the check: what a recovery rewrites is not held against a table it is due for (a writer
+        // killed while linking a tier leaves a link that the whole check would refuse); the whole check runs after.
+        final boolean alone = isNonEmptyFile(path) && noOtherProcessHasItOpen(path);
+        final boolean recoveryDue = alone && (unfinished == OPENING_STEP_RECOVERING || sequence.openHandles() != 0 ||
+            sequence.recoveryWanted());
+        final MapFileCheck.Result check = MapFileCheck.check(path,
+            recoveryDue ? MapFileCheck.Scope.BEFORE_RECOVERY : MapFileCheck.Scope.WHOLE);
         final Opened opened;
         switch (check.verdict())
         {
@@ -178,7 +219,7 @@ final class MapOpener
                 opened = new Opened(checkTypes(path, create(path, sequence)), false);
                 break;
             case OURS:
-                opened = openExisting(path, sequence, unfinished == OPENING_STEP_RECOVERING);
+                opened = recoveryDue ? new Opened(recover(path, sequence), true) : openExisting(path, sequence, alone);
                 break;
             case INCOMPLETE:
                 throw new ForeignTableException(path + ": " + check.reason() + ", yet no modelsel process was " +
@@ -189,7 +230,8 @@ final class MapOpener
                 throw refusal(path, check);
         }
         sequence.opened();
-        return new Opened(opened.map, opened.recovered, FileIdentity.keyOf(path));
+        return new Opened(opened.map, opened.recovered, FileIdentity.growing(path),
+            SequenceFile.countGeneration(sequence.recordsInserted()));
     }
 
     /**
@@ -205,8 +247,7 @@ final class MapOpener
             return OPENING_STEP_NONE;
         }
         final boolean genuine = (noted == OPENING_STEP_CREATING || noted == OPENING_STEP_RECOVERING) &&
-            (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(path) || Files.size(path) == 0 ||
-                noOtherProcessHasItOpen(path));
+            (!isNonEmptyFile(path) || noOtherProcessHasItOpen(path));
         if (!genuine)
         {
             sequence.openingStep(OPENING_STEP_NONE);
@@ -234,7 +275,7 @@ final class MapOpener
             MappedFiles.allocateEveryPage(path); // while no process has it open: see its note
             final ChronicleMap<CharSequence, AvailabilityEntry> map =
                 ChronicleAvailabilityMap.builder().createPersistedTo(path.toFile());
-            sequence.recordsInserted(0);
+            sequence.startRecordCount(0);
             sequence.recovered(); // a new map: counts left with an old sequence file are moot
             return map;
         }
@@ -255,51 +296,55 @@ final class MapOpener
         }
     }
 
-    /**
-     * @param resumeRecovery a recovery of this map was noted and never finished: run it again, whoever else counts.
-     */
-    private static Opened openExisting(final Path path, final SequenceFile sequence, final boolean resumeRecovery)
+    /** @param alone whether no other process has the map open: then a count of its records can be started. */
+    private static Opened openExisting(final Path path, final SequenceFile sequence, final boolean alone)
         throws IOException
     {
-        if (!noOtherProcessHasItOpen(path))
-        {
-            return new Opened(checkTypes(path, openAsItIs(path)), false);
-        }
-        // Chronicle's own open checks the file's length against its header and never writes: a truncated table
-        // fails here, before recovery could "repair" it by growing it back.
         final ChronicleMap<CharSequence, AvailabilityEntry> asItIs = checkTypes(path, openAsItIs(path));
-        if (!resumeRecovery && sequence.openHandles() == 0 && !sequence.recoveryWanted())
+        if (alone && SequenceFile.countGeneration(sequence.recordsInserted()) == 0)
         {
-            return new Opened(asItIs, false);
+            sequence.startRecordCount(asItIs.longSize()); // a PATH.seq made beside the map: it counted none of it
         }
-        asItIs.close();
-        return new Opened(recover(path, sequence), true);
+        return new Opened(asItIs, false);
     }
 
     /**
-     * Chronicle's recovery: releases locks that dead processes held, rebuilds counters, drops entries whose bytes fail
-     * Chronicle's own checksum. It marks the header incomplete while it runs; killed meanwhile, it leaves the step
-     * noted, and the next opener runs it again (a failed one stays noted too: the table is refused until it succeeds
-     * or a reset deletes it).
+     * Chronicle's recovery: releases locks that dead processes held, rebuilds counters and tier links, drops entries
+     * whose bytes fail Chronicle's own checksum. It marks the header incomplete while it runs; killed meanwhile, it
+     * leaves the step noted, and the next opener runs it again (a failed one stays noted too: the table is refused
+     * until it succeeds or a reset deletes it). Then the whole structure check, which the recovery must have left
+     * nothing to refuse; the map is closed for it (closing the check's channel would drop this process's lock on the
+     * file) and opened again as it is.
      */
     private static ChronicleMap<CharSequence, AvailabilityEntry> recover(final Path path, final SequenceFile sequence)
         throws IOException
     {
+        // Chronicle's own open checks the file's length against its header and never writes: a truncated table
+        // fails here, before recovery could "repair" it by growing it back.
+        checkTypes(path, openAsItIs(path)).close();
         sequence.openingStep(OPENING_STEP_RECOVERING);
-        final ChronicleMap<CharSequence, AvailabilityEntry> recovered;
-        try
+        try (ChronicleMap<CharSequence, AvailabilityEntry> recovered =
+            ChronicleAvailabilityMap.builder().recoverPersistedTo(path.toFile(), true))
         {
-            recovered = ChronicleAvailabilityMap.builder().recoverPersistedTo(path.toFile(), true);
+            sequence.startRecordCount(recovered.longSize());
         }
         catch (final IOException | RuntimeException failed)
         {
             throw new ForeignTableException(path + ": Chronicle Map cannot recover it (" + TableFaults.describe(failed) +
-                "); refused (modelsel availability reset deletes it once no process uses it)");
+                "), and may have changed it trying; refused (modelsel availability reset deletes it once no process " +
+                "uses it)");
         }
-        sequence.recordsInserted(recovered.longSize());
         sequence.recovered();
         sequence.openingStep(OPENING_STEP_NONE);
-        return recovered;
+        final MapFileCheck.Result check = MapFileCheck.check(path);
+        if (check.verdict() != MapFileCheck.Verdict.OURS)
+        {
+            throw new ForeignTableException(path + ": a modelsel availability table, damaged, and still so after " +
+                "Chronicle's recovery rewrote what it could: " + check.reason() + "; refused (once no process uses it, " +
+                "modelsel availability reset deletes it, its records lost, and the next process to use it makes a " +
+                "new one)");
+        }
+        return openAsItIs(path);
     }
 
     /** Clears the header's "not complete" bit, as Chronicle's recovery does when it has finished. */
@@ -308,23 +353,28 @@ final class MapOpener
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
             final ByteBuffer sizeWord = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            channel.read(sizeWord, SIZE_WORD_OFFSET);
-            sizeWord.putInt(0, sizeWord.getInt(0) & ~NOT_COMPLETE).rewind();
-            channel.write(sizeWord, SIZE_WORD_OFFSET);
+            channel.read(sizeWord, MapFileCheck.SIZE_WORD_OFFSET);
+            sizeWord.putInt(0, sizeWord.getInt(0) & ~MapFileCheck.NOT_COMPLETE).rewind();
+            channel.write(sizeWord, MapFileCheck.SIZE_WORD_OFFSET);
         }
     }
 
     private static void pauseIfTestAsks() throws IOException
     {
-        final String signal = System.getProperty(PAUSE_WHILE_CREATING_PROPERTY);
-        if (signal == null)
+        final String asked = System.getProperty(PAUSE_WHILE_CREATING_PROPERTY);
+        final Path gate = asked == null ? null : Path.of(asked);
+        if (gate == null || !Files.isRegularFile(gate))
         {
             return;
         }
-        Files.createFile(Path.of(signal));
+        Files.createFile(gate.resolveSibling(gate.getFileName() + ".reached"));
+        final long giveUpAt = System.currentTimeMillis() + PAUSE_AT_MOST_MS;
         try
         {
-            Thread.sleep(Long.MAX_VALUE);
+            while (Files.exists(gate) && System.currentTimeMillis() < giveUpAt)
+            {
+                Thread.sleep(10);
+            }
         }
         catch (final InterruptedException ex)
         {
@@ -382,6 +432,11 @@ final class MapOpener
                 return new ForeignTableException(path + ": not a modelsel availability table: " + check.reason() +
                     "; refused, and left as it is");
         }
+    }
+
+    private static boolean isNonEmptyFile(final Path path) throws IOException
+    {
+        return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) && Files.size(path) > 0;
     }
 
     /**

@@ -31,8 +31,12 @@ import java.nio.channels.FileChannel;
  * </pre>
  * Tier indexes count from 1: 1..segments are the first tiers, the rest extra tiers in bulk order; 0 is none. Each
  * field is checked against its bounds only (a tier index must name an allocated tier, a chain of tiers must end), never
- * against another field that a writer in another process may be changing meanwhile (a new tier is linked before its
- * counters are written), so a sound table in use never fails.
+ * against another field that a writer in another process may be changing meanwhile. One field is transiently out of
+ * those bounds in a sound table: a writer links a new tier (under its segment's lock) before it writes that tier's
+ * link back, so a back link of 0 is accepted while the segment's lock word shows a lock held; a writer killed there
+ * leaves the lock held and its process counted, so the table is recovered, which rewrites the link. That is the one
+ * such window in Chronicle's writes that the check was found to meet (SegmentStages.nextTier); when a recovery is
+ * due, the check runs in part before it and whole after it (see {@link #damage}).
  * <p>
  * Stateless, thread-safe.
  */
@@ -136,8 +140,14 @@ final class MapStructureCheck
     {
     }
 
-    /** @return what is damaged, or {@code null} when every part Chronicle follows by address is sound. */
-    static String damage(final FileChannel channel, final Geometry g) throws IOException
+    /**
+     * @param beforeRecovery whether Chronicle's recovery is about to run on the file: then only what the recovery
+     *                       itself relies on is checked (the global state that places the extra tiers), as it rewrites
+     *                       everything else that this check reads (segment locks, tier links and counters, the free
+     *                       tiers, hash lookup slots it checks entry by entry), and the whole check runs after it.
+     * @return what is damaged, or {@code null} when every part Chronicle follows by address is sound.
+     */
+    static String damage(final FileChannel channel, final Geometry g, final boolean beforeRecovery) throws IOException
     {
         final long length = channel.size();
         final ByteBuffer state = read(channel, align(g.headerEnd(), CACHE_LINE_BYTES) + GLOBAL_STATE_LOCK_BYTES,
@@ -158,6 +168,10 @@ final class MapStructureCheck
             return "its global state reads " + bulks + " extra tier bulks and a data store of " + dataStoreSize +
                 " bytes, in a file of " + length;
         }
+        if (beforeRecovery)
+        {
+            return null;
+        }
         final long lastTier = g.segments() + bulks * g.tiersInBulk();
         if (extraTiersInUse > bulks * g.tiersInBulk() || !isExtraTierOrNone(firstFreeTier, g, lastTier))
         {
@@ -170,8 +184,9 @@ final class MapStructureCheck
         for (int segment = 0; segment < g.segments(); segment++)
         {
             final int at = (int)(segment * g.segmentHeaderBytes());
-            final String problem = segment(channel, g, slots, words, lastTier, segment, headers.getInt(at + 8) & 0xFFFFFFFFL,
-                headers.getInt(at + 12) & 0xFFFFFFFFL, headers.getLong(at + 16), headers.getInt(at + 24) & 0xFFFFFFFFL);
+            final String problem = segment(channel, g, slots, words, lastTier, segment, headers.getLong(at) != 0,
+                headers.getInt(at + 8) & 0xFFFFFFFFL, headers.getInt(at + 12) & 0xFFFFFFFFL, headers.getLong(at + 16),
+                headers.getInt(at + 24) & 0xFFFFFFFFL);
             if (problem != null)
             {
                 return "segment " + segment + ": " + problem;
@@ -180,7 +195,11 @@ final class MapStructureCheck
         return freeTiers(channel, g, lastTier, firstFreeTier);
     }
 
-    /** One segment's chain of tiers, from its header's counters. */
+    /**
+     * One segment's chain of tiers, from its header's counters.
+     *
+     * @param locked whether the segment's lock word shows a lock held: a writer may be linking a new tier now.
+     */
     private static String segment(
         final FileChannel channel,
         final Geometry g,
@@ -188,6 +207,7 @@ final class MapStructureCheck
         final long[] words,
         final long lastTier,
         final int segment,
+        final boolean locked,
         final long entries,
         final long lowestFreeChunk,
         final long firstNextTier,
@@ -207,8 +227,12 @@ final class MapStructureCheck
             }
             final long offset = g.tierOffset(next);
             final ByteBuffer counters = read(channel, offset + g.hashLookupOuterBytes(), TIER_COUNTERS_BYTES);
+            // Chronicle links a new tier (SegmentStages.nextTier) before it writes the tier's link back, which is 0
+            // until then, all under the segment's write lock: so 0 is sound while the lock is held (by a writer now,
+            // or by one killed there, whose lock has the table recovered, which rewrites every link). Chronicle walks
+            // back links only while it holds the lock itself; a 0 in a segment no one holds is damage.
             final long previousTier = counters.getLong(8);
-            if (previousTier < 1 || previousTier > lastTier)
+            if ((previousTier == 0 && !locked) || previousTier < 0 || previousTier > lastTier)
             {
                 return "tier " + tier + " links back to tier " + previousTier + ", of " + lastTier;
             }
@@ -305,7 +329,8 @@ final class MapStructureCheck
         return (value + to - 1) / to * to;
     }
 
-    private static ByteBuffer read(final FileChannel channel, final long position, final int bytes) throws IOException
+    /** {@code bytes} bytes from {@code position}, little-endian; past the end of the file they read as zeros. */
+    static ByteBuffer read(final FileChannel channel, final long position, final int bytes) throws IOException
     {
         return readFully(channel, position, ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN));
     }

@@ -1,5 +1,6 @@
 package dev.modelsel.engine.availability;
 
+import dev.modelsel.engine.mapped.FileIdentity;
 import dev.modelsel.engine.mapped.MappedFiles;
 import dev.modelsel.engine.replication.HostId;
 import dev.modelsel.engine.replication.HybridClock;
@@ -10,11 +11,9 @@ import java.lang.invoke.VarHandle;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.function.IntConsumer;
 
@@ -30,6 +29,9 @@ import static dev.modelsel.engine.availability.SharedTableDescriptor.MAGIC;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.MAGIC_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.OPENING_STEP_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.OPEN_HANDLES_OFFSET;
+import static dev.modelsel.engine.availability.SharedTableDescriptor.RECORDS_INSERTED_COUNT_BITS;
+import static dev.modelsel.engine.availability.SharedTableDescriptor.RECORDS_INSERTED_COUNT_MASK;
+import static dev.modelsel.engine.availability.SharedTableDescriptor.RECORDS_INSERTED_MAX_GENERATION;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.RECORDS_INSERTED_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.RECOVERY_WANTED_OFFSET;
 import static dev.modelsel.engine.availability.SharedTableDescriptor.SEQUENCE_FILE_LENGTH;
@@ -68,15 +70,15 @@ final class SequenceFile implements AutoCloseable
     }
 
     private final Path path;
-    private final Object fileKey;
+    private final FileIdentity file;
     private final UnsafeBuffer buffer;
     private final ChangeRing ring;
     private volatile HostIdRead hostId;
 
-    private SequenceFile(final Path path, final Object fileKey, final MappedByteBuffer mapping)
+    private SequenceFile(final FileIdentity file, final MappedByteBuffer mapping)
     {
-        this.path = path;
-        this.fileKey = fileKey;
+        this.path = file.path();
+        this.file = file;
         this.buffer = new UnsafeBuffer(mapping);
         this.ring = new ChangeRing(new ChangeRing.Slots()
         {
@@ -111,13 +113,13 @@ final class SequenceFile implements AutoCloseable
         {
             throw new ForeignTableException(path + ": " + refusal + "; refused, and left as it is");
         }
-        final Object before = fileKey(path);
+        final Object before = FileIdentity.keyOf(path);
         final MappedByteBuffer mapping = MappedFiles.map(path, KIND);
-        if (!Objects.equals(before, fileKey(path)))
+        if (!Objects.equals(before, FileIdentity.keyOf(path)))
         {
             throw new ReplacedException(path);
         }
-        return new SequenceFile(path, before, mapping);
+        return new SequenceFile(FileIdentity.fixedLength(path, before, SEQUENCE_FILE_LENGTH), mapping);
     }
 
     /**
@@ -148,10 +150,10 @@ final class SequenceFile implements AutoCloseable
         return version >= 1 && version <= LAYOUT_VERSION;
     }
 
-    /** The file this process mapped, as {@link #fileKey(Path)} named it when it checked the mapping. */
-    Object fileKey()
+    /** The file this process mapped, as it was when it checked the mapping. */
+    FileIdentity file()
     {
-        return fileKey;
+        return file;
     }
 
     /** A volatile read: everything written before the increment that produced this value is visible after it. */
@@ -320,22 +322,58 @@ final class SequenceFile implements AutoCloseable
         buffer.putIntVolatile(OPENING_STEP_OFFSET, step);
     }
 
-    /** Entries ever inserted into the map: none is ever removed, so a listing that finds fewer lost some. */
+    /**
+     * Entries ever inserted into the map, with the count's generation: see {@link SharedTableDescriptor}. None is ever
+     * removed, so a listing that finds another number than a count of its own generation says has damage.
+     */
     long recordsInserted()
     {
         return buffer.getLongVolatile(RECORDS_INSERTED_OFFSET);
     }
 
-    /** After an insert, before its segment's lock is released. */
-    void recordInserted()
+    /** The generation of a {@link #recordsInserted()} word; 0: the count is unknown. */
+    static int countGeneration(final long recordsInserted)
     {
-        buffer.getAndAddLong(RECORDS_INSERTED_OFFSET, 1);
+        return (int)(recordsInserted >>> RECORDS_INSERTED_COUNT_BITS);
     }
 
-    /** Only while opening: a new map holds none, a recovered one what the recovery kept. */
-    void recordsInserted(final long records)
+    /** The count of a {@link #recordsInserted()} word. */
+    static long count(final long recordsInserted)
     {
-        buffer.putLongVolatile(RECORDS_INSERTED_OFFSET, records);
+        return recordsInserted & RECORDS_INSERTED_COUNT_MASK;
+    }
+
+    /**
+     * After an insert, before its segment's lock is released: counts it if the count is still of {@code generation},
+     * the map this process opened. A process writing a map deleted under it (whose maker started a new count
+     * beside the same PATH.seq) counts nothing; compare-and-set, so no count of another generation is ever changed.
+     */
+    void recordInserted(final int generation)
+    {
+        long word;
+        do
+        {
+            word = buffer.getLongVolatile(RECORDS_INSERTED_OFFSET);
+            if (countGeneration(word) != generation || count(word) == RECORDS_INSERTED_COUNT_MASK)
+            {
+                return;
+            }
+        }
+        while (!buffer.compareAndSetLong(RECORDS_INSERTED_OFFSET, word, word + 1));
+    }
+
+    /**
+     * Only while opening, when no other process has the map open: starts a count of this map's records (none for a
+     * new map, what a recovery kept, or what is there) in a new generation, which writers of any earlier map do not
+     * count into.
+     *
+     * @return the new generation, never 0.
+     */
+    int startRecordCount(final long records)
+    {
+        final int generation = countGeneration(recordsInserted()) % RECORDS_INSERTED_MAX_GENERATION + 1;
+        buffer.putLongVolatile(RECORDS_INSERTED_OFFSET, (long)generation << RECORDS_INSERTED_COUNT_BITS | records);
+        return generation;
     }
 
     /** Whether a process asked the next one that opens the table alone to recover it. */
@@ -375,7 +413,7 @@ final class SequenceFile implements AutoCloseable
      */
     <T> T whileOpening(final OpenStep<T> work) throws IOException
     {
-        return whileOpening(path, fileKey, work);
+        return whileOpening(path, file.key(), work);
     }
 
     /**
@@ -385,12 +423,12 @@ final class SequenceFile implements AutoCloseable
      */
     static <T> T whileOpening(final Path path, final Object expectedFileKey, final OpenStep<T> work) throws IOException
     {
-        final Object expected = expectedFileKey != null ? expectedFileKey : fileKey(path);
+        final Object expected = expectedFileKey != null ? expectedFileKey : FileIdentity.keyOf(path);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE);
             FileLock ignored = lockWithin(channel, path))
         {
             // The lock is on the file the channel opened; a reset may have replaced the one at the path meanwhile.
-            if (!Objects.equals(expected, fileKey(path)))
+            if (!Objects.equals(expected, FileIdentity.keyOf(path)))
             {
                 throw new ReplacedException(path);
             }
@@ -433,19 +471,6 @@ final class SequenceFile implements AutoCloseable
     interface OpenStep<T>
     {
         T run() throws IOException;
-    }
-
-    /** The identity of the file at the path (device and inode on Linux), or {@code null} when there is none. */
-    static Object fileKey(final Path path) throws IOException
-    {
-        try
-        {
-            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-        }
-        catch (final NoSuchFileException gone)
-        {
-            return null;
-        }
     }
 
     /** Drops nothing but the reference: the mapping goes when the garbage collector frees it (see class comment). */

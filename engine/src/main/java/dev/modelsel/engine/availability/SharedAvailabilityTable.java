@@ -25,9 +25,12 @@ import java.util.function.IntConsumer;
  * next select avoids that model.
  * <p>
  * <b>Opening.</b> The first process creates the files; later ones open them. A file that is not one of our tables
- * (junk, truncated, another map, another layout version, or one whose structure is damaged) is refused with
- * {@link ForeignTableException} and never rewritten. When no other process has the table open and a process died
- * with it open, the opener recovers it first, which releases any entry lock the killed writer left behind.
+ * (junk, truncated, another map, another layout version) is refused with {@link ForeignTableException} and never
+ * rewritten; so is one of ours whose structure is damaged, unless a recovery was due. When no other process has the
+ * table open and a process died with it open (or asked for it), the opener recovers it first, which releases any
+ * entry lock the killed writer left behind, then checks it whole. An opener also finishes what a process killed
+ * while opening left half done: it makes again a map whose creation never finished, and runs an unfinished recovery
+ * again.
  * <p>
  * <b>Damage.</b> Each record carries a checksum: one that fails it is read as {@link AvailabilityRecord#corrupt()}
  * (and as a model the table knows nothing about), listed as such by {@link #forEach}, and replaced by the next write
@@ -43,6 +46,8 @@ import java.util.function.IntConsumer;
  * <p>
  * <b>Files deleted or replaced under it.</b> An instance keeps mapping the files it opened, even after someone
  * deletes them and another process makes a new table at the path: its reads and writes would reach no other process.
+ * A file cut short in place ({@code : > PATH.seq}) is as good as gone, and worse: touching its mapping faults (see
+ * docs/shared-table.md, "Files cut short in place"); {@link #staleReason()} says so too, by the file's size.
  * {@link #staleReason()} tells (two {@code stat} calls, never on a select's path), and {@link #reopenIfReplaced()}
  * moves a handle to the table now at the path. Chronicle keeps one open file per path and JVM, so a new table can be
  * opened here only once every handle of the old one is closed: until then {@link #open} refuses the path with a
@@ -283,7 +288,13 @@ public final class SharedAvailabilityTable implements AvailabilityTable
 
     public Path sequencePath()
     {
-        return ChronicleAvailabilityMap.sequencePath(path);
+        return sequencePath(path);
+    }
+
+    /** The sequence file of the table at {@code table}: {@code PATH.seq}. */
+    public static Path sequencePath(final Path table)
+    {
+        return ChronicleAvailabilityMap.sequencePath(table);
     }
 
     @Override

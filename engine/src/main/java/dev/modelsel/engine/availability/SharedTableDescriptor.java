@@ -33,7 +33,7 @@ package dev.modelsel.engine.availability;
  *  |                     Open Handles (long)                       |  128: its own cache line
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |                   Records Inserted (long)                     |  136
+ *  |   Records Inserted (long): generation (16 bits) | count (48)  |  136
  *  |                                                               |
  *  +---------------------------------------------------------------+
  *  |                  Recovery Wanted (int): 0 or 1                |  144
@@ -90,8 +90,14 @@ package dev.modelsel.engine.availability;
  * a map whose creation never finished held nothing and is made again; a recovery that never finished is run again.
  * Both steps run only while no other process has the map open, so a step found while one has (or a value no opener
  * writes) is damage to this file, and is cleared, never acted on: a live map is never deleted for it.
- * Records Inserted counts the entries ever put into the map (none is ever removed; creation sets it to 0 and
- * recovery to the number it kept), so a listing that finds fewer knows the map's index has lost some.
+ * Records Inserted counts the entries ever put into the map (none is ever removed), so a listing that finds fewer
+ * knows the map's index has lost some. Its top 16 bits are the count's generation, its low 48 the count. Only an
+ * opener that has the map to itself starts a count, in a new generation (1 to 65535, then 1 again): 0 when it creates
+ * the map, what it kept when it recovers it, and the map's own size when it finds the generation 0, which is how a
+ * PATH.seq made beside an existing map (after an {@code rm}) starts: a count of nothing, not a count of 0. Each
+ * process counts its inserts only while the generation is the one it opened with (a compare-and-set), so a process
+ * still writing a map deleted under it, beside the same PATH.seq, counts nothing into the new map's count. A listing
+ * compares only a count of its own generation, and none while the generation is 0.
  * <p>
  * The magic and version are written before the file is published under its name (a temporary file, then a hard
  * link, which never replaces an existing file), so a reader never sees a half-made one.
@@ -158,6 +164,10 @@ public final class SharedTableDescriptor
     public static final int OPEN_HANDLES_OFFSET = 128;
     public static final int RECORDS_INSERTED_OFFSET = OPEN_HANDLES_OFFSET + 8;
     public static final int RECOVERY_WANTED_OFFSET = RECORDS_INSERTED_OFFSET + 8;
+    /** Records Inserted: the count in its low bits, its generation above them. */
+    public static final int RECORDS_INSERTED_COUNT_BITS = 48;
+    public static final long RECORDS_INSERTED_COUNT_MASK = (1L << RECORDS_INSERTED_COUNT_BITS) - 1;
+    public static final int RECORDS_INSERTED_MAX_GENERATION = (1 << (Long.SIZE - RECORDS_INSERTED_COUNT_BITS)) - 1;
     public static final int HOST_CLOCK_OFFSET = 192;
     public static final int CHANGE_RING_OFFSET = 256;
     public static final int HOST_ID_GENERATION_OFFSET = 1280;

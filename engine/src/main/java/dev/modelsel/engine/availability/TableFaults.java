@@ -42,6 +42,20 @@ final class TableFaults
             "makes a new one)");
     }
 
+    /**
+     * The JVM's word for a fault in a mapped file's memory: a page the mapping reaches is gone (one of the table's files
+     * was cut short in place under this process) or cannot be allocated (its file system is full, and the map had grown
+     * into pages not yet allocated). Java sees it only where the fault was in a read, or in compiled code: a
+     * compare-and-set from the interpreter kills the JVM instead (docs/shared-table.md).
+     */
+    SharedTableException fault(final String what, final InternalError cause)
+    {
+        return new SharedTableException(path + ": " + what + " faulted (" + describe(cause) + "): one of the " +
+            "table's files was truncated under this process (delete that file: the next process to use the table makes " +
+            "it again, and a map keeps its records when only its .seq file went), or its file system is full (free " +
+            "space there, or move the table: --table, -Dmodelsel.availability.table)");
+    }
+
     /** An exception in one line: Chronicle's messages run to pages, with hex dumps. */
     static String describe(final Throwable cause)
     {

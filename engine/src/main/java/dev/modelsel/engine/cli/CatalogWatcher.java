@@ -3,6 +3,7 @@ package dev.modelsel.engine.cli;
 import dev.modelsel.catalog.CatalogException;
 import dev.modelsel.catalog.CatalogLoader;
 import dev.modelsel.engine.Selector;
+import dev.modelsel.engine.availability.SharedTableException;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Reloads {@code run}'s catalog when its file changes, between requests, at most one look a second: a catalog is
  * edited without restarting the processes that use it. Availability is keyed by model id, so it carries over. A
- * catalog that no longer loads is reported once on stderr and the previous one stays in force.
+ * catalog that no longer loads is reported once on stderr and the previous one stays in force. A catalog that loads
+ * but whose availability cannot be read (a stuck segment of the table) fails the line with a
+ * {@link SharedTableException}, and is tried again on the next line, until a reload succeeds.
  * <p>
  * Not thread-safe: the run loop's thread calls it.
  */
@@ -51,7 +54,6 @@ final class CatalogWatcher implements Runnable
         {
             return;
         }
-        seen = stamp;
         try
         {
             selector.reload(CatalogLoader.load(file).compile());
@@ -62,6 +64,13 @@ final class CatalogWatcher implements Runnable
                 System.lineSeparator() + ex.getMessage());
             err.flush();
         }
+        catch (final SharedTableException ex)
+        {
+            nextLookNs = nowNs; // not seen: the next line tries again
+            throw new SharedTableException("the catalog " + file + " changed, and reading availability for it " +
+                "failed (the previous catalog stays in force; tried again on the next line): " + ex.getMessage());
+        }
+        seen = stamp;
     }
 
     /** Modification time and size: what changes when the file is edited or replaced. */

@@ -4,7 +4,6 @@ import dev.modelsel.engine.availability.AvailabilityTable;
 import dev.modelsel.engine.availability.FollowedTable;
 import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
 import dev.modelsel.engine.availability.SharedAvailabilityTable;
-import dev.modelsel.engine.availability.SharedTableDescriptor;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -83,8 +82,7 @@ final class TableSource
      */
     private static void requireWritable(final Path table) throws IOException
     {
-        for (final Path file : List.of(table,
-            table.resolveSibling(table.getFileName() + SharedTableDescriptor.SEQUENCE_FILE_SUFFIX)))
+        for (final Path file : List.of(table, SharedAvailabilityTable.sequencePath(table)))
         {
             if (Files.exists(file) && !Files.isWritable(file))
             {

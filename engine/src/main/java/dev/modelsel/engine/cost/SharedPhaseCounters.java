@@ -86,7 +86,7 @@ public final class SharedPhaseCounters implements PhaseCounters
     private SharedPhaseCounters(final Path path, final Object fileKey, final UnsafeBuffer buffer)
     {
         this.path = path;
-        this.file = FileIdentity.of(path, fileKey);
+        this.file = FileIdentity.fixedLength(path, fileKey, CountersDescriptor.FILE_LENGTH);
         this.buffer = buffer;
     }
 
@@ -296,8 +296,15 @@ public final class SharedPhaseCounters implements PhaseCounters
     @Override
     public void reserve(final String model, final String category)
     {
-        record(modelRecords, KIND_MODEL, model);
-        record(categoryRecords, KIND_CATEGORY, category);
+        try
+        {
+            record(modelRecords, KIND_MODEL, model);
+            record(categoryRecords, KIND_CATEGORY, category);
+        }
+        catch (final InternalError fault)
+        {
+            throw fault("adding", fault);
+        }
     }
 
     @Override
@@ -311,38 +318,77 @@ public final class SharedPhaseCounters implements PhaseCounters
         final boolean pricedByDefaults,
         final boolean outputUnpriced)
     {
-        final int record = record(modelRecords, KIND_MODEL, model);
-        add(record, ATTEMPTS, 1);
-        add(record, FAILURES, failed ? 1 : 0);
-        add(record, ESCALATIONS, escalated ? 1 : 0);
-        add(record, INPUT_TOKENS, inputTokens);
-        add(record, OUTPUT_TOKENS, outputTokens);
-        add(record, SPEND_MICROS, spendMicros);
-        add(record, PRICED_BY_DEFAULTS, pricedByDefaults ? 1 : 0);
-        add(record, OUTPUT_UNPRICED, outputUnpriced ? 1 : 0);
+        try
+        {
+            final int record = record(modelRecords, KIND_MODEL, model);
+            add(record, ATTEMPTS, 1);
+            add(record, FAILURES, failed ? 1 : 0);
+            add(record, ESCALATIONS, escalated ? 1 : 0);
+            add(record, INPUT_TOKENS, inputTokens);
+            add(record, OUTPUT_TOKENS, outputTokens);
+            add(record, SPEND_MICROS, spendMicros);
+            add(record, PRICED_BY_DEFAULTS, pricedByDefaults ? 1 : 0);
+            add(record, OUTPUT_UNPRICED, outputUnpriced ? 1 : 0);
+        }
+        catch (final InternalError fault)
+        {
+            throw fault("adding", fault);
+        }
     }
 
     @Override
     public void addPhase(final String category, final boolean escalated)
     {
-        final int record = record(categoryRecords, KIND_CATEGORY, category);
-        add(record, PHASES, 1);
-        add(record, CATEGORY_ESCALATIONS, escalated ? 1 : 0);
+        try
+        {
+            final int record = record(categoryRecords, KIND_CATEGORY, category);
+            add(record, PHASES, 1);
+            add(record, CATEGORY_ESCALATIONS, escalated ? 1 : 0);
+        }
+        catch (final InternalError fault)
+        {
+            throw fault("adding", fault);
+        }
     }
 
     @Override
     public void forEachModel(final Visitor<ModelCounts> visitor)
     {
-        forEach(KIND_MODEL, (name, r) -> visitor.accept(name, new ModelCounts(get(r, ATTEMPTS), get(r, FAILURES),
-            get(r, ESCALATIONS), get(r, INPUT_TOKENS), get(r, OUTPUT_TOKENS), get(r, SPEND_MICROS),
-            get(r, PRICED_BY_DEFAULTS), get(r, OUTPUT_UNPRICED))));
+        try
+        {
+            forEach(KIND_MODEL, (name, r) -> visitor.accept(name, new ModelCounts(get(r, ATTEMPTS), get(r, FAILURES),
+                get(r, ESCALATIONS), get(r, INPUT_TOKENS), get(r, OUTPUT_TOKENS), get(r, SPEND_MICROS),
+                get(r, PRICED_BY_DEFAULTS), get(r, OUTPUT_UNPRICED))));
+        }
+        catch (final InternalError fault)
+        {
+            throw fault("reading", fault);
+        }
     }
 
     @Override
     public void forEachCategory(final Visitor<CategoryCounts> visitor)
     {
-        forEach(KIND_CATEGORY, (name, r) -> visitor.accept(name,
-            new CategoryCounts(get(r, PHASES), get(r, CATEGORY_ESCALATIONS))));
+        try
+        {
+            forEach(KIND_CATEGORY, (name, r) -> visitor.accept(name,
+                new CategoryCounts(get(r, PHASES), get(r, CATEGORY_ESCALATIONS))));
+        }
+        catch (final InternalError fault)
+        {
+            throw fault("reading", fault);
+        }
+    }
+
+    /**
+     * The JVM's word for a fault in the mapped file's memory: a page gone because the file was truncated in place
+     * under this process. Java sees it only where the fault was in a read, or in compiled code: a compare-and-set
+     * from the interpreter kills the JVM instead (docs/costs.md).
+     */
+    private CountersFaultException fault(final String what, final InternalError cause)
+    {
+        return new CountersFaultException(path + ": " + what + " faulted (" + cause.getMessage() + "): the file was " +
+            "truncated under this process; delete it, and the next process to record makes a new one");
     }
 
     /**
@@ -516,17 +562,24 @@ public final class SharedPhaseCounters implements PhaseCounters
      */
     public void forEachCorrupt(final CorruptVisitor visitor)
     {
-        for (int record = 0; record < RECORD_COUNT; record++)
+        try
         {
-            final int offset = recordOffset(record);
-            if (buffer.getLongVolatile(offset) == STATE_READY)
+            for (int record = 0; record < RECORD_COUNT; record++)
             {
-                final String why = corruption(offset);
-                if (why != null)
+                final int offset = recordOffset(record);
+                if (buffer.getLongVolatile(offset) == STATE_READY)
                 {
-                    visitor.accept(record, why);
+                    final String why = corruption(offset);
+                    if (why != null)
+                    {
+                        visitor.accept(record, why);
+                    }
                 }
             }
+        }
+        catch (final InternalError fault)
+        {
+            throw fault("reading", fault);
         }
     }
 

@@ -9,7 +9,8 @@ import java.util.function.Function;
 /**
  * Keeps a long-running process on the shared file at a path, as {@code tail -F} follows a log: when the file it opened
  * is deleted or replaced, it closes it and opens the one now at the path (creating it, as any first open does), so
- * that the process never goes on writing and reading a file no other process sees.
+ * that the process never goes on writing and reading a file no other process sees. A file cut short in place counts
+ * as replaced ({@link FileIdentity}): its mapping is never touched again, and opening it again refuses it.
  * <p>
  * It looks only when asked ({@link #current()}), and then at most once per {@link #CHECK_EVERY_MS}: a look is a
  * {@code stat} or two, microseconds, which a {@code run} request line (two microseconds) could not carry each time.
@@ -175,9 +176,9 @@ public final class FileFollower<T extends AutoCloseable>
         {
             closeable.close();
         }
-        catch (final Exception ignored)
+        catch (final Exception | InternalError ignored)
         {
-            // the file is gone or replaced: nothing of it is needed any more
+            // the file is gone, replaced or cut short (a fault in its memory): nothing of it is needed any more
         }
     }
 }

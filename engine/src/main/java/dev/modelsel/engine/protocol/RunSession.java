@@ -10,6 +10,7 @@ import dev.modelsel.engine.availability.AvailabilityTable;
 import dev.modelsel.engine.availability.FollowedTable;
 import dev.modelsel.engine.availability.SharedTableException;
 import dev.modelsel.engine.cost.CostTracker;
+import dev.modelsel.engine.cost.CountersFaultException;
 import dev.modelsel.engine.cost.CountersFullException;
 import dev.modelsel.engine.cost.FollowedCounters;
 import dev.modelsel.engine.cost.InMemoryPhaseCounters;
@@ -46,6 +47,8 @@ public final class RunSession
     private final Request request = new Request();
     private final Selection selection = new Selection();
     private final StringBuilder answer = new StringBuilder(256);
+    /** The table moved, and the selector has not yet read availability from the new one. */
+    private boolean reloadPending;
 
     /**
      * @param selector selects, and holds the availability table that availability ops write to.
@@ -78,11 +81,11 @@ public final class RunSession
      */
     public CharSequence handle(final long lineNumber, final byte[] line, final int offset, final int length)
     {
-        beforeEachRequest.run();
         answer.setLength(0);
-        final String notObject = parser.parse(line, offset, length, request);
         try
         {
+            beforeEachRequest.run(); // a catalog reload reads the table: its fault is this line's, and the run goes on
+            final String notObject = parser.parse(line, offset, length, request);
             final String problem = notObject != null ? notObject : serve();
             if (problem != null)
             {
@@ -90,11 +93,20 @@ public final class RunSession
                 AnswerWriter.invalid(answer, "line " + lineNumber + ": " + problem);
             }
         }
-        catch (final SharedTableException | CountersFullException | FileUnavailableException fault)
+        catch (final SharedTableException | CountersFullException | CountersFaultException |
+            FileUnavailableException fault)
         {
-            // a file that cannot take this line: full, stuck, or deleted and not to be opened again yet
+            // a file that cannot take this line: full, stuck, truncated, or deleted and not to be opened again yet
             answer.setLength(0);
             AnswerWriter.error(answer, "line " + lineNumber + ": " + fault.getMessage());
+        }
+        catch (final InternalError fault)
+        {
+            // a fault in a mapped file that reached no catch nearer to it: Java may deliver one from compiled code a
+            // little after the access that faulted
+            answer.setLength(0);
+            AnswerWriter.error(answer, "line " + lineNumber + ": a shared file's memory faulted (" + fault.getMessage() +
+                "): one of the files this run maps was probably truncated under it; the next look at them says which");
         }
         catch (final RuntimeException bug) // still one answer for the line, and the run goes on: SPEC §4
         {
@@ -277,15 +289,26 @@ public final class RunSession
 
     /**
      * Moves to the table now at the path when the one in use was deleted or replaced, and re-reads availability from
-     * it; at most one {@code stat} pair per {@link dev.modelsel.engine.mapped.FileFollower#CHECK_EVERY_MS}.
+     * it; at most one {@code stat} pair per {@link dev.modelsel.engine.mapped.FileFollower#CHECK_EVERY_MS}. A re-read
+     * that fails (the new table's segment stuck) fails the line, and is tried again before the next line that uses
+     * the table: the selector never answers from the old table's view once the move was seen.
      *
      * @throws FileUnavailableException when the table at the path cannot be opened: the line is answered ERROR.
      */
     private void followTable()
     {
-        if (followedTable != null && followedTable.follow())
+        if (followedTable == null)
+        {
+            return;
+        }
+        if (followedTable.follow())
+        {
+            reloadPending = true; // until a reload succeeds: the next look will not say that the table moved again
+        }
+        if (reloadPending)
         {
             selector.reload(selector.catalog());
+            reloadPending = false;
         }
     }
 

@@ -156,7 +156,7 @@ class CorruptRecordTest
             table.setRateLimited("model-b", 9_000);
         }
         final byte[] bytes = Files.readAllBytes(path);
-        bytes[indexOf(bytes, "model-b") + 6] = 'a'; // model-b's entry now says model-a
+        bytes[TableBytes.indexOfKey(bytes, "model-b") + 6] = 'a'; // model-b's entry now says model-a
         Files.write(path, bytes);
         try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
         {
@@ -179,16 +179,12 @@ class CorruptRecordTest
     void shouldReportRecordsTheIndexLost() throws IOException
     {
         final Path path = dir.resolve("t.table");
-        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
-        {
-            table.setDown("a");
-            table.setDown("b");
-        }
+        TableBytes.tableWithModelsDown(path, "a", "b");
         final Path sequence = ChronicleAvailabilityMap.sequencePath(path);
         final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(sequence)).order(ByteOrder.LITTLE_ENDIAN);
-        assertEquals(2, bytes.getLong(SharedTableDescriptor.RECORDS_INSERTED_OFFSET), "two records were put in");
-        bytes.putLong(SharedTableDescriptor.RECORDS_INSERTED_OFFSET, 3); // as if the index had lost one
-        Files.write(sequence, bytes.array());
+        assertEquals(2, SequenceFile.count(bytes.getLong(SharedTableDescriptor.RECORDS_INSERTED_OFFSET)),
+            "two records were put in");
+        DeletedTableTest.addToTheRecordCount(path, 1); // as if the index had lost one
         try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
         {
             final List<String> damage = table.forEach((id, r) -> { });
@@ -201,25 +197,8 @@ class CorruptRecordTest
     private static void damageValue(final Path path, final String modelId, final int offset) throws IOException
     {
         final byte[] bytes = Files.readAllBytes(path);
-        final int key = indexOf(bytes, modelId);
+        final int key = TableBytes.indexOfKey(bytes, modelId);
         bytes[key + modelId.getBytes(StandardCharsets.UTF_8).length + offset] ^= 0x40;
         Files.write(path, bytes);
-    }
-
-    /** The one place the map holds these key bytes, after its length byte. */
-    private static int indexOf(final byte[] bytes, final String modelId)
-    {
-        final byte[] key = modelId.getBytes(StandardCharsets.UTF_8);
-        int found = -1;
-        for (int i = 1; i + key.length <= bytes.length; i++)
-        {
-            if (bytes[i - 1] == key.length && Arrays.equals(bytes, i, i + key.length, key, 0, key.length))
-            {
-                assertEquals(-1, found, modelId + " is stored once");
-                found = i;
-            }
-        }
-        assertTrue(found > 0, modelId + " is in the map");
-        return found;
     }
 }

@@ -2,7 +2,6 @@ package dev.modelsel.engine.availability;
 
 import dev.modelsel.catalog.CatalogLoader;
 import dev.modelsel.engine.Selector;
-import dev.modelsel.engine.mapped.FileFollower;
 import dev.modelsel.engine.mapped.FileUnavailableException;
 import dev.modelsel.engine.probe.ProbeConfig;
 import dev.modelsel.engine.probe.ProbeListener;
@@ -16,8 +15,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.modelsel.engine.mapped.Looks.waitForTheNextLook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -153,13 +156,7 @@ class DeletedTableTest
         final List<String> notes = new ArrayList<>();
         try (FollowedTable table = FollowedTable.open(path, false, notes::add))
         {
-            final RunSession run = new RunSession(Selector.create(CatalogLoader.parse("c.yaml",
-                "version: 1\ntiers: [{tier: 1, models: [a, b, c]}]\n", false).compile(), table), () -> 0L);
-            assertTrue(run.handle(1, setDown("a")).startsWith("{\"status\": \"OK\""));
-            assertModel("b", run.handle(2, SELECT));
-
-            Files.delete(path);
-            assertEquals("ok 2", setDownInAnotherProcess(path, "b"));
+            final RunSession run = runWhileAnotherProcessMakesTheTableAgain(table);
             waitForTheNextLook();
             assertModel("a", run.handle(3, SELECT), "the new table: a is up there, b down");
             assertEquals(1, notes.size(), notes.toString());
@@ -186,6 +183,112 @@ class DeletedTableTest
             assertModel("a", run.handle(7, SELECT), "a new, empty table once one can be made");
             assertEquals(3, notes.size(), notes.toString());
             assertTrue(Files.size(path) > 0);
+        }
+    }
+
+    /**
+     * The run sees the move, but re-reading availability from the new table fails (a segment held by a writer): that
+     * line is answered ERROR, and the next line re-reads before it selects, although no later look sees a move.
+     */
+    @Test
+    void shouldReReadTheNewTableOnTheNextLineWhenTheFirstReReadAfterAMoveFails() throws Exception
+    {
+        final Path path = dir.resolve("t.table");
+        try (FollowedTable table = FollowedTable.open(path, false, note -> { }))
+        {
+            final RunSession run = runWhileAnotherProcessMakesTheTableAgain(table);
+            final Path release = dir.resolve("release");
+            final Process holder = Jvms.start(true, TableWorker.class, "hold-until", path.toString(), "a",
+                release.toString());
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(),
+                StandardCharsets.UTF_8)))
+            {
+                assertEquals("holding", out.readLine());
+                waitForTheNextLook();
+                final String refused = run.handle(3, SELECT);
+                assertTrue(refused.startsWith("{\"status\": \"ERROR\", \"error\": \"line 3: ") &&
+                    refused.contains("the segment holding \\\"a\\\" has been locked"), refused);
+                Files.createFile(release);
+                assertTrue(holder.waitFor(60, TimeUnit.SECONDS));
+                assertEquals(0, holder.exitValue());
+            }
+            finally
+            {
+                holder.destroyForcibly();
+            }
+            assertModel("a", run.handle(4, SELECT), "the new table: a up there, b down");
+        }
+    }
+
+    /**
+     * A {@code PATH.seq} made again beside a map that holds records (after an {@code rm}) starts its count of records
+     * at nothing: it counted none of them. The listing must not call the map damaged for it, and once a process has
+     * the table alone, the count is the map's again, and checked.
+     */
+    @Test
+    void shouldNotCallAMapDamagedWhenItsSequenceFileWasMadeAgain() throws Exception
+    {
+        final Path path = dir.resolve("t.table");
+        TableBytes.tableWithModelsDown(path, "a", "b");
+        final Process other = Jvms.start(true, TableWorker.class, "cooldowns", path.toString(), "1", "1",
+            dir.resolve("go").toString(), "c"); // has the map open, and writes once told to
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(),
+            StandardCharsets.UTF_8)))
+        {
+            assertEquals("ready", out.readLine());
+            Files.delete(ChronicleAvailabilityMap.sequencePath(path));
+            try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+            {
+                assertEquals(List.of(), table.forEach((id, record) -> { }), "a new PATH.seq, while another " +
+                    "process has the map open: its count says nothing of the map");
+            }
+            Files.createFile(dir.resolve("go")); // counted in the PATH.seq it opened, which is deleted
+            assertTrue(out.readLine().startsWith("max c "));
+            assertTrue(other.waitFor(60, TimeUnit.SECONDS));
+        }
+        finally
+        {
+            other.destroyForcibly();
+        }
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            assertEquals(List.of(), table.forEach((id, record) -> { }), "alone: the count is the map's");
+        }
+        addToTheRecordCount(path, 1); // as if the index had lost one since
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            assertEquals(List.of("the map's index lists 3 entries, but 4 were put in: it has lost some, whose " +
+                "models read as unknown (available)"), table.forEach((id, record) -> { }), "and checked");
+        }
+    }
+
+    /**
+     * The map deleted and made again beside the same {@code PATH.seq}, while a process still writes the old map: what
+     * it inserts there is no record of the new map, and must not be counted as one.
+     */
+    @Test
+    void shouldNotCountWhatAProcessInsertsIntoAMapDeletedUnderIt() throws Exception
+    {
+        final Path path = dir.resolve("t.table");
+        final Process stale = Jvms.start(true, TableWorker.class, "cooldowns", path.toString(), "1", "1",
+            dir.resolve("go").toString(), "theirs");
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(stale.getInputStream(),
+            StandardCharsets.UTF_8)))
+        {
+            assertEquals("ready", out.readLine());
+            Files.delete(path);
+            try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+            {
+                table.setDown("mine");
+                Files.createFile(dir.resolve("go")); // the other process inserts into the deleted map
+                assertTrue(out.readLine().startsWith("max theirs "));
+                assertTrue(stale.waitFor(60, TimeUnit.SECONDS));
+                assertEquals(List.of(), table.forEach((id, record) -> { }));
+            }
+        }
+        finally
+        {
+            stale.destroyForcibly();
         }
     }
 
@@ -219,6 +322,22 @@ class DeletedTableTest
         }
     }
 
+    /**
+     * A run over the followed table (catalog a, b, c), with "a" marked down in it; then the table's map deleted, and
+     * another process makes a new one with "b" down.
+     */
+    private static RunSession runWhileAnotherProcessMakesTheTableAgain(final FollowedTable table) throws Exception
+    {
+        final RunSession run = new RunSession(Selector.create(CatalogLoader.parse("c.yaml",
+            "version: 1\ntiers: [{tier: 1, models: [a, b, c]}]\n", false).compile(), table), () -> 0L);
+        assertTrue(run.handle(1, setDown("a")).startsWith("{\"status\": \"OK\""));
+        assertModel("b", run.handle(2, SELECT));
+
+        Files.delete(table.path());
+        assertEquals("ok 2", setDownInAnotherProcess(table.path(), "b"));
+        return run;
+    }
+
     private static void assertModel(final String model, final String answer)
     {
         assertModel(model, answer, "");
@@ -228,12 +347,6 @@ class DeletedTableTest
     {
         assertTrue(answer.startsWith("{\"status\": \"OK\", \"model\": \"" + model + "\""), what + ": " + answer);
     }
-
-    private static void waitForTheNextLook() throws InterruptedException
-    {
-        Thread.sleep(FileFollower.CHECK_EVERY_MS + 5);
-    }
-
     private static String setDown(final String model)
     {
         return "{\"op\": \"set_down\", \"model\": \"" + model + "\"}";
@@ -255,5 +368,15 @@ class DeletedTableTest
         {
             worker.destroyForcibly();
         }
+    }
+
+    /** Adds to PATH.seq's count of records inserted, as damage to the map's index would leave it short. */
+    static void addToTheRecordCount(final Path path, final long records) throws IOException
+    {
+        final Path sequence = ChronicleAvailabilityMap.sequencePath(path);
+        final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(sequence)).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.putLong(SharedTableDescriptor.RECORDS_INSERTED_OFFSET,
+            bytes.getLong(SharedTableDescriptor.RECORDS_INSERTED_OFFSET) + records);
+        Files.write(sequence, bytes.array());
     }
 }

@@ -8,19 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Starts real separate JVMs on this test run's class path, with or without the project's JVM flags. */
-final class Jvms
+public final class Jvms
 {
     private Jvms()
     {
     }
 
-    static Process start(final boolean withFlags, final Class<?> main, final String... args) throws IOException
+    public static Process start(final boolean withFlags, final Class<?> main, final String... args) throws IOException
     {
         return start(withFlags, List.of(), main, args);
     }
 
     /** @param jvmArgs more options for the JVM, after the flags (system properties, heap, collector). */
-    static Process start(final boolean withFlags, final List<String> jvmArgs, final Class<?> main, final String... args)
+    public static Process start(final boolean withFlags, final List<String> jvmArgs, final Class<?> main, final String... args)
         throws IOException
     {
         final List<String> command = new ArrayList<>();

@@ -130,8 +130,9 @@ class SharedTableProcessesTest
     void shouldMakeAgainATableWhoseCreatorWasKilledWhileMakingIt() throws Exception
     {
         final Path table = dir.resolve("unfinished.table");
-        final Path paused = dir.resolve("creator-paused");
-        final Process creator = Jvms.start(true, List.of("-D" + MapOpener.PAUSE_WHILE_CREATING_PROPERTY + "=" + paused),
+        final Path gate = Files.createFile(dir.resolve("pause-creator"));
+        final Path paused = dir.resolve("pause-creator.reached");
+        final Process creator = Jvms.start(true, List.of("-D" + MapOpener.PAUSE_WHILE_CREATING_PROPERTY + "=" + gate),
             TableWorker.class, "open", table.toString());
         try
         {
@@ -147,7 +148,7 @@ class SharedTableProcessesTest
             creator.destroyForcibly(); // SIGKILL, holding the opening lock, the map made and not yet allocated
             assertTrue(creator.waitFor(30, TimeUnit.SECONDS));
         }
-        assertEquals(SharedTableDescriptor.OPENING_STEP_CREATING, openingStep(table), "the creator noted its step");
+        assertEquals(SharedTableDescriptor.OPENING_STEP_CREATING, TableBytes.openingStep(table), "the creator noted its step");
         final byte[] map = Files.readAllBytes(table);
         map[11] |= (byte)0x80; // Chronicle's "not complete", as it is while Chronicle makes the map
         Files.write(table, map);
@@ -155,7 +156,26 @@ class SharedTableProcessesTest
         assertEquals("ok", firstLine(next), "the next process makes the map again and uses it; nothing to recover");
         assertTrue(next.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, next.exitValue());
-        assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, openingStep(table));
+        assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, TableBytes.openingStep(table));
+    }
+
+    /** The test hook that pauses a creator is inert unless the test made its file: set by accident, it pauses nothing. */
+    @Test
+    void shouldNotPauseACreatorWhoseTestHookNamesNoFile() throws Exception
+    {
+        final Path gate = dir.resolve("no-gate");
+        final Process creator = Jvms.start(true, List.of("-D" + MapOpener.PAUSE_WHILE_CREATING_PROPERTY + "=" + gate),
+            TableWorker.class, "open", dir.resolve("t.table").toString());
+        try
+        {
+            assertEquals("ok", firstLine(creator), "it made the table and used it");
+            assertTrue(creator.waitFor(60, TimeUnit.SECONDS));
+            assertFalse(Files.exists(gate) || Files.exists(dir.resolve("no-gate.reached")));
+        }
+        finally
+        {
+            creator.destroyForcibly();
+        }
     }
 
     @Test
@@ -182,7 +202,7 @@ class SharedTableProcessesTest
             {
                 assertTrue(shared.read("in-use", new AvailabilityRecord()), "the map in use is kept");
             }
-            assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, openingStep(table), "the damaged step is cleared");
+            assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, TableBytes.openingStep(table), "the damaged step is cleared");
         }
         finally
         {
@@ -191,12 +211,44 @@ class SharedTableProcessesTest
         }
     }
 
-    private static int openingStep(final Path table) throws IOException
+    /**
+     * This process looks and finds no PATH.seq (so it would make it), then another process makes the table and uses
+     * it, and this process's open is refused for its own reason (here: the map damaged since the other opened it).
+     * The PATH.seq it did not make after all, in use by the other, must be left where it is.
+     */
+    @Test
+    void shouldNeverDeleteASequenceFileAnotherProcessMadeAndUsesWhenItsOwnOpenIsRefused() throws Exception
     {
-        return ByteBuffer.wrap(Files.readAllBytes(ChronicleAvailabilityMap.sequencePath(table)))
-            .order(ByteOrder.LITTLE_ENDIAN).getInt(SharedTableDescriptor.OPENING_STEP_OFFSET);
+        final Path table = dir.resolve("raced.table");
+        final Path go = dir.resolve("go");
+        final Process[] other = new Process[1];
+        MapOpener.afterLookingForSequence(opening ->
+        {
+            if (!opening.endsWith(table.getFileName()) || other[0] != null)
+            {
+                return; // another table (the preload's scratch one), or this one again
+            }
+            other[0] = Jvms.start(true, TableWorker.class, "cooldowns", table.toString(), "1", "1", go.toString(),
+                "alpha");
+            assertEquals("ready", firstLine(other[0]), "the other process made the table and has it open");
+            StructureCheckTest.damageSegmentCounters(table);
+        });
+        try
+        {
+            final ForeignTableException refused = assertThrows(ForeignTableException.class,
+                () -> SharedAvailabilityTable.open(table));
+            assertTrue(refused.getMessage().contains("damaged: segment 0: its counters read 4294967295 entries"),
+                refused.getMessage());
+            assertTrue(Files.exists(ChronicleAvailabilityMap.sequencePath(table)), "the other process's PATH.seq is kept");
+        }
+        finally
+        {
+            MapOpener.afterLookingForSequence(null);
+            Files.createFile(go);
+        }
+        assertTrue(other[0].waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, other[0].exitValue(), "it wrote into the PATH.seq it opened, which is still the table's");
     }
-
     @Test
     void shouldNotRecoverATableClosedCleanly() throws Exception
     {

@@ -37,14 +37,14 @@ class TableRepairTest
         final Path path = dir.resolve("t.table");
         SharedAvailabilityTable.open(path).close();
         markIncomplete(path);
-        openingStep(path, SharedTableDescriptor.OPENING_STEP_CREATING);
+        TableBytes.openingStep(path, SharedTableDescriptor.OPENING_STEP_CREATING);
         try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
         {
             assertFalse(table.recoveredOnOpen(), "nothing was in it to recover");
             table.setDown("m");
             assertTrue(table.read("m", new AvailabilityRecord()));
         }
-        assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, openingStep(path));
+        assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, TableBytes.openingStep(path));
     }
 
     @Test
@@ -55,7 +55,7 @@ class TableRepairTest
         {
             table.setDown("never-written-by-a-dead-creator"); // only here, to show the map is made anew
         }
-        openingStep(path, SharedTableDescriptor.OPENING_STEP_CREATING);
+        TableBytes.openingStep(path, SharedTableDescriptor.OPENING_STEP_CREATING);
         try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
         {
             assertFalse(table.read("never-written-by-a-dead-creator", new AvailabilityRecord()), "a new map");
@@ -72,7 +72,7 @@ class TableRepairTest
             table.setRateLimited("b", 5_000);
         }
         markIncomplete(path);
-        openingStep(path, SharedTableDescriptor.OPENING_STEP_RECOVERING);
+        TableBytes.openingStep(path, SharedTableDescriptor.OPENING_STEP_RECOVERING);
         try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
         {
             assertTrue(table.recoveredOnOpen());
@@ -81,7 +81,7 @@ class TableRepairTest
             assertTrue(table.read("b", record) && record.cooldownUntilMs() == 5_000 && !record.corrupt());
             assertTrue(table.forEach((id, r) -> { }).isEmpty(), "the count of records was set by the recovery");
         }
-        assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, openingStep(path));
+        assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, TableBytes.openingStep(path));
         assertEquals(MapFileCheck.Verdict.OURS, MapFileCheck.check(path).verdict());
     }
 
@@ -93,13 +93,13 @@ class TableRepairTest
         {
             table.setDown("kept");
         }
-        openingStep(path, 1); // a damaged byte, not the tag of a step
+        TableBytes.openingStep(path, 1); // a damaged byte, not the tag of a step
         try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
         {
             assertFalse(table.recoveredOnOpen());
             assertTrue(table.read("kept", new AvailabilityRecord()), "the map was not made anew");
         }
-        assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, openingStep(path));
+        assertEquals(SharedTableDescriptor.OPENING_STEP_NONE, TableBytes.openingStep(path));
     }
 
     @Test
@@ -210,18 +210,5 @@ class TableRepairTest
         bytes[11] |= (byte)0x80;
         Files.write(path, bytes);
         assertEquals(MapFileCheck.Verdict.INCOMPLETE, MapFileCheck.check(path).verdict());
-    }
-
-    private static void openingStep(final Path path, final int step) throws IOException
-    {
-        final Path sequence = ChronicleAvailabilityMap.sequencePath(path);
-        final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(sequence)).order(ByteOrder.LITTLE_ENDIAN);
-        Files.write(sequence, bytes.putInt(SharedTableDescriptor.OPENING_STEP_OFFSET, step).array());
-    }
-
-    private static int openingStep(final Path path) throws IOException
-    {
-        return ByteBuffer.wrap(Files.readAllBytes(ChronicleAvailabilityMap.sequencePath(path)))
-            .order(ByteOrder.LITTLE_ENDIAN).getInt(SharedTableDescriptor.OPENING_STEP_OFFSET);
     }
 }

@@ -19,6 +19,7 @@ import java.util.TreeMap;
  *       first thousand writes.</li>
  *   <li>{@code hold TABLE MODEL}: takes the write lock of MODEL's segment and keeps it until killed; prints
  *       {@code holding}.</li>
+ *   <li>{@code hold-until TABLE MODEL FILE}: the same, until FILE exists; then releases it and closes the table.</li>
  *   <li>{@code set-down TABLE MODEL}: marks MODEL down; prints {@code ok SEQUENCE}, the change sequence after it.</li>
  *   <li>{@code read TABLE MODEL}: prints {@code down}, {@code up} or {@code absent}.</li>
  *   <li>{@code open TABLE}: opens, then writes and reads back the churn models, {@code held} and one more; prints
@@ -46,7 +47,8 @@ public final class TableWorker
                     churn(table);
                     break;
                 case "hold":
-                    hold(table, args[2]);
+                case "hold-until":
+                    hold(table, args[2], args.length > 3 ? Path.of(args[3]) : null);
                     break;
                 case "read":
                     final AvailabilityRecord record = new AvailabilityRecord();
@@ -87,8 +89,12 @@ public final class TableWorker
         System.out.println((ok ? "ok" : "bad") + (table.recoveredOnOpen() ? " recovered" : ""));
     }
 
-    /** Takes the write lock of MODEL's segment, as a writer does mid-write, and keeps it until killed. */
-    private static void hold(final SharedAvailabilityTable table, final String model) throws InterruptedException
+    /**
+     * Takes the write lock of MODEL's segment, as a writer does mid-write, and keeps it until killed, or until
+     * {@code release} exists.
+     */
+    private static void hold(final SharedAvailabilityTable table, final String model, final Path release)
+        throws InterruptedException
     {
         try (ExternalMapQueryContext<CharSequence, AvailabilityEntry, ?> context =
             table.store().chronicleMap().queryContext(model))
@@ -96,7 +102,10 @@ public final class TableWorker
             context.writeLock().lock();
             System.out.println("holding");
             System.out.flush();
-            Thread.sleep(Long.MAX_VALUE);
+            while (release == null || !Files.exists(release))
+            {
+                Thread.sleep(release == null ? Long.MAX_VALUE : 10);
+            }
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.modelsel.engine.cli;
 
 import dev.modelsel.engine.cli.ModelselJar.Result;
-import dev.modelsel.engine.mapped.FileFollower;
 import dev.modelsel.engine.reference.ReferenceProtocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static dev.modelsel.engine.cli.ModelselJar.modelsel;
+import static dev.modelsel.engine.mapped.Looks.waitForTheNextLook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -119,6 +119,53 @@ class DeletedFilesIT
             err.contains("counters was replaced by another file; opened the counters file now at "), err);
     }
 
+    @Test
+    void shouldAnswerErrorRatherThanDieWhenTheSequenceFileIsEmptiedInPlace() throws Exception
+    {
+        final Path table = dir.resolve("t.table");
+        final Path sequence = dir.resolve("t.table.seq");
+        final Runner run = new Runner("run", "--availability", table.toString());
+        assertEquals("OK", run.ask(setDown(SONNET)).get("status"));
+        assertAnswer(run.ask(SELECT_HIGH), OPUS, "SAME_TIER", "sonnet is down");
+
+        Files.write(sequence, new byte[0]); // : > t.table.seq, the same file emptied: its pages gone under the mapping
+        waitForTheNextLook();
+        for (int i = 0; i < 2; i++)
+        {
+            final Map<?, ?> refused = run.ask(i == 0 ? SELECT_HIGH : setDown(HAIKU));
+            assertEquals("ERROR", refused.get("status"), refused.toString());
+            assertTrue(refused.get("error").toString().contains("t.table.seq was truncated to 0 bytes") &&
+                refused.get("error").toString().contains("not a modelsel sequence file (0 bytes"), refused.toString());
+        }
+
+        Files.delete(sequence); // the way out: a new one is made beside the map
+        waitForTheNextLook();
+        assertAnswer(run.ask(SELECT_HIGH), OPUS, "SAME_TIER", "the map itself stood: sonnet still down");
+        final String err = run.finish();
+        assertEquals(2, err.lines().count(), "the failure and the move, once each: " + err);
+    }
+
+    @Test
+    void shouldAnswerErrorRatherThanDieWhenTheCountersFileIsEmptiedInPlace() throws Exception
+    {
+        final Path counters = dir.resolve("counters");
+        final Runner run = new Runner("run", "--counters", counters.toString());
+        assertEquals("OK", run.ask(record("before")).get("status"));
+
+        Files.write(counters, new byte[0]);
+        waitForTheNextLook();
+        final Map<?, ?> refused = run.ask(record("before"));
+        assertEquals("ERROR", refused.get("status"), refused.toString());
+        assertTrue(refused.get("error").toString().contains("counters was truncated to 0 bytes"), refused.toString());
+        assertAnswer(run.ask(SELECT_HIGH), SONNET, "NONE", "a line that needs no counters is served");
+
+        Files.delete(counters);
+        waitForTheNextLook();
+        assertEquals("OK", run.ask(record("after")).get("status"));
+        final String err = run.finish();
+        assertEquals(2, err.lines().count(), "the failure and the move, once each: " + err);
+    }
+
     /** One {@code modelsel run} process, request by request, its stderr kept in a file. */
     private final class Runner
     {
@@ -162,13 +209,6 @@ class DeletedFilesIT
         assertEquals(0, show.exitCode(), show.err());
         return ReferenceProtocol.JSON.readValue(show.out(), Map.class);
     }
-
-    /** The run looks at its files at most once per this interval; the test waits past it. */
-    private static void waitForTheNextLook() throws InterruptedException
-    {
-        Thread.sleep(FileFollower.CHECK_EVERY_MS + 50);
-    }
-
     private static String setDown(final String model)
     {
         return "{\"op\": \"set_down\", \"model\": \"" + model + "\"}";

@@ -1,5 +1,6 @@
 package dev.modelsel.engine.cli;
 
+import dev.modelsel.engine.availability.TableBytes;
 import dev.modelsel.engine.jvm.JvmFlags;
 import dev.modelsel.engine.reference.ReferenceProtocol;
 import dev.modelsel.engine.replication.HostId;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -246,7 +246,7 @@ class SharedTableIT
             .exitCode());
         final byte[] bytes = Files.readAllBytes(table);
         final byte[] key = OPUS.getBytes(StandardCharsets.UTF_8);
-        final int at = indexOf(bytes, key);
+        final int at = TableBytes.indexOfKey(bytes, OPUS);
         bytes[at + key.length + 1 + 6] ^= 0x7F; // its cooldown: thousands of years ahead, were it believed
         Files.write(table, bytes);
 
@@ -417,20 +417,6 @@ class SharedTableIT
     {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
-
-    /** Where the map holds a key: after its one-byte length. */
-    private static int indexOf(final byte[] bytes, final byte[] key)
-    {
-        for (int i = 1; i + key.length <= bytes.length; i++)
-        {
-            if (bytes[i - 1] == key.length && Arrays.equals(bytes, i, i + key.length, key, 0, key.length))
-            {
-                return i;
-            }
-        }
-        throw new AssertionError(new String(key, StandardCharsets.UTF_8) + " is not in the map");
-    }
-
     private static String sha256(final Path path) throws Exception
     {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(path)));

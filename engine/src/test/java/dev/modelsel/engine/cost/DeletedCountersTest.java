@@ -3,8 +3,7 @@ package dev.modelsel.engine.cost;
 import dev.modelsel.catalog.CatalogLoader;
 import dev.modelsel.engine.Selector;
 import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
-import dev.modelsel.engine.jvm.JvmFlags;
-import dev.modelsel.engine.mapped.FileFollower;
+import dev.modelsel.engine.availability.Jvms;
 import dev.modelsel.engine.protocol.RunSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
+import static dev.modelsel.engine.mapped.Looks.waitForTheNextLook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -121,12 +121,6 @@ class DeletedCountersTest
         counters.forEachModel((name, counts) -> attempts.put(name, counts.attempts()));
         return attempts;
     }
-
-    private static void waitForTheNextLook() throws InterruptedException
-    {
-        Thread.sleep(FileFollower.CHECK_EVERY_MS + 5);
-    }
-
     /** @return {@code totals N}: the first two words of what the other process printed. */
     private String recordInAnotherProcess(final Path file, final int records) throws Exception
     {
@@ -135,12 +129,8 @@ class DeletedCountersTest
         {
             Files.createFile(go);
         }
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JvmFlags.all());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), CountersWorker.class.getName(),
-            file.toString(), "7", String.valueOf(records), go.toString()));
-        final Process worker = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        final Process worker = Jvms.start(true, CountersWorker.class, file.toString(), "7", String.valueOf(records),
+            go.toString());
         try (BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(),
             StandardCharsets.UTF_8)))
         {

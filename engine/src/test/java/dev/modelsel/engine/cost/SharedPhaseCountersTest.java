@@ -1,6 +1,6 @@
 package dev.modelsel.engine.cost;
 
-import dev.modelsel.engine.jvm.JvmFlags;
+import dev.modelsel.engine.availability.Jvms;
 import dev.modelsel.engine.mapped.ForeignFileException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,12 +41,8 @@ class SharedPhaseCountersTest
         {
             for (int w = 0; w < 2; w++)
             {
-                final List<String> command = new ArrayList<>();
-                command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-                command.addAll(JvmFlags.all());
-                command.addAll(List.of("-cp", System.getProperty("java.class.path"), CountersWorker.class.getName(),
-                    file.toString(), String.valueOf(77 + w), "20000", go.toString()));
-                workers.add(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+                workers.add(Jvms.start(true, CountersWorker.class, file.toString(), String.valueOf(77 + w), "20000",
+                    go.toString()));
             }
             final List<BufferedReader> outputs = new ArrayList<>();
             for (final Process worker : workers)

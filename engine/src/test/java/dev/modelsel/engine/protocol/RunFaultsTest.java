@@ -2,6 +2,7 @@ package dev.modelsel.engine.protocol;
 
 import dev.modelsel.catalog.CatalogLoader;
 import dev.modelsel.engine.Selector;
+import dev.modelsel.engine.availability.FaultyTable;
 import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
 import dev.modelsel.engine.cost.SharedPhaseCounters;
 import org.junit.jupiter.api.Test;
@@ -105,5 +106,25 @@ class RunFaultsTest
             assertTrue(select.startsWith("{\"status\": \"OK\""), select);
             assertEquals(5_001, line);
         }
+    }
+
+    /**
+     * A fault in a mapped file's memory reaches Java as an InternalError, raised when the JVM next calls into the VM
+     * (docs/shared-table.md): wherever it lands in a line, that line is answered ERROR and the run goes on.
+     */
+    @Test
+    void shouldAnswerErrorForALineInWhichAMappedFileFaulted()
+    {
+        final FaultyTable faulty = new FaultyTable("changeSequence");
+        final RunSession session = new RunSession(Selector.create(CatalogLoader.loadDefault().compile(),
+            faulty.table()), () -> 0L);
+        final String select = "{\"op\": \"select\", \"complexity\": \"low\", \"tokens\": 10}";
+        assertTrue(session.handle(1, select).startsWith("{\"status\": \"OK\""));
+        faulty.fail(args -> new InternalError("a fault occurred in a recent unsafe memory access operation"));
+        final String faulted = session.handle(2, select);
+        assertTrue(faulted.startsWith("{\"status\": \"ERROR\", \"error\": \"line 2: a shared file's memory faulted " +
+            "(a fault occurred in a recent unsafe memory access operation): "), faulted);
+        faulty.fail(null);
+        assertTrue(session.handle(3, select).startsWith("{\"status\": \"OK\""), "the run goes on");
     }
 }
