@@ -7,6 +7,8 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Only one replicator per table: an exclusive lock on {@code TABLE.replicator}, held for the replicator's life and
@@ -17,11 +19,15 @@ final class ReplicatorLock implements AutoCloseable
 {
     static final String SUFFIX = ".replicator";
 
+    private static final Set<Path> HELD_IN_THIS_JVM = new HashSet<>();
+
+    private final Path path;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private ReplicatorLock(final FileChannel channel, final FileLock lock)
+    private ReplicatorLock(final Path path, final FileChannel channel, final FileLock lock)
     {
+        this.path = path;
         this.channel = channel;
         this.lock = lock;
     }
@@ -40,7 +46,30 @@ final class ReplicatorLock implements AutoCloseable
      */
     static ReplicatorLock acquire(final Path file, final String what) throws IOException
     {
-        final Path path = file.resolveSibling(file.getFileName() + SUFFIX);
+        final Path path = file.resolveSibling(file.getFileName() + SUFFIX).toAbsolutePath().normalize();
+        synchronized (HELD_IN_THIS_JVM)
+        {
+            // A second channel on the file would have to be closed on refusal, and closing any channel of a file
+            // drops every lock this JVM holds on it: the first replicator's included.
+            if (HELD_IN_THIS_JVM.contains(path))
+            {
+                throw refusal(file, what, String.valueOf(ProcessHandle.current().pid()));
+            }
+            final ReplicatorLock lock = acquireFromOtherProcesses(file, path, what);
+            HELD_IN_THIS_JVM.add(path);
+            return lock;
+        }
+    }
+
+    private static IllegalStateException refusal(final Path file, final String what, final String holder)
+    {
+        return new IllegalStateException(file + ": a replicator already runs for this " + what + " (pid " + holder +
+            "); one per " + what);
+    }
+
+    private static ReplicatorLock acquireFromOtherProcesses(final Path file, final Path path, final String what)
+        throws IOException
+    {
         final FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
             StandardOpenOption.WRITE);
         final FileLock lock;
@@ -57,12 +86,11 @@ final class ReplicatorLock implements AutoCloseable
         {
             final String holder = readPid(channel);
             channel.close();
-            throw new IllegalStateException(file + ": a replicator already runs for this " + what + " (pid " +
-                holder + "); one per " + what);
+            throw refusal(file, what, holder);
         }
         channel.truncate(0);
         channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-        return new ReplicatorLock(channel, lock);
+        return new ReplicatorLock(path, channel, lock);
     }
 
     private static String readPid(final FileChannel channel) throws IOException
@@ -76,7 +104,20 @@ final class ReplicatorLock implements AutoCloseable
     @Override
     public void close() throws IOException
     {
-        lock.release();
-        channel.close();
+        synchronized (HELD_IN_THIS_JVM)
+        {
+            if (!HELD_IN_THIS_JVM.remove(path))
+            {
+                return; // closed already
+            }
+            try
+            {
+                lock.release();
+            }
+            finally
+            {
+                channel.close();
+            }
+        }
     }
 }
