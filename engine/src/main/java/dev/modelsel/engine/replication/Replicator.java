@@ -111,7 +111,10 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
             return 0;
         }
         changedIds.clear();
-        fullScan = seenSequence == Long.MIN_VALUE || !store.changes(seenSequence, sequence, this::noteChangedHash);
+        fullScan = false; // noteChangedHash sets it for a model not seen yet: or-ed in after, never overwritten
+        final boolean told = seenSequence != Long.MIN_VALUE &&
+            store.changes(seenSequence, sequence, this::noteChangedHash);
+        fullScan |= !told;
         seenSequence = sequence;
         begin((byte)0);
         if (fullScan)

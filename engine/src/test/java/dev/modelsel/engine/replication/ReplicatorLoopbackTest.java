@@ -68,6 +68,46 @@ class ReplicatorLoopbackTest
         assertTrue(log.stream().anyMatch(line -> line.contains("peer host-0 joined")), log.toString());
     }
 
+    /**
+     * A model's first write is a change like any other: sent at once, not left to the next snapshot (ten minutes away
+     * here). The change ring tells only a hash, which names no model the replicator knows yet, so it must read the
+     * whole store to find it.
+     */
+    @Test
+    void shouldSendTheFirstWriteOfAModelAtOnceNotWithTheNextSnapshot() throws Exception
+    {
+        final int[] ports = freePorts(2);
+        final InMemoryReplicaStore[] stores = {new InMemoryReplicaStore("host-0"), new InMemoryReplicaStore("host-1")};
+        final Replicator[] replicators = new Replicator[2];
+        for (int i = 0; i < 2; i++)
+        {
+            replicators[i] = replicator(i, ports, stores[i], KEY, 600_000);
+        }
+        // Connected: a model host 0's replicator knows (from its first scan), written every 10 ms until one arrives.
+        stores[0].setDown("known");
+        final int[] rounds = {0};
+        await(replicators, () ->
+        {
+            if (++rounds[0] % 10 == 0)
+            {
+                if (rounds[0] % 20 == 0)
+                {
+                    stores[0].setDown("known");
+                }
+                else
+                {
+                    stores[0].setUp("known");
+                }
+            }
+            return stores[1].get("known") != null;
+        });
+        final long snapshotsBefore = replicators[0].stats().snapshots;
+
+        stores[0].setDown("never-written-before");
+        await(replicators, () -> stores[1].get("never-written-before") != null);
+        assertEquals(snapshotsBefore, replicators[0].stats().snapshots, "it came without a snapshot");
+    }
+
     @Test
     void shouldDropAForgedMessageAndChangeNothing() throws Exception
     {
@@ -145,7 +185,13 @@ class ReplicatorLoopbackTest
 
     private Replicator replicator(final int index, final int[] ports, final ReplicaStore store, final byte[] key)
     {
-        final ClusterConfig config = config(index, ports, key);
+        return replicator(index, ports, store, key, 100);
+    }
+
+    private Replicator replicator(final int index, final int[] ports, final ReplicaStore store, final byte[] key,
+        final long snapshotIntervalMs)
+    {
+        final ClusterConfig config = config(index, ports, key, snapshotIntervalMs);
         final AeronTransport transport = AeronTransport.start(config, directory.resolve("aeron-" + index),
             event -> log.add("host-" + index + " " + event));
         transports.add(transport);
@@ -153,6 +199,12 @@ class ReplicatorLoopbackTest
     }
 
     private static ClusterConfig config(final int index, final int[] ports, final byte[] key)
+    {
+        return config(index, ports, key, 100);
+    }
+
+    private static ClusterConfig config(final int index, final int[] ports, final byte[] key,
+        final long snapshotIntervalMs)
     {
         final List<ClusterConfig.Endpoint> peers = new ArrayList<>();
         for (int i = 0; i < ports.length; i++)
@@ -163,7 +215,7 @@ class ReplicatorLoopbackTest
             }
         }
         return new ClusterConfig("test", "host-" + index, new ClusterConfig.Endpoint("127.0.0.1", ports[index]), peers,
-            null, null, "KEY", key, 100, null);
+            null, null, "KEY", key, snapshotIntervalMs, null);
     }
 
     private static void await(final Replicator[] replicators, final BooleanSupplier condition)
