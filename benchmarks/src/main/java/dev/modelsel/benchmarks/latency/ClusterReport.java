@@ -53,11 +53,11 @@ final class ClusterReport
     {
         final List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "%-26s %9s %9s %9s %9s %9s %7s %9s", "µs, write -> select", "p50",
-            "p90", "p99", "p99.9", "max", "count", "looks"));
+            "p90", "p99", "p99.9", "max", "values", "look µs"));
         rows.forEach((name, h) -> lines.add(String.format(Locale.ROOT, "%-26s %9s %9s %9s %9s %9s %7d %9s", name,
             us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)), us(h.getValueAtPercentile(99)),
             us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()), h.getTotalCount(),
-            "1/" + PercentilePlot.trim(lookIntervalsNs.get(name) / 1000.0))));
+            PercentilePlot.trim(lookIntervalsNs.get(name) / 1000.0))));
         final Histogram single = rows.get("single host (baseline)");
         rows.forEach((name, h) ->
         {
@@ -76,7 +76,8 @@ final class ClusterReport
             "p99 <= %s µs: %s (%s)", us(TARGET_P50_NS), verdict(across.getValueAtPercentile(50), TARGET_P50_NS),
             us(across.getValueAtPercentile(50)), us(TARGET_P99_NS),
             verdict(across.getValueAtPercentile(99), TARGET_P99_NS), us(across.getValueAtPercentile(99))));
-        lines.add(readerNote(settings) + "; looks: the reader's mean time between selects (µs)");
+        lines.add(readerNote(settings) + "; look µs: its mean time between selects; values: with coordinated " +
+            "omission's corrections");
         notes.forEach(lines::add);
         lines.forEach(out::println);
 
