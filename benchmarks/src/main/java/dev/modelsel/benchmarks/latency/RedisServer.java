@@ -66,8 +66,9 @@ final class RedisServer implements AutoCloseable
             directory.toString(), "--loglevel", "warning"))
             .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         final RedisServer server = new RedisServer(process, port, log);
-        try (RespClient ignored = RespClient.connect(port, 10_000))
+        try
         {
+            RespClient.connect(port, 10_000).close(); // answers PING
             return server;
         }
         catch (final IOException ex)
@@ -114,22 +115,30 @@ final class RedisServer implements AutoCloseable
     }
 
     @Override
-    public void close() throws InterruptedException
+    public void close()
     {
-        if (process.isAlive())
+        try
         {
-            try (RespClient client = RespClient.connect(port, 500))
+            if (process.isAlive())
             {
-                client.call(RespClient.encode("SHUTDOWN", "NOSAVE"));
+                try (RespClient client = RespClient.connect(port, 500))
+                {
+                    client.call(RespClient.encode("SHUTDOWN", "NOSAVE"));
+                }
+                catch (final IOException expected)
+                {
+                    // a shutdown closes the connection instead of answering
+                }
+                if (!process.waitFor(5, TimeUnit.SECONDS))
+                {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
             }
-            catch (final IOException expected)
-            {
-                // a shutdown closes the connection instead of answering
-            }
-            if (!process.waitFor(5, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
+        }
+        catch (final InterruptedException ex)
+        {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }
