@@ -17,7 +17,8 @@ import java.util.Locale;
  * manifest):
  * <pre>
  *   latency      select latency percentiles at a fixed rate (HdrHistogram), see {@link SelectLatencyHarness}
- *   propagation  cross-process propagation of availability changes, see {@link PropagationHarness}
+ *   propagation  cross-process propagation of availability changes (--hosts: across hosts, beside Redis), see
+ *                {@link PropagationHarness}
  *   regression   the short suite compared with benchmarks/baseline.json, see {@link RegressionRun}
  *   help         these words; JMH's own options are under -h
  * </pre>
@@ -90,7 +91,8 @@ public final class BenchmarksMain
         System.out.println(String.join(System.lineSeparator(),
             "Usage: " + JAR + " COMMAND [OPTIONS]   or   " + JAR + " [JMH's arguments]",
             "  latency      select latency percentiles at a fixed request rate, with a plot",
-            "  propagation  how long a write in one JVM takes to reach selections in another",
+            "  propagation  how long a write in one JVM takes to reach selections in another (--hosts: on " +
+                "another host, beside one host and Redis; needs root)",
             "  regression   the short suite's ratios against benchmarks/baseline.json (--smoke: one short iteration)",
             "Each takes --help. Anything else is JMH's: a benchmark regex and its options (-h lists them), e.g.",
             "  " + JAR + " 'SelectBenchmark\\.(modelsel|naive)$' -p catalog=seed,litellm -prof gc"));

@@ -5,23 +5,37 @@ import dev.modelsel.benchmarks.UsageError;
 import java.io.PrintStream;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * {@code --name value} arguments of a harness, each with a default and a line of help; {@code --help} prints them.
+ * {@code --name value} arguments of a harness, each with a default and a line of help, and {@code --name} flags that
+ * take no value; {@code --help} prints them.
  * Values are checked where they are read, which each harness does before any work, so that a mistake is one line
  * (a {@link UsageError}) and not a stack trace minutes into a run.
  */
 final class HarnessOptions
 {
-    /** One option: its name without dashes, its default, and what it means. */
-    record Option(String name, String defaultValue, String description)
+    /** One option: its name without dashes, its default, what it means, and whether it is a flag (no value). */
+    record Option(String name, String defaultValue, String description, boolean flag)
     {
+        Option(final String name, final String defaultValue, final String description)
+        {
+            this(name, defaultValue, description, false);
+        }
+
+        /** An option given alone, {@code --name}, which is off unless given. */
+        static Option flag(final String name, final String description)
+        {
+            return new Option(name, "false", description, true);
+        }
     }
 
     private final Map<String, String> values = new HashMap<>();
+    private final Set<String> given = new HashSet<>();
 
     private HarnessOptions(final String[] args, final Map<String, Option> options)
     {
@@ -33,6 +47,12 @@ final class HarnessOptions
             {
                 throw new UsageError("unknown option \"" + args[i] + "\"; the options are --" +
                     String.join(", --", options.keySet()));
+            }
+            given.add(name);
+            if (options.get(name).flag())
+            {
+                values.put(name, "true");
+                continue;
             }
             if (i + 1 == args.length)
             {
@@ -57,8 +77,9 @@ final class HarnessOptions
         {
             out.println(usage);
             out.println("Options:");
-            options.forEach(option -> out.printf("  --%-22s %s (default: %s)%n", option.name() + " VALUE",
-                option.description(), option.defaultValue().isEmpty() ? "none" : option.defaultValue()));
+            options.forEach(option -> out.printf("  --%-22s %s%s%n", option.name() + (option.flag() ? "" : " VALUE"),
+                option.description(), option.flag() ? "" : " (default: " + (option.defaultValue().isEmpty() ? "none" :
+                option.defaultValue()) + ")"));
             return null;
         }
         return new HarnessOptions(args, byName);
@@ -67,6 +88,18 @@ final class HarnessOptions
     String text(final String name)
     {
         return values.get(name);
+    }
+
+    /** Whether a flag was given. */
+    boolean flag(final String name)
+    {
+        return Boolean.parseBoolean(values.get(name));
+    }
+
+    /** Whether the command line named the option (else it has its default). */
+    boolean given(final String name)
+    {
+        return given.contains(name);
     }
 
     /** @throws UsageError unless the value is one of {@code allowed}. */

@@ -25,12 +25,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * that {@link #TOTALS_FORMAT} describes. Exits when its standard input ends, so that it never outlives the test that
  * started it.
  * <p>
- * Two threads per route, each the only writer of its direction's random numbers and counts.
+ * Two threads per route, each the only writer of its direction's random numbers and counts. Public for the
+ * benchmarks' {@code propagation --hosts}, which runs it from the engine's test-jar.
  */
-final class LossyRelay
+public final class LossyRelay
 {
     /** The totals line: datagrams received on every route in both directions, and how many of them were dropped. */
-    static final String TOTALS_FORMAT = "relay: %d datagrams, %d dropped (forward %d/%d, back %d/%d)";
+    public static final String TOTALS_FORMAT = "relay: %d datagrams, %d dropped (forward %d/%d, back %d/%d)";
 
     private static final int FORWARD_IN = 0;
     private static final int FORWARD_DROPPED = 1;

@@ -13,8 +13,10 @@ import java.util.concurrent.TimeUnit;
  * shutdown hook does too, should the test be killed).
  * <p>
  * Needs root and {@code ip}; {@link #unavailableBecause()} says why not where they are missing.
+ * <p>
+ * Public for the benchmarks' {@code propagation --hosts}, which takes it from the engine's test-jar.
  */
-final class NetworkNamespaces implements AutoCloseable
+public final class NetworkNamespaces implements AutoCloseable
 {
     private static final String SUBNET_PREFIX = "198.18.";
 
@@ -28,7 +30,7 @@ final class NetworkNamespaces implements AutoCloseable
     }
 
     /** @return null when this machine can make namespaces, else why not. */
-    static String unavailableBecause()
+    public static String unavailableBecause()
     {
         if (!"root".equals(System.getProperty("user.name")))
         {
@@ -50,7 +52,7 @@ final class NetworkNamespaces implements AutoCloseable
     }
 
     /** Makes {@code count} hosts, 198.18.0.1, .2, ... on one bridge. */
-    static NetworkNamespaces create(final int count) throws IOException, InterruptedException
+    public static NetworkNamespaces create(final int count) throws IOException, InterruptedException
     {
         final NetworkNamespaces network = new NetworkNamespaces();
         Runtime.getRuntime().addShutdownHook(network.cleanup);
@@ -86,18 +88,18 @@ final class NetworkNamespaces implements AutoCloseable
         inNamespace(host, "ip", "link", "set", "lo", "up");
     }
 
-    String address(final int index)
+    public String address(final int index)
     {
         return SUBNET_PREFIX + "0." + (index + 1);
     }
 
-    String namespace(final int index)
+    public String namespace(final int index)
     {
         return hosts.get(index);
     }
 
     /** The command line that runs {@code command} inside host {@code index}'s namespace. */
-    List<String> inHost(final int index, final List<String> command)
+    public List<String> inHost(final int index, final List<String> command)
     {
         final List<String> line = new ArrayList<>(List.of("ip", "netns", "exec", hosts.get(index)));
         line.addAll(command);
@@ -105,7 +107,7 @@ final class NetworkNamespaces implements AutoCloseable
     }
 
     /** Cuts host {@code index} off the bridge (true) or joins it back (false). */
-    void partition(final int index, final boolean cut) throws IOException, InterruptedException
+    public void partition(final int index, final boolean cut) throws IOException, InterruptedException
     {
         inNamespace(hub, "ip", "link", "set", "v" + index + "h", cut ? "down" : "up");
     }
