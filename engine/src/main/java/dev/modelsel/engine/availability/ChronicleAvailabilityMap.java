@@ -85,7 +85,11 @@ final class ChronicleAvailabilityMap implements AutoCloseable
             .name("modelsel-availability")
             .entries(SharedTableDescriptor.MAP_ENTRIES)
             .averageKeySize(SharedTableDescriptor.MAP_AVERAGE_KEY_BYTES)
-            .constantValueSizeBySample(new AvailabilityEntry());
+            .constantValueSizeBySample(new AvailabilityEntry())
+            // Chronicle's own exit hook closes every open map while the JVM shuts down, concurrently with the
+            // commands' hooks that close the table; the two closes race inside Chronicle (an NPE on stderr). The
+            // table is always closed by its owner; one a process never closed is recovered by the next lone opener.
+            .skipCloseOnExitHook(true);
     }
 
     long changeSequence()
