@@ -12,9 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +20,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -69,7 +65,7 @@ class ReplicatorCountersTest
     @Test
     void shouldCarryEachHostsOwnCountersToEveryOtherHostBetweenSnapshotsAndCountNothingTwice() throws Exception
     {
-        final int[] ports = freePorts(3);
+        final int[] ports = Loopback.freePorts(3);
         final SharedPhaseCounters[] own = new SharedPhaseCounters[3];
         final Replicator[] replicators = new Replicator[3];
         for (int i = 0; i < 3; i++)
@@ -78,7 +74,7 @@ class ReplicatorCountersTest
             own[i] = counters.local();
             replicators[i] = replicator(i, ports, counters, 600_000); // one snapshot, at the start
         }
-        await(replicators, () -> transports.stream().allMatch(t -> t.connectedPeers() == 2));
+        Loopback.await(replicators, () -> transports.stream().allMatch(t -> t.connectedPeers() == 2));
 
         for (int i = 0; i < 3; i++)
         {
@@ -89,7 +85,7 @@ class ReplicatorCountersTest
             own[i].addAttempt("model-" + i, false, true, 10, 1, 3, i == 2, false);
             own[i].addPhase("docs", i == 1);
         }
-        await(replicators, () -> everySlotMatches(own));
+        Loopback.await(replicators, () -> everySlotMatches(own));
         for (int i = 0; i < 3; i++)
         {
             assertFalse(Files.exists(CounterSlots.directoryOf(counters(i)).resolve("host-" + i)), "no slot of its own");
@@ -97,7 +93,7 @@ class ReplicatorCountersTest
         }
 
         own[1].addAttempt("gpt-4o", false, false, 7, 7, 7, false, false);
-        await(replicators, () -> everySlotMatches(own)); // a change, long before the next snapshot
+        Loopback.await(replicators, () -> everySlotMatches(own)); // a change, long before the next snapshot
 
         // host-1's counters as host-1 sends them, delivered to host-0 again, and an older one late: nothing moves.
         final Map<String, Object> slotBefore = slotOf(0, "host-1");
@@ -137,20 +133,20 @@ class ReplicatorCountersTest
     @Test
     void shouldStartAHostsSlotAgainEverywhereWhenItsCountersFileIsMadeAnew() throws Exception
     {
-        final int[] ports = freePorts(2);
+        final int[] ports = Loopback.freePorts(2);
         final ClusterCounters first = open(counters(0));
         final ClusterCounters second = open(counters(1));
         final Replicator[] replicators = {replicator(0, ports, first, 100), replicator(1, ports, second, 100)};
         final SharedPhaseCounters[] own = {first.local(), SharedPhaseCounters.open(counters(1))};
         own[1].addAttempt("gpt-4o", false, false, 1_000_000, 1_000, 9_000_000, false, false);
         own[1].addAttempt("claude", false, false, 1, 1, 1, false, false);
-        await(replicators, () -> everySlotMatches(own));
+        Loopback.await(replicators, () -> everySlotMatches(own));
         final long oldIncarnation = own[1].incarnation();
 
         Files.delete(counters(1)); // host-1 counts afresh
         own[1] = SharedPhaseCounters.open(counters(1));
         own[1].addAttempt("gpt-4o", false, false, 5, 5, 5, false, false);
-        await(replicators, () -> everySlotMatches(own));
+        Loopback.await(replicators, () -> everySlotMatches(own));
         assertEquals(Map.of("models", Map.of("gpt-4o", new PhaseCounters.ModelCounts(1, 0, 0, 5, 5, 5, 0, 0)),
             "categories", Map.of()), slotOf(0, "host-1"), "the new file's values, lower; claude gone");
 
@@ -268,39 +264,5 @@ class ReplicatorCountersTest
         transports.add(transport);
         return new Replicator(config, new InMemoryReplicaStore("host-" + index), transport,
             line -> log.add("host-" + index + ": " + line), counters);
-    }
-
-    private static void await(final Replicator[] replicators, final BooleanSupplier condition)
-        throws InterruptedException
-    {
-        final long deadline = System.currentTimeMillis() + 20_000;
-        while (!condition.getAsBoolean())
-        {
-            if (System.currentTimeMillis() > deadline)
-            {
-                throw new AssertionError("not reached in 20 s");
-            }
-            for (final Replicator replicator : replicators)
-            {
-                replicator.doWork(System.currentTimeMillis());
-            }
-            Thread.sleep(1);
-        }
-    }
-
-    private static int[] freePorts(final int count) throws SocketException
-    {
-        final int[] ports = new int[count];
-        final DatagramSocket[] sockets = new DatagramSocket[count];
-        for (int i = 0; i < count; i++)
-        {
-            sockets[i] = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-            ports[i] = sockets[i].getLocalPort();
-        }
-        for (final DatagramSocket socket : sockets)
-        {
-            socket.close();
-        }
-        return ports;
     }
 }

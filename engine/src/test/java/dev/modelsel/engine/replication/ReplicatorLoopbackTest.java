@@ -6,9 +6,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +13,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,7 +42,7 @@ class ReplicatorLoopbackTest
     @Test
     void shouldCarryAWriteToEveryHostAndLetSetUpClearItEverywhere() throws Exception
     {
-        final int[] ports = freePorts(3);
+        final int[] ports = Loopback.freePorts(3);
         final InMemoryReplicaStore[] stores = new InMemoryReplicaStore[3];
         final Replicator[] replicators = new Replicator[3];
         for (int i = 0; i < 3; i++)
@@ -56,14 +52,14 @@ class ReplicatorLoopbackTest
         }
 
         stores[0].setRateLimited("gpt-4o", System.currentTimeMillis() + 60_000);
-        await(replicators, () -> stores[2].get("gpt-4o") != null &&
+        Loopback.await(replicators, () -> stores[2].get("gpt-4o") != null &&
             stores[2].get("gpt-4o").cooldownUntilMs() != AvailabilityRecord.NO_COOLDOWN);
         assertEquals("host-0", stores[2].get("gpt-4o").cooldownHost());
 
         stores[1].setUp("gpt-4o");
-        await(replicators, () -> stores[0].get("gpt-4o").cooldownUntilMs() == AvailabilityRecord.NO_COOLDOWN &&
+        Loopback.await(replicators, () -> stores[0].get("gpt-4o").cooldownUntilMs() == AvailabilityRecord.NO_COOLDOWN &&
             stores[2].get("gpt-4o").cooldownUntilMs() == AvailabilityRecord.NO_COOLDOWN);
-        await(replicators, () -> stores[0].snapshot().equals(stores[1].snapshot()) &&
+        Loopback.await(replicators, () -> stores[0].snapshot().equals(stores[1].snapshot()) &&
             stores[1].snapshot().equals(stores[2].snapshot()));
         assertTrue(log.stream().anyMatch(line -> line.contains("peer host-0 joined")), log.toString());
     }
@@ -76,7 +72,7 @@ class ReplicatorLoopbackTest
     @Test
     void shouldSendTheFirstWriteOfAModelAtOnceNotWithTheNextSnapshot() throws Exception
     {
-        final int[] ports = freePorts(2);
+        final int[] ports = Loopback.freePorts(2);
         final InMemoryReplicaStore[] stores = {new InMemoryReplicaStore("host-0"), new InMemoryReplicaStore("host-1")};
         final Replicator[] replicators = new Replicator[2];
         for (int i = 0; i < 2; i++)
@@ -86,7 +82,7 @@ class ReplicatorLoopbackTest
         // Connected: a model host 0's replicator knows (from its first scan), written every 10 ms until one arrives.
         stores[0].setDown("known");
         final int[] rounds = {0};
-        await(replicators, () ->
+        Loopback.await(replicators, () ->
         {
             if (++rounds[0] % 10 == 0)
             {
@@ -104,14 +100,14 @@ class ReplicatorLoopbackTest
         final long snapshotsBefore = replicators[0].stats().snapshots;
 
         stores[0].setDown("never-written-before");
-        await(replicators, () -> stores[1].get("never-written-before") != null);
+        Loopback.await(replicators, () -> stores[1].get("never-written-before") != null);
         assertEquals(snapshotsBefore, replicators[0].stats().snapshots, "it came without a snapshot");
     }
 
     @Test
     void shouldDropAForgedMessageAndChangeNothing() throws Exception
     {
-        final int[] ports = freePorts(2);
+        final int[] ports = Loopback.freePorts(2);
         final InMemoryReplicaStore honest = new InMemoryReplicaStore("host-0");
         final InMemoryReplicaStore forger = new InMemoryReplicaStore("host-1");
         final Replicator[] replicators = {
@@ -119,7 +115,7 @@ class ReplicatorLoopbackTest
             replicator(1, ports, forger, "not-the-cluster-key-at-all".getBytes(StandardCharsets.US_ASCII))};
 
         forger.setDown("gpt-4o");
-        await(replicators, () -> replicators[0].stats().messagesDropped > 0);
+        Loopback.await(replicators, () -> replicators[0].stats().messagesDropped > 0);
         assertEquals(null, honest.get("gpt-4o"));
         assertTrue(log.stream().anyMatch(line -> line.contains("its MAC does not match the cluster key")), log.toString());
     }
@@ -127,7 +123,7 @@ class ReplicatorLoopbackTest
     @Test
     void shouldConvergeTwoSharedTablesAndResumeFromTheTableAfterARestart() throws Exception
     {
-        final int[] ports = freePorts(2);
+        final int[] ports = Loopback.freePorts(2);
         try (SharedAvailabilityTable a = SharedAvailabilityTable.open(directory.resolve("a.table"));
             SharedAvailabilityTable b = SharedAvailabilityTable.open(directory.resolve("b.table")))
         {
@@ -142,7 +138,7 @@ class ReplicatorLoopbackTest
 
             final long deadline = System.currentTimeMillis() + 60_000;
             a.setRateLimited("gpt-4o", deadline);
-            await(replicators, () -> b.read("gpt-4o", record) && record.cooldownUntilMs() == deadline);
+            Loopback.await(replicators, () -> b.read("gpt-4o", record) && record.cooldownUntilMs() == deadline);
             assertTrue(b.readReplicated("gpt-4o", onB) && a.readReplicated("gpt-4o", onA) && onB.sameAs(onA),
                 "B holds A's record, versions and all: " + onB);
             assertEquals("host-0", onB.cooldownHost());
@@ -150,7 +146,7 @@ class ReplicatorLoopbackTest
 
             b.setDown("claude-3-haiku");
             b.setUp("gpt-4o");
-            await(replicators, () -> a.read("gpt-4o", record) && !record.hasCooldown() &&
+            Loopback.await(replicators, () -> a.read("gpt-4o", record) && !record.hasCooldown() &&
                 a.read("claude-3-haiku", record) && record.down());
             a.readReplicated("gpt-4o", onA);
             assertEquals("host-1", onA.epochHost(), "B's set_up began the epoch that cleared A's cooldown");
@@ -167,11 +163,11 @@ class ReplicatorLoopbackTest
             final Replicator[] restarted = {
                 new Replicator(config(0, ports, KEY), new TableReplicaStore(a), transports.get(0),
                     line -> log.add("host-0 (restarted): " + line)), replicators[1]};
-            await(restarted, () -> b.read("gpt-4o", record) && record.down() &&
+            Loopback.await(restarted, () -> b.read("gpt-4o", record) && record.down() &&
                 b.read("claude-3-haiku", record) && record.cooldownUntilMs() == deadline && record.down());
             final Map<String, String> recordsOfA = new TreeMap<>();
             final Map<String, String> recordsOfB = new TreeMap<>();
-            await(restarted, () ->
+            Loopback.await(restarted, () ->
             {
                 recordsOfA.clear();
                 recordsOfB.clear();
@@ -216,39 +212,5 @@ class ReplicatorLoopbackTest
         }
         return new ClusterConfig("test", "host-" + index, new ClusterConfig.Endpoint("127.0.0.1", ports[index]), peers,
             null, null, "KEY", key, snapshotIntervalMs, null);
-    }
-
-    private static void await(final Replicator[] replicators, final BooleanSupplier condition)
-        throws InterruptedException
-    {
-        final long deadline = System.currentTimeMillis() + 20_000;
-        while (!condition.getAsBoolean())
-        {
-            if (System.currentTimeMillis() > deadline)
-            {
-                throw new AssertionError("not reached in 20 s");
-            }
-            for (final Replicator replicator : replicators)
-            {
-                replicator.doWork(System.currentTimeMillis());
-            }
-            Thread.sleep(1);
-        }
-    }
-
-    private static int[] freePorts(final int count) throws SocketException
-    {
-        final int[] ports = new int[count];
-        final DatagramSocket[] sockets = new DatagramSocket[count];
-        for (int i = 0; i < count; i++)
-        {
-            sockets[i] = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-            ports[i] = sockets[i].getLocalPort();
-        }
-        for (final DatagramSocket socket : sockets)
-        {
-            socket.close();
-        }
-        return ports;
     }
 }
