@@ -99,7 +99,7 @@ final class ClusterReport
     private static String readerNote(final ClusterPropagation.Settings settings)
     {
         return settings.pace().pollNs() == 0 ? "the reader spins on its select" : "the reader parks " +
-            us(settings.pace().pollNs()) + " µs between selects (a spinning one would take a core from the replicators)";
+            us(settings.pace().pollNs()) + " µs between selects, at 1 µs timer slack (a spinning one would take a core from the replicators)";
     }
 
     private static String ratios(final String name, final Histogram h, final Histogram base)

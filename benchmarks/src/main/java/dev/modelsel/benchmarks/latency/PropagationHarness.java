@@ -42,6 +42,12 @@ public final class PropagationHarness
     private static final long SMOKE_PARTITION_MS = 1_000;
     private static final int SMOKE_LOSS_CHANGES = 10;
     private static final long SMOKE_QUIET_SECONDS = 2;
+    /**
+     * With --hosts, changes made at the rate before those recorded, in every row: the three replicators' JVMs compile
+     * their send and merge paths only as changes reach them one by one, about 20 s at 1,000 a second on two cores.
+     */
+    private static final long HOSTS_PACED_WARMUP = 20_000;
+    private static final long SMOKE_HOSTS_PACED_WARMUP = 1_000;
     /** With --hosts the reader parks between selects, so that it leaves the replicators a core. */
     private static final long HOSTS_POLL_US = 20;
 
@@ -64,6 +70,8 @@ public final class PropagationHarness
             args, List.of(
                 new HarnessOptions.Option("changes", "10000", "availability changes to record"),
                 new HarnessOptions.Option("warmup-changes", "50000", "changes made first, as fast as possible, unrecorded"),
+                new HarnessOptions.Option("paced-warmup-changes", "0, or " + HOSTS_PACED_WARMUP + " with --hosts",
+                    "changes made next at the rate, each awaited, unrecorded"),
                 new HarnessOptions.Option("rate", "1000", "recorded changes per second, at most 1_000_000_000"),
                 new HarnessOptions.Option("out", "benchmarks/results", "where the .hgrm files and the plot go"),
                 HarnessOptions.Option.flag("smoke", "a quick check: " + SMOKE_CHANGES + " changes after " +
@@ -94,7 +102,9 @@ public final class PropagationHarness
         final long snapshotIntervalMs = options.number("snapshot-interval-ms", 50);
         final boolean hosts = options.flag("hosts");
         final long pollUs = options.given("poll-us") ? options.number("poll-us", 0) : hosts ? HOSTS_POLL_US : 0;
-        final PropagationRun.Pace pace = new PropagationRun.Pace(changes, warmup, rate,
+        final long pacedWarmup = options.given("paced-warmup-changes") ? options.number("paced-warmup-changes", 0) :
+            !hosts ? 0 : smoke ? SMOKE_HOSTS_PACED_WARMUP : HOSTS_PACED_WARMUP;
+        final PropagationRun.Pace pace = new PropagationRun.Pace(changes, warmup, pacedWarmup, rate,
             TimeUnit.MICROSECONDS.toNanos(pollUs));
         final Path modelselJar = options.text("modelsel-jar").isEmpty() ? defaultModelselJar() :
             Path.of(options.text("modelsel-jar"));

@@ -5,6 +5,7 @@ import dev.modelsel.benchmarks.BenchmarksMain;
 import dev.modelsel.catalog.Complexity;
 import dev.modelsel.engine.Selection;
 import dev.modelsel.engine.Selector;
+import dev.modelsel.engine.jvm.TimerSlack;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -27,7 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  * (coordinated omission).
  * <p>
  * The reader spins ({@code pollNs} 0), or parks that long between looks: on two cores a spinning reader takes one
- * of them from the processes whose work it waits for (replicators and their media drivers, three hosts' worth).
+ * of them from the processes whose work it waits for (three hosts' replicators). A parking reader lowers its timer
+ * slack to {@link #READER_TIMER_SLACK_NS}, as the replicators do theirs, so that its look interval is close to
+ * {@code pollNs} rather than Linux's 50 µs default slack later.
  * <p>
  * Not thread-safe: one run at a time, on the reader's thread.
  */
@@ -37,10 +40,12 @@ final class PropagationRun
     static final String MODEL = "claude-3-sonnet-20240229";
 
     /**
-     * How many changes to record, how many to make first unrecorded (as fast as possible), at what rate, and how long
-     * the reader parks between looks (0: it spins).
+     * How many changes to record, how many to make first unrecorded (as fast as possible: the writer's and reader's
+     * code gets compiled), how many to make then at the rate, each awaited, still unrecorded ({@code pacedWarmup}: the
+     * replicators' code gets compiled too, which a burst of writes, coalesced, does not do), at what rate, and how
+     * long the reader parks between looks (0: it spins).
      */
-    record Pace(long changes, long warmup, long rate, long pollNs)
+    record Pace(long changes, long warmup, long pacedWarmup, long rate, long pollNs)
     {
         long intervalNs()
         {
@@ -49,7 +54,8 @@ final class PropagationRun
 
         String describe()
         {
-            return String.format(Locale.ROOT, "%,d changes at %,d/s (after %,d to warm up)", changes, rate, warmup);
+            return String.format(Locale.ROOT, "%,d changes at %,d/s (after %,d to warm up%s)", changes, rate, warmup,
+                pacedWarmup == 0 ? "" : String.format(Locale.ROOT, ", then %,d at that rate", pacedWarmup));
         }
     }
 
@@ -90,6 +96,7 @@ final class PropagationRun
     /** The select's tokens: the default catalog answers claude-3-sonnet while it is up and claude-3-opus when not. */
     static final long TOKENS = 145_000;
 
+    static final long READER_TIMER_SLACK_NS = 1_000;
     private static final long HIGHEST_NS = TimeUnit.SECONDS.toNanos(10);
     private static final long SETTLE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
@@ -108,16 +115,21 @@ final class PropagationRun
     {
         final Path stampPath = directory.resolve("stamps-" + name.replaceAll("[^A-Za-z0-9]+", "-"));
         final UnsafeBuffer stamps = PropagationFiles.create(stampPath);
+        final String slackRefused = TimerSlack.setForThisThread(READER_TIMER_SLACK_NS);
+        if (slackRefused != null && pace.pollNs() > 0)
+        {
+            System.out.println(name + ": the reader's looks may come up to 50 µs late: " + slackRefused);
+        }
         final Histogram delays = SelectLatencyHarness.histogram();
         final Process writer = startWriter(writerTarget, stampPath, pace);
         try
         {
             final long[] looks = new long[2];
             final long flips = read(probe, stamps, pace, delays, writer, looks);
-            if (flips < pace.changes())
+            if (flips < pace.pacedWarmup() + pace.changes())
             {
                 System.out.printf(Locale.ROOT, "%s: saw %,d of %,d changes (the writer ended or the time ran out)%n",
-                    name, flips, pace.changes());
+                    name, Math.max(0, flips - pace.pacedWarmup()), pace.changes());
             }
             return new Measured(delays, looks[0], looks[1]);
         }
@@ -154,10 +166,13 @@ final class PropagationRun
         final long intervalNs = pace.intervalNs();
         final long pollNs = pace.pollNs();
         final long startNs = System.nanoTime();
-        final long giveUpAt = startNs + TimeUnit.SECONDS.toNanos(60 + pace.changes() / 100);
+        final long total = pace.pacedWarmup() + pace.changes();
+        final long giveUpAt = startNs + TimeUnit.SECONDS.toNanos(60 + total / 100);
         long flips = 0;
         long spins = 0;
-        for (; flips < pace.changes(); spins++)
+        long recordingSpins = 0;
+        long recordingStartNs = startNs;
+        for (; flips < total; spins++)
         {
             if ((spins & 0xFFF) == 0 && (System.nanoTime() > giveUpAt || !writer.isAlive()))
             {
@@ -169,13 +184,22 @@ final class PropagationRun
             {
                 final long detected = System.nanoTime();
                 final long began = stamps.getLongVolatile(PropagationFiles.WRITE_BEGAN_NS_OFFSET);
-                delays.recordValueWithExpectedInterval(Math.min(HIGHEST_NS, Math.max(0, detected - began)), intervalNs);
+                if (flips >= pace.pacedWarmup())
+                {
+                    delays.recordValueWithExpectedInterval(Math.min(HIGHEST_NS, Math.max(0, detected - began)),
+                        intervalNs);
+                }
                 stamps.putLongVolatile(PropagationFiles.READER_SEEN_OFFSET, ++flips);
                 up = nowUp;
+                if (flips == pace.pacedWarmup())
+                {
+                    recordingSpins = spins;
+                    recordingStartNs = System.nanoTime();
+                }
             }
         }
-        looks[0] = spins;
-        looks[1] = System.nanoTime() - startNs;
+        looks[0] = spins - recordingSpins;
+        looks[1] = System.nanoTime() - recordingStartNs;
         return flips;
     }
 
@@ -198,7 +222,7 @@ final class PropagationRun
         command.add(PropagationWriter.COMMAND);
         command.addAll(target);
         command.addAll(List.of("--stamps", stamps.toString(), "--model", MODEL, "--changes",
-            String.valueOf(pace.changes()), "--warmup-changes", String.valueOf(pace.warmup()), "--rate",
+            String.valueOf(pace.pacedWarmup() + pace.changes()), "--warmup-changes", String.valueOf(pace.warmup()), "--rate",
             String.valueOf(pace.rate())));
         return new ProcessBuilder(command).inheritIO().start();
     }

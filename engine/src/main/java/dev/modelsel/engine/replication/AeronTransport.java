@@ -10,7 +10,7 @@ import io.aeron.driver.ThreadingMode;
 import io.aeron.exceptions.AeronException;
 import io.aeron.logbuffer.FragmentHandler;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.AgentInvoker;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,10 +23,13 @@ import java.util.function.Consumer;
  * retransmits what a connected peer lost, and what cannot be sent at all (a peer not connected, back pressure that
  * does not clear) is dropped here and repaired by the next snapshot.
  * <p>
- * By default it embeds a media driver sized for a small host: one shared thread, 64 KiB terms, in its own directory;
- * {@code aeron_dir:} names an external driver instead.
+ * By default it embeds a media driver sized for a small host: 64 KiB terms, in its own directory, and no thread of its
+ * own: the driver's duty cycle (conductor, sender, receiver) and the client's conductor run in {@link #poll}, on the
+ * replicator's thread ({@link ThreadingMode#INVOKER}). One thread a host instead of three: a change crosses no hand-off
+ * between threads that each sleep when idle, and on a small host the replicator takes one core's share, not three.
+ * {@code aeron_dir:} names an external driver instead (its client conductor still runs in {@link #poll}).
  * <p>
- * Not thread-safe: the replicator's one thread drives it.
+ * Not thread-safe: one thread at a time drives it (the replicator's, once started).
  */
 final class AeronTransport implements AutoCloseable
 {
@@ -45,7 +48,9 @@ final class AeronTransport implements AutoCloseable
     }
 
     private final MediaDriver driver;
+    private final AgentInvoker driverInvoker;
     private final Aeron aeron;
+    private final AgentInvoker clientInvoker;
     private final Subscription subscription;
     private final List<Publication> publications = new ArrayList<>();
     private final List<String> publicationChannels = new ArrayList<>();
@@ -54,7 +59,9 @@ final class AeronTransport implements AutoCloseable
     private AeronTransport(final MediaDriver driver, final Aeron aeron, final Subscription subscription)
     {
         this.driver = driver;
+        this.driverInvoker = driver == null ? null : driver.sharedAgentInvoker();
         this.aeron = aeron;
+        this.clientInvoker = aeron.conductorAgentInvoker();
         this.subscription = subscription;
     }
 
@@ -79,8 +86,7 @@ final class AeronTransport implements AutoCloseable
                     .aeronDirectoryName(embeddedDirectory.toString())
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(true)
-                    .threadingMode(ThreadingMode.SHARED)
-                    .sharedIdleStrategy(new BackoffIdleStrategy())
+                    .threadingMode(ThreadingMode.INVOKER)
                     .publicationTermBufferLength(TERM_LENGTH)
                     .ipcTermBufferLength(TERM_LENGTH)
                     .warnIfDirectoryExists(false)
@@ -93,6 +99,8 @@ final class AeronTransport implements AutoCloseable
             }
             aeron = Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(directory)
+                .useConductorAgentInvoker(true)
+                .driverAgentInvoker(driver == null ? null : driver.sharedAgentInvoker())
                 .availableImageHandler(image -> imageEvents.accept("joined " + image.sourceIdentity()))
                 .unavailableImageHandler(image -> imageEvents.accept("left " + image.sourceIdentity())));
             final String inbound = config.multicast() != null ? multicastChannel(config) :
@@ -180,10 +188,15 @@ final class AeronTransport implements AutoCloseable
         }
     }
 
-    /** Delivers up to {@code limit} received messages to {@code handler}. @return how many. */
+    /**
+     * One duty cycle of the embedded driver and the client's conductor (sending what was offered, taking in what
+     * arrived), then delivers up to {@code limit} received messages to {@code handler}. @return the work done.
+     */
     int poll(final FragmentHandler handler, final int limit)
     {
-        return subscription.poll(handler, limit);
+        int work = driverInvoker == null ? 0 : driverInvoker.invoke();
+        work += clientInvoker.invoke();
+        return work + subscription.poll(handler, limit);
     }
 
     /** Whether any peer's stream is connected to this host's subscription. */

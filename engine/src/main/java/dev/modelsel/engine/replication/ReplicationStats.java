@@ -18,6 +18,10 @@ final class ReplicationStats
     long countersSlotsReplaced;
     /** Other hosts' counters records not kept: a retired incarnation, a slot that cannot be made, a full slot. */
     long countersIgnored;
+    /** Offers to a peer not made: none connected yet, back pressure that did not clear, a publication closed. */
+    long notSentUnconnected;
+    long notSentBackPressured;
+    long notSentClosed;
 
     @Override
     public String toString()
@@ -29,6 +33,9 @@ final class ReplicationStats
             (countersSent + remoteCountersRaised + countersIgnored == 0 ? "" : "; counters: sent " + countersSent +
             " records, took " + remoteCountersRaised + " from other hosts" + (countersSlotsReplaced == 0 ? "" :
             ", " + countersSlotsReplaced + " slots made anew") + (countersIgnored == 0 ? "" : ", " +
-            countersIgnored + " not kept"));
+            countersIgnored + " not kept")) + (notSentBackPressured + notSentClosed == 0 ? "" : "; not sent to a " +
+            "peer: " + notSentBackPressured + " back-pressured, " + notSentClosed + " on a closed publication (the " +
+            "next snapshot repairs them)") + (notSentUnconnected == 0 ? "" : "; " + notSentUnconnected +
+            " offers found no peer connected");
     }
 }

@@ -76,6 +76,10 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
 
     ReplicationStats stats()
     {
+        final AeronTransport.SendCounts sends = transport.counts();
+        stats.notSentUnconnected = sends.notConnected;
+        stats.notSentBackPressured = sends.backPressured;
+        stats.notSentClosed = sends.failed;
         return stats;
     }
 

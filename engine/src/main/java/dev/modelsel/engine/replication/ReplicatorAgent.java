@@ -1,5 +1,6 @@
 package dev.modelsel.engine.replication;
 
+import dev.modelsel.engine.jvm.TimerSlack;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -8,14 +9,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a {@link Replicator} on its own thread until {@link #close}: a busy loop that backs off to 100 µs parks
- * when idle (a remote write waits at most that long for the loop to notice it, and an idle replicator costs a few
- * percent of one core), and logs a summary every {@link #SUMMARY_INTERVAL_MS}.
+ * when idle, and logs a summary every {@link #SUMMARY_INTERVAL_MS}. The thread also runs the embedded media driver
+ * ({@link AeronTransport#poll}), so it is the host's only replication thread. It lowers its own timer slack
+ * ({@link TimerSlack}) so that a park of 100 µs wakes after about 120 µs, not 170: a change waits on average about
+ * 60 µs for the loop on each side to notice it, and an idle replicator costs about 14 % of one core on this
+ * project's 2-vCPU machine (9 % at Linux's default slack, at the price of 25 µs more on each side).
  * <p>
  * Thread-safe: {@link #close} may come from any thread (a shutdown hook).
  */
 final class ReplicatorAgent implements AutoCloseable
 {
     static final long SUMMARY_INTERVAL_MS = 60_000;
+    /** The thread's timer slack: Linux's default 50 µs would add up to that much to every idle park. */
+    static final long TIMER_SLACK_NS = 1_000;
 
     private final Replicator replicator;
     private final ReplicationLog log;
@@ -38,6 +44,11 @@ final class ReplicatorAgent implements AutoCloseable
 
     private void loop()
     {
+        final String slackRefused = TimerSlack.setForThisThread(TIMER_SLACK_NS);
+        if (slackRefused != null)
+        {
+            log.line("idle parks may wake up to 50 µs late: " + slackRefused);
+        }
         final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
             TimeUnit.MICROSECONDS.toNanos(100));
         long nextSummaryMs = System.currentTimeMillis() + SUMMARY_INTERVAL_MS;
