@@ -51,6 +51,8 @@ class ReplicationNamespacesIT
     /** Relays listen on 127.0.0.1:(this + the peer's index) inside each host's namespace. */
     private static final int RELAY_PORT = 41_000;
     /** What {@code availability show --json} lists that is the host's own, not replicated. */
+    /** Organisation-local scope (RFC 2365): the group exists only on the test's bridge. */
+    private static final String MULTICAST_GROUP = "239.255.77.1:40457";
     private static final Set<String> LOCAL_FIELDS = Set.of("changes", "writer_pid", "changed_at_ms");
     private static final Pattern RELAY_TOTALS = Pattern.compile(
         "relay: (\\d+) datagrams, (\\d+) dropped \\(forward (\\d+)/(\\d+), back (\\d+)/(\\d+)\\)");
@@ -149,6 +151,33 @@ class ReplicationNamespacesIT
             .exitCode());
         await("host 0 dropped host 1's messages", () -> replicators[0].output().contains("MAC does not match"));
         assertFalse(show(0).contains("forged"), "a forged message changed nothing");
+    }
+
+    /**
+     * On a LAN the hosts can find each other through a multicast group instead of a list of peers: every host
+     * publishes to the group and subscribes to it on the bridge's interface, and ignores its own messages.
+     */
+    @Test
+    void shouldReplicateThroughAMulticastGroup() throws Exception
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            Files.writeString(config(i), "cluster: namespaces-it\nhost_id: host-" + i + "\nlisten: " +
+                network.address(i) + ":40456\nmulticast: " + MULTICAST_GROUP + "\ninterface: " +
+                network.address(i) + "/24\nkey_env: MODELSEL_CLUSTER_KEY\nsnapshot_interval_ms: 200\n");
+            replicators[i] = start(i, KEY);
+        }
+        final String untilMs = String.valueOf(System.currentTimeMillis() + 3_600_000);
+        assertEquals(0, modelsel(null, "availability", "cooldown", MODEL, "--until-ms", untilMs, "--table",
+            table(0).toString()).exitCode());
+        await("hosts 1 and 2 have host 0's cooldown", () -> show(1).contains(untilMs) && show(2).contains(untilMs));
+        assertFalse(select(2).contains(MODEL), "host 0's cooldown steers a select on host 2");
+        assertEquals(0, modelsel(null, "availability", "set-up", MODEL, "--table", table(2).toString()).exitCode());
+        await("every host cleared", () -> !show(0).contains(untilMs) && !show(1).contains(untilMs));
+        for (final Running replicator : replicators)
+        {
+            assertFalse(replicator.output().contains("dropped a message"), replicator.output());
+        }
     }
 
     /**
