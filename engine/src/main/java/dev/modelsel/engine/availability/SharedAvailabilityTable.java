@@ -408,6 +408,15 @@ public final class SharedAvailabilityTable implements AvailabilityTable
      */
     public int merge(final String modelId, final ReplicatedRecord received)
     {
+        return merge(modelId, received, new ReplicatedRecord());
+    }
+
+    /**
+     * As {@link #merge(String, ReplicatedRecord)}, and fills {@code merged} with the record as the merge left it,
+     * read under the same lock: a read after the merge could already see a local write made since.
+     */
+    public int merge(final String modelId, final ReplicatedRecord received, final ReplicatedRecord merged)
+    {
         AvailabilityTable.requireModelId(modelId);
         for (final String host : new String[] {received.flagHost(), received.epochHost(), received.cooldownHost()})
         {
@@ -416,7 +425,7 @@ public final class SharedAvailabilityTable implements AvailabilityTable
                 throw new IllegalArgumentException(HostId.problem(host) + ": \"" + host + "\" in " + received);
             }
         }
-        return store.merge(modelId, received, new ReplicatedRecord());
+        return store.merge(modelId, received, merged);
     }
 
     /**

@@ -114,7 +114,8 @@ final class ReplicateCommand implements Callable<Integer>
     {
         synchronized (out)
         {
-            out.println(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + line);
+            // printable: model ids and host names come from other hosts, and may hold control characters
+            out.println(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + Display.printable(line));
             out.flush();
         }
     }

@@ -15,6 +15,7 @@ import org.agrona.concurrent.AgentInvoker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -35,8 +36,16 @@ final class AeronTransport implements AutoCloseable
 {
     static final int STREAM_ID = 0x6D73; // "ms"
     private static final int TERM_LENGTH = 64 * 1024;
-    /** Offers retried on back pressure or an admin action before the message is left to the next snapshot. */
+    /** Offers retried on back pressure or an admin action before the message is given up. */
     private static final int OFFER_ATTEMPTS = 3;
+    /**
+     * How long the one thread may go without servicing the embedded driver and the client before Aeron declares
+     * them dead (its default is 10 s): the replicator's loop can stall that long on a merge that waits for a
+     * segment lock or on a slow disk, and Aeron's verdict would end replication for good.
+     */
+    static final long EMBEDDED_LIVENESS_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(10);
+    /** Stream events ("joined", "left") and Aeron's own errors logged a minute, each; the rest are counted. */
+    private static final int EVENT_LINES_PER_MINUTE = 10;
 
     /** What became of one {@link #send}. */
     static final class SendCounts
@@ -61,7 +70,7 @@ final class AeronTransport implements AutoCloseable
         this.driver = driver;
         this.driverInvoker = driver == null ? null : driver.sharedAgentInvoker();
         this.aeron = aeron;
-        this.clientInvoker = aeron.conductorAgentInvoker();
+        this.clientInvoker = aeron.conductorAgentInvoker(); // null with an external driver: its own thread
         this.subscription = subscription;
     }
 
@@ -69,12 +78,16 @@ final class AeronTransport implements AutoCloseable
      * Starts the driver (unless external) and the channels.
      *
      * @param embeddedDirectory where an embedded driver keeps its files (its own: deleted at start and at close).
-     * @param imageEvents       told "joined ADDRESS" / "left ADDRESS" as peers' streams come and go.
+     * @param events            told "stream joined ADDRESS" / "stream left ADDRESS" as peers' streams come and go, and
+     *                          Aeron's own errors, at most {@link #EVENT_LINES_PER_MINUTE} of each a minute (anyone
+     *                          who reaches the port can make streams come and go).
      * @throws AeronException or another runtime exception with Aeron's reason (a port in use, an unknown interface).
      */
     static AeronTransport start(final ClusterConfig config, final Path embeddedDirectory,
-        final Consumer<String> imageEvents)
+        final Consumer<String> events)
     {
+        final LimitedLines streamLines = new LimitedLines(events, EVENT_LINES_PER_MINUTE, "stream events");
+        final LimitedLines errorLines = new LimitedLines(events, EVENT_LINES_PER_MINUTE, "Aeron errors");
         MediaDriver driver = null;
         Aeron aeron = null;
         try
@@ -87,6 +100,10 @@ final class AeronTransport implements AutoCloseable
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(true)
                     .threadingMode(ThreadingMode.INVOKER)
+                    .clientLivenessTimeoutNs(TimeUnit.MILLISECONDS.toNanos(EMBEDDED_LIVENESS_TIMEOUT_MS))
+                    .publicationUnblockTimeoutNs(TimeUnit.MILLISECONDS.toNanos(2 * EMBEDDED_LIVENESS_TIMEOUT_MS))
+                    .termBufferSparseFile(true) // a stranger's stream costs the pages it fills, not its term length
+                    .errorHandler(error -> errorLines.line("aeron: " + oneLine(error)))
                     .publicationTermBufferLength(TERM_LENGTH)
                     .ipcTermBufferLength(TERM_LENGTH)
                     .warnIfDirectoryExists(false)
@@ -97,12 +114,19 @@ final class AeronTransport implements AutoCloseable
             {
                 directory = config.aeronDirectory().toString();
             }
-            aeron = Aeron.connect(new Aeron.Context()
+            final Aeron.Context client = new Aeron.Context()
                 .aeronDirectoryName(directory)
-                .useConductorAgentInvoker(true)
-                .driverAgentInvoker(driver == null ? null : driver.sharedAgentInvoker())
-                .availableImageHandler(image -> imageEvents.accept("joined " + image.sourceIdentity()))
-                .unavailableImageHandler(image -> imageEvents.accept("left " + image.sourceIdentity())));
+                .errorHandler(error -> errorLines.line("aeron: " + oneLine(error)))
+                .subscriberErrorHandler(error -> errorLines.line("aeron: " + oneLine(error)))
+                .availableImageHandler(image -> streamLines.line("stream joined " + image.sourceIdentity()))
+                .unavailableImageHandler(image -> streamLines.line("stream left " + image.sourceIdentity()));
+            if (driver != null)
+            {
+                client.useConductorAgentInvoker(true)
+                    .driverAgentInvoker(driver.sharedAgentInvoker())
+                    .driverTimeoutMs(EMBEDDED_LIVENESS_TIMEOUT_MS);
+            }
+            aeron = Aeron.connect(client);
             final String inbound = config.multicast() != null ? multicastChannel(config) :
                 new ChannelUriStringBuilder().media("udp").endpoint(config.listen().toString()).build();
             final AeronTransport transport = new AeronTransport(driver, aeron, aeron.addSubscription(inbound,
@@ -146,16 +170,24 @@ final class AeronTransport implements AutoCloseable
         publicationChannels.add(channel);
     }
 
-    /** Offers one message to every peer; what cannot be sent is counted and left to the next snapshot. */
-    void send(final DirectBuffer buffer, final int length)
+    /**
+     * Offers one message to every peer; what cannot be sent is counted.
+     *
+     * @return false when a connected peer's stream was back-pressured (it has not taken what it was sent): the
+     *         caller may offer the message again later, which the other peers then get twice (merging is idempotent).
+     */
+    boolean send(final DirectBuffer buffer, final int length)
     {
+        boolean taken = true;
         for (int i = 0; i < publications.size(); i++)
         {
-            offer(i, buffer, length);
+            taken &= offer(i, buffer, length);
         }
+        return taken;
     }
 
-    private void offer(final int index, final DirectBuffer buffer, final int length)
+    /** @return false when back-pressured. */
+    private boolean offer(final int index, final DirectBuffer buffer, final int length)
     {
         for (int attempt = 1; ; attempt++)
         {
@@ -164,12 +196,12 @@ final class AeronTransport implements AutoCloseable
             if (result > 0)
             {
                 counts.sent++;
-                return;
+                return true;
             }
             if (result == Publication.NOT_CONNECTED)
             {
-                counts.notConnected++; // no peer there yet: its snapshot on joining repairs it
-                return;
+                counts.notConnected++; // no peer there yet: the snapshots it gets on joining repair it
+                return true;
             }
             if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
             {
@@ -177,12 +209,12 @@ final class AeronTransport implements AutoCloseable
                 publication.close();
                 publications.set(index, aeron.addPublication(publicationChannels.get(index), STREAM_ID));
                 counts.failed++;
-                return;
+                return true;
             }
             if (attempt == OFFER_ATTEMPTS) // BACK_PRESSURED or ADMIN_ACTION that did not clear at once
             {
                 counts.backPressured++;
-                return;
+                return false;
             }
             Thread.onSpinWait();
         }
@@ -195,7 +227,7 @@ final class AeronTransport implements AutoCloseable
     int poll(final FragmentHandler handler, final int limit)
     {
         int work = driverInvoker == null ? 0 : driverInvoker.invoke();
-        work += clientInvoker.invoke();
+        work += clientInvoker == null ? 0 : clientInvoker.invoke();
         return work + subscription.poll(handler, limit);
     }
 
@@ -228,6 +260,11 @@ final class AeronTransport implements AutoCloseable
         closeQuietly(subscription);
         closeQuietly(aeron);
         closeQuietly(driver);
+    }
+
+    private static String oneLine(final Throwable error)
+    {
+        return (error.getClass().getSimpleName() + ": " + error.getMessage()).replaceAll("\\s+", " ").strip();
     }
 
     private static void closeQuietly(final AutoCloseable closeable)

@@ -22,15 +22,17 @@ public final class ClusterReplication implements AutoCloseable
     private final ClusterCounters counters;
     private final AeronTransport transport;
     private final ReplicatorAgent agent;
+    private final AsyncLog log;
     private boolean closed;
 
     private ClusterReplication(final ReplicatorLock lock, final ClusterCounters counters,
-        final AeronTransport transport, final ReplicatorAgent agent)
+        final AeronTransport transport, final ReplicatorAgent agent, final AsyncLog log)
     {
         this.lock = lock;
         this.counters = counters;
         this.transport = transport;
         this.agent = agent;
+        this.log = log;
     }
 
     /**
@@ -39,7 +41,7 @@ public final class ClusterReplication implements AutoCloseable
      * @param countersPath this host's counters file, whose records are sent to the other hosts and beside which
      *                     theirs are kept ({@link ClusterCounters}); null to replicate availability only.
      * @param log where the replicator's lines go (one per peer joining or going silent, per remote change, rate
-     *            limited, and a summary a minute).
+     *            limited, and a summary a minute), from a thread of their own ({@link AsyncLog}).
      * @throws IllegalStateException naming the pid when another replicator runs for this table.
      * @throws ReplicationStartException with Aeron's reason in one line (a port in use, an unknown interface).
      */
@@ -57,27 +59,29 @@ public final class ClusterReplication implements AutoCloseable
             lock.close();
             throw failed;
         }
+        final AsyncLog lines = new AsyncLog(log);
         final AeronTransport transport;
         try
         {
             transport = AeronTransport.start(config,
-                tablePath.resolveSibling(tablePath.getFileName() + AERON_DIRECTORY_SUFFIX), event -> log.accept(
-                "stream " + event));
+                tablePath.resolveSibling(tablePath.getFileName() + AERON_DIRECTORY_SUFFIX), lines::line);
         }
         catch (final AeronException | IllegalStateException | IllegalArgumentException failed)
         {
+            lines.close();
             closeBoth(counters, lock);
             throw new ReplicationStartException(oneLine(failed));
         }
         catch (final RuntimeException failed)
         {
+            lines.close();
             closeBoth(counters, lock);
             throw failed;
         }
-        final Replicator replicator = new Replicator(config, store, transport, log::accept, counters);
-        final ReplicatorAgent agent = new ReplicatorAgent(replicator, log::accept);
+        final Replicator replicator = new Replicator(config, store, transport, lines, counters);
+        final ReplicatorAgent agent = new ReplicatorAgent(replicator, lines);
         agent.start();
-        return new ClusterReplication(lock, counters, transport, agent);
+        return new ClusterReplication(lock, counters, transport, agent, lines);
     }
 
     private static void closeBoth(final ClusterCounters counters, final ReplicatorLock lock) throws IOException
@@ -127,8 +131,17 @@ public final class ClusterReplication implements AutoCloseable
             return;
         }
         closed = true;
-        agent.close();
+        if (!agent.stop())
+        {
+            // The loop is stuck inside Aeron or the table: unmapping what it uses under it could crash the JVM.
+            // The process is on its way out; the OS releases the files and the lock.
+            log.line("the replicator's thread did not stop within " + ReplicatorAgent.CLOSE_WAIT_MS +
+                " ms: leaving Aeron and the files to the OS");
+            log.close();
+            return;
+        }
         transport.close();
+        log.close();
         closeBoth(counters, lock);
     }
 }

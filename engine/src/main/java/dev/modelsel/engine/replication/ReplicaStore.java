@@ -29,7 +29,15 @@ public interface ReplicaStore
      * Merges a record received from a peer into the local one, atomically, and moves the host's clock to at least
      * the record's versions; announces the change when there is one.
      *
+     * @param merged   filled with the record as the merge left it, atomically with it (a read afterwards could see a
+     *                 local write made since, which the replicator would then take for the peer's and not send).
      * @return {@link ReplicatedRecord#FLAG_CHANGED} and/or {@link ReplicatedRecord#COOLDOWN_CHANGED}, or 0.
      */
-    int merge(String modelId, ReplicatedRecord received);
+    int merge(String modelId, ReplicatedRecord received, ReplicatedRecord merged);
+
+    /** @return null, or why the store is no longer the one at its path (deleted or replaced since it was opened). */
+    default String staleReason()
+    {
+        return null;
+    }
 }

@@ -5,8 +5,11 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -30,6 +33,13 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
     private static final int SILENT_AFTER_INTERVALS = 3;
     private static final long DROP_LOG_INTERVAL_MS = 60_000;
     private static final int REMOTE_CHANGE_LOG_LINES_PER_SECOND = 10;
+    /**
+     * A snapshot's messages offered in one round, at most: about 10 KiB, a third of what a peer's stream holds
+     * unacknowledged (half its 64 KiB term). A larger table goes out over several rounds, as the peers take it.
+     */
+    private static final int SNAPSHOT_MESSAGES_PER_ROUND = 8;
+    /** Senders whose last drop line time is kept; more (a flood of sources) and the times are forgotten. */
+    private static final int MAX_LOG_KEYS = 1_024;
 
     private final ClusterConfig config;
     private final ReplicaStore store;
@@ -45,6 +55,13 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
     private final Map<String, Long> dropsLoggedMs = new HashMap<>();
     private final ReplicatedRecord scratch = new ReplicatedRecord();
     private final Set<String> changedIds = new HashSet<>();
+    /** The current snapshot's models not yet sent, and those in the message being filled. */
+    private final ArrayDeque<String> snapshotIds = new ArrayDeque<>();
+    private final List<String> snapshotMessageIds = new ArrayList<>();
+    private final ReplicatedRecord snapshotRecord = new ReplicatedRecord();
+    private boolean snapshotting;
+    /** A fault of the store met while a message was handled: ends the loop ({@link #doWork} throws it). */
+    private RuntimeException storeFailure;
     private final ReplicationStats stats = new ReplicationStats();
     private byte messageFlags;
     private long seenSequence = Long.MIN_VALUE;
@@ -83,15 +100,33 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
         return stats;
     }
 
-    /** One round: receive, send local changes, a snapshot when due, peers' liveness. @return work done. */
+    /**
+     * One round: receive, send local changes, a snapshot when due (or the rest of one), peers' liveness.
+     *
+     * @return work done.
+     * @throws RuntimeException a fault of the table (damaged, stuck, deleted or replaced): replication cannot go on.
+     */
     int doWork(final long nowMs)
     {
         this.nowMs = nowMs;
         int work = transport.poll(this, 64);
+        if (storeFailure != null)
+        {
+            throw storeFailure;
+        }
         work += sendLocalChanges();
         if (nowMs >= nextSnapshotMs)
         {
-            sendSnapshot();
+            final String stale = store.staleReason();
+            if (stale != null)
+            {
+                throw new IllegalStateException(stale + ": start the replicator again to replicate the table now " +
+                    "at that path");
+            }
+            if (!snapshotting) // else the last one is still going out: it goes on, and counts for this one
+            {
+                startSnapshot();
+            }
             if (counters != null)
             {
                 counters.send(true, nowMs);
@@ -103,6 +138,10 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
         else if (counters != null && counters.due(nowMs))
         {
             work += counters.send(false, nowMs);
+        }
+        if (snapshotting)
+        {
+            work += continueSnapshot();
         }
         return work;
     }
@@ -164,16 +203,77 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
         add(modelId, record);
     }
 
-    private void sendSnapshot()
+    private void startSnapshot()
+    {
+        snapshotIds.clear();
+        store.forEach((modelId, record) -> snapshotIds.add(modelId));
+        snapshotting = true;
+        stats.snapshots++;
+    }
+
+    /**
+     * Sends the next few messages of the snapshot, each record as it is now. A message a peer's stream has no room
+     * for is offered again in a later round, so a snapshot always gets through whole: it is what repairs what was
+     * lost, and dropping the same tail of a large table every time would repair nothing.
+     *
+     * @return 1 (work done).
+     */
+    private int continueSnapshot()
     {
         begin(WireDescriptor.FLAG_SNAPSHOT);
-        store.forEach((modelId, record) ->
+        snapshotMessageIds.clear();
+        int messages = 0;
+        while (!snapshotIds.isEmpty())
         {
-            remember(modelId, record);
-            add(modelId, record);
-        });
-        flush();
-        stats.snapshots++;
+            final String modelId = snapshotIds.peekFirst();
+            if (!store.read(modelId, snapshotRecord))
+            {
+                snapshotIds.pollFirst(); // gone since the snapshot began
+                continue;
+            }
+            if (encoder.addRecord(modelId, snapshotRecord))
+            {
+                snapshotIds.pollFirst();
+                snapshotMessageIds.add(modelId);
+                remember(modelId, snapshotRecord);
+                continue;
+            }
+            if (encoder.entries() == 0) // alone in a message and still too big
+            {
+                snapshotIds.pollFirst();
+                stats.recordsTooLong++;
+                continue;
+            }
+            if (!sendSnapshotMessage() || ++messages == SNAPSHOT_MESSAGES_PER_ROUND)
+            {
+                return 1;
+            }
+            begin(WireDescriptor.FLAG_SNAPSHOT);
+        }
+        if (encoder.entries() > 0 && !sendSnapshotMessage())
+        {
+            return 1;
+        }
+        snapshotting = false;
+        return 1;
+    }
+
+    /** @return false when a peer had no room: the message's models go back to the front of the snapshot. */
+    private boolean sendSnapshotMessage()
+    {
+        final int length = encoder.finish();
+        final boolean taken = transport.send(encoder.buffer(), length);
+        stats.messagesSent++;
+        stats.bytesSent += (long)length * Math.max(1, config.peers().size());
+        if (!taken)
+        {
+            for (int i = snapshotMessageIds.size() - 1; i >= 0; i--)
+            {
+                snapshotIds.addFirst(snapshotMessageIds.get(i));
+            }
+        }
+        snapshotMessageIds.clear();
+        return taken;
     }
 
     private void add(final String modelId, final ReplicatedRecord record)
@@ -227,7 +327,15 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         stats.messagesReceived++;
-        final String refusal = decoder.decode(buffer, offset, length, this);
+        String refusal;
+        try
+        {
+            refusal = decoder.decode(buffer, offset, length, this);
+        }
+        catch (final RuntimeException ex) // a message the decoder should have refused: dropped like one
+        {
+            refusal = "it could not be read (" + ex + ")";
+        }
         if (refusal == null)
         {
             return;
@@ -246,6 +354,10 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
         final Long lastLogged = dropsLoggedMs.get(key);
         if (lastLogged == null || nowMs - lastLogged >= DROP_LOG_INTERVAL_MS)
         {
+            if (dropsLoggedMs.size() >= MAX_LOG_KEYS)
+            {
+                dropsLoggedMs.clear(); // a flood of sources: forgetting lets each log once more, no more
+            }
             dropsLoggedMs.put(key, nowMs);
             log.line(line);
         }
@@ -255,18 +367,29 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
     public void record(final String fromHost, final boolean snapshot, final String modelId,
         final ReplicatedRecord record)
     {
-        if (fromHost.equals(config.hostId()))
+        if (isOwn(fromHost))
         {
-            return; // our own, back from a multicast group
+            return;
         }
         heardFrom(fromHost);
-        final int changed = store.merge(modelId, record);
+        final int changed;
+        try
+        {
+            changed = store.merge(modelId, record, scratch);
+        }
+        catch (final RuntimeException fault) // the table is damaged, stuck or full: nothing more can be merged
+        {
+            if (storeFailure == null)
+            {
+                storeFailure = fault;
+            }
+            return;
+        }
         if (changed == 0)
         {
             return;
         }
         stats.remoteChangesMerged++;
-        store.read(modelId, scratch);
         remember(modelId, scratch); // merged: not to be sent back as a local change
         logRemoteChange(fromHost, modelId, changed, scratch);
     }
@@ -274,9 +397,9 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
     @Override
     public void countersFile(final String fromHost, final boolean snapshot, final long incarnation)
     {
-        if (fromHost.equals(config.hostId()))
+        if (isOwn(fromHost))
         {
-            return; // our own, back from a multicast group
+            return;
         }
         heardFrom(fromHost);
         if (counters != null)
@@ -289,10 +412,28 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
     public void counters(final String fromHost, final boolean snapshot, final int kind, final String name,
         final long[] values)
     {
-        if (counters != null && !fromHost.equals(config.hostId()))
+        if (counters != null && !isOwn(fromHost))
         {
             counters.counters(fromHost, kind, name, values);
         }
+    }
+
+    /**
+     * Our own messages come back from a multicast group, and are ignored. Unicast, one claiming our id comes from
+     * another host configured with the same {@code host_id}: ignored too, and said (at most once a minute).
+     */
+    private boolean isOwn(final String fromHost)
+    {
+        if (!fromHost.equals(config.hostId()))
+        {
+            return false;
+        }
+        if (config.multicast() == null)
+        {
+            logLimited("\0own-host-id", "ignored a message claiming this host's id " + fromHost + ": is another " +
+                "host configured with the same host_id? (at most one line a minute)");
+        }
+        return true;
     }
 
     private void heardFrom(final String host)

@@ -8,18 +8,20 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a {@link Replicator} on its own thread until {@link #close}: a busy loop that backs off to 100 µs parks
+ * Runs a {@link Replicator} on its own thread until {@link #stop}: a busy loop that backs off to 100 µs parks
  * when idle, and logs a summary every {@link #SUMMARY_INTERVAL_MS}. The thread also runs the embedded media driver
  * ({@link AeronTransport#poll}), so it is the host's only replication thread. It lowers its own timer slack
  * ({@link TimerSlack}) so that a park of 100 µs wakes after about 120 µs, not 170: a change waits on average about
  * 60 µs for the loop on each side to notice it, and an idle replicator costs about 14 % of one core on this
  * project's 2-vCPU machine (9 % at Linux's default slack, at the price of 25 µs more on each side).
  * <p>
- * Thread-safe: {@link #close} may come from any thread (a shutdown hook).
+ * Thread-safe: {@link #stop} may come from any thread (a shutdown hook).
  */
-final class ReplicatorAgent implements AutoCloseable
+final class ReplicatorAgent
 {
     static final long SUMMARY_INTERVAL_MS = 60_000;
+    /** How long {@link #stop} waits for the loop to end. */
+    static final long CLOSE_WAIT_MS = 10_000;
     /** The thread's timer slack: Linux's default 50 µs would add up to that much to every idle park. */
     static final long TIMER_SLACK_NS = 1_000;
 
@@ -76,7 +78,7 @@ final class ReplicatorAgent implements AutoCloseable
         }
     }
 
-    /** Waits until the loop ends (a failure, or {@link #close} from elsewhere). @return its failure, or null. */
+    /** Waits until the loop ends (a failure, or {@link #stop} from elsewhere). @return its failure, or null. */
     Throwable awaitStop() throws InterruptedException
     {
         stopped.await();
@@ -88,17 +90,18 @@ final class ReplicatorAgent implements AutoCloseable
         return replicator.stats();
     }
 
-    @Override
-    public void close()
+    /** Stops the loop. @return whether it ended within {@link #CLOSE_WAIT_MS}. */
+    boolean stop()
     {
         running = false;
         try
         {
-            stopped.await(10, TimeUnit.SECONDS);
+            return stopped.await(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

@@ -47,8 +47,14 @@ public final class TableReplicaStore implements ReplicaStore
     }
 
     @Override
-    public int merge(final String modelId, final ReplicatedRecord received)
+    public int merge(final String modelId, final ReplicatedRecord received, final ReplicatedRecord merged)
     {
-        return table.merge(modelId, received);
+        return table.merge(modelId, received, merged);
+    }
+
+    @Override
+    public String staleReason()
+    {
+        return table.staleReason();
     }
 }

@@ -8,7 +8,7 @@ import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
 
 /** A host's records in a map, for replicator tests: local writes as SPEC §6's table, merges, a change log. */
-final class InMemoryReplicaStore implements ReplicaStore
+class InMemoryReplicaStore implements ReplicaStore
 {
     private final String hostId;
     private final Map<String, ReplicatedRecord> records = new TreeMap<>();
@@ -106,9 +106,11 @@ final class InMemoryReplicaStore implements ReplicaStore
     }
 
     @Override
-    public synchronized int merge(final String modelId, final ReplicatedRecord received)
+    public synchronized int merge(final String modelId, final ReplicatedRecord received,
+        final ReplicatedRecord merged)
     {
         final int changed = record(modelId).merge(received);
+        merged.copyFrom(record(modelId));
         clock = HybridClock.observe(clock, received.maxClock());
         if (changed != 0)
         {

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -177,6 +178,144 @@ class ReplicatorLoopbackTest
             });
             assertEquals(2, recordsOfA.size(), recordsOfA.toString());
         }
+    }
+
+    /**
+     * A table larger than a peer's stream holds unacknowledged (half its 64 KiB term) goes out whole: what a peer has
+     * no room for is offered again in a later round. Dropped instead, the same tail was lost in every snapshot and
+     * never reached the peer (432 of 1,000 models arrived, at any snapshot count).
+     */
+    @Test
+    void shouldCarryASnapshotLargerThanAStreamHoldsWhole() throws Exception
+    {
+        final int[] ports = Loopback.freePorts(2);
+        final InMemoryReplicaStore[] stores = {new InMemoryReplicaStore("host-0"), new InMemoryReplicaStore("host-1")};
+        final int models = 3_000;
+        for (int m = 0; m < models; m++)
+        {
+            stores[0].setDown(String.format("provider-model-%011d", m)); // 26 characters
+        }
+        final Replicator[] replicators = {replicator(0, ports, stores[0], KEY), replicator(1, ports, stores[1], KEY)};
+        Loopback.await(replicators, () -> stores[1].snapshot().size() == models);
+        assertEquals(stores[0].snapshot(), stores[1].snapshot());
+    }
+
+    /**
+     * A local write made while a peer's record is being merged is this host's own, to be sent: the replicator must
+     * remember the record as the merge left it, not as a read afterwards finds it (then with the local write in).
+     */
+    @Test
+    void shouldSendALocalWriteMadeJustAfterAMerge() throws Exception
+    {
+        final int[] ports = Loopback.freePorts(2);
+        final InMemoryReplicaStore first = new InMemoryReplicaStore("host-0");
+        final boolean[] written = {false};
+        final InMemoryReplicaStore second = new InMemoryReplicaStore("host-1")
+        {
+            @Override
+            public synchronized int merge(final String modelId, final ReplicatedRecord received,
+                final ReplicatedRecord merged)
+            {
+                final int changed = super.merge(modelId, received, merged);
+                if (changed != 0 && !written[0])
+                {
+                    written[0] = true;
+                    setDown(modelId); // another process's write, right after the merge released the record
+                }
+                return changed;
+            }
+        };
+        final Replicator[] replicators = {replicator(0, ports, first, KEY, 600_000),
+            replicator(1, ports, second, KEY, 600_000)};
+        final int[] rounds = {0};
+        Loopback.await(replicators, () ->
+        {
+            if (++rounds[0] % 10 == 0 && !written[0]) // until connected; the snapshots are ten minutes apart
+            {
+                first.setRateLimited("gpt-4o", System.currentTimeMillis() + 60_000);
+            }
+            return first.get("gpt-4o") != null && first.get("gpt-4o").down();
+        });
+        assertEquals("host-1", first.get("gpt-4o").flagHost());
+    }
+
+    /** A store that fails (a damaged or stuck table) ends the replicator's loop rather than being skipped per message. */
+    @Test
+    void shouldStopWhenTheStoreFailsToMerge() throws Exception
+    {
+        final int[] ports = Loopback.freePorts(2);
+        final InMemoryReplicaStore first = new InMemoryReplicaStore("host-0");
+        final InMemoryReplicaStore failing = new InMemoryReplicaStore("host-1")
+        {
+            @Override
+            public synchronized int merge(final String modelId, final ReplicatedRecord received,
+                final ReplicatedRecord merged)
+            {
+                throw new IllegalStateException("a segment stays locked");
+            }
+        };
+        final Replicator[] replicators = {replicator(0, ports, first, KEY), replicator(1, ports, failing, KEY)};
+        first.setDown("gpt-4o");
+        final IllegalStateException stopped = assertThrows(IllegalStateException.class,
+            () -> Loopback.await(replicators, () -> false));
+        assertEquals("a segment stays locked", stopped.getMessage());
+    }
+
+    /** A table deleted under the replicator is no longer the host's: it stops and says so, rather than carry on. */
+    @Test
+    void shouldStopWhenItsTableIsDeleted() throws Exception
+    {
+        final int[] ports = Loopback.freePorts(2);
+        final Path path = directory.resolve("deleted.table");
+        try (SharedAvailabilityTable table = SharedAvailabilityTable.open(path))
+        {
+            final Replicator[] replicators = {replicator(0, ports, new TableReplicaStore(table), KEY),
+                replicator(1, ports, new InMemoryReplicaStore("host-1"), KEY)};
+            replicators[0].doWork(System.currentTimeMillis());
+            java.nio.file.Files.delete(path);
+            final IllegalStateException stopped = assertThrows(IllegalStateException.class,
+                () -> Loopback.await(replicators, () -> false));
+            assertTrue(stopped.getMessage().contains("was deleted") &&
+                stopped.getMessage().contains("start the replicator again"), stopped.getMessage());
+        }
+    }
+
+    /**
+     * The replicator's one thread runs the embedded driver and the client's conductor too: a stall longer than
+     * Aeron's default liveness timeouts (10 s: a merge waiting on a lock, a slow disk) must not end replication.
+     */
+    @Test
+    void shouldGoOnAfterTheLoopStallsLongerThanAeronsDefaultTimeouts() throws Exception
+    {
+        final int[] ports = Loopback.freePorts(2);
+        final InMemoryReplicaStore first = new InMemoryReplicaStore("host-0");
+        final boolean[] stalled = {false};
+        final InMemoryReplicaStore stalling = new InMemoryReplicaStore("host-1")
+        {
+            @Override
+            public int merge(final String modelId, final ReplicatedRecord received, final ReplicatedRecord merged)
+            {
+                if (!stalled[0])
+                {
+                    stalled[0] = true;
+                    try
+                    {
+                        Thread.sleep(11_000);
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.merge(modelId, received, merged);
+            }
+        };
+        final Replicator[] replicators = {replicator(0, ports, first, KEY), replicator(1, ports, stalling, KEY)};
+        first.setDown("before-the-stall");
+        Loopback.await(replicators, () -> stalled[0]);
+        first.setDown("after-the-stall");
+        Loopback.await(replicators, () -> stalling.get("after-the-stall") != null);
+        assertTrue(stalling.get("before-the-stall").down());
     }
 
     private Replicator replicator(final int index, final int[] ports, final ReplicaStore store, final byte[] key)
