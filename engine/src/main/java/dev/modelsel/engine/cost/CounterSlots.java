@@ -33,9 +33,12 @@ import static dev.modelsel.engine.cost.CountersDescriptor.SOURCE_INCARNATION_OFF
  * <p>
  * Why the highest: a host sends its own counters as absolute values, which only grow within one file, so a value
  * received twice, late, or after a later one raises nothing: nothing is counted twice and nothing steps back. A
- * host's file deleted and made again (to count afresh) has a new incarnation; the first message of it replaces the
- * slot whole (a new, empty file), and the incarnation replaced is kept as retired, so that a late message of it is
- * ignored rather than bringing it back.
+ * host's file deleted and made again (to count afresh) has a new incarnation, higher than the one before (ordered by
+ * the wall ms the file was made at, {@link SharedPhaseCounters#incarnation()}); the first message of it replaces the
+ * slot whole (a new, empty file), and every message of a lower incarnation is ignored: a late one, or one replayed
+ * long after, cannot bring an older file back, however many came between. Only the highest seen counts, so the
+ * slot ends on the host's newest file whatever the order of arrival; the incarnation replaced is kept in the header
+ * as retired, for a reader to tell.
  * <p>
  * Written by one thread of one process, the host's replicator ({@link #forWriting}); read by any ({@link #read}),
  * which creates nothing. A reader that mapped a slot before it was replaced keeps seeing the old file. Not
@@ -53,9 +56,9 @@ public final class CounterSlots
         SAME,
         /** There was no slot for the host: made, empty. */
         NEW,
-        /** The slot held another incarnation of the host's file: made anew, empty. */
+        /** The slot held a lower incarnation of the host's file: made anew, empty. */
         REPLACED,
-        /** An incarnation the slot already replaced, late: its entries are to be ignored. */
+        /** An incarnation lower than the slot's (late or replayed): its entries are to be ignored. */
         RETIRED
     }
 
@@ -102,7 +105,8 @@ public final class CounterSlots
 
     /**
      * Makes ready the host's slot for the counters of one message from it, before its entries: makes the slot if
-     * there is none, makes it anew for another incarnation, and notes when the host was heard from.
+     * there is none, makes it anew for a higher incarnation, and notes when the host was heard from; a lower one
+     * changes nothing.
      *
      * @param host        a valid host id (never {@code .} or {@code ..}).
      * @param incarnation the incarnation of the host's own counters file that the message carries; never 0.
@@ -142,12 +146,12 @@ public final class CounterSlots
             open.put(host, slot);
         }
         final long source = slot.counters.header().getLongVolatile(SOURCE_INCARNATION_OFFSET);
-        if (source != incarnation)
+        if (incarnation < source && source != NO_INCARNATION)
         {
-            if (slot.counters.header().getLongVolatile(RETIRED_INCARNATION_OFFSET) == incarnation)
-            {
-                return Arrival.RETIRED;
-            }
+            return Arrival.RETIRED; // and not noted as heard: a replay must not make a silent host look alive
+        }
+        if (incarnation != source)
+        {
             Files.deleteIfExists(path);
             slot.counters = make(host, path, incarnation, source);
             arrival = Arrival.REPLACED;

@@ -20,12 +20,14 @@ package dev.modelsel.engine.cost;
  *  +---------------------------------------------------------------+
  *  |                     Reserved (int)                            |  20
  *  +---------------------------------------------------------------+
- *  |  Incarnation (long): this file's random id, never 0 once set   |  24
+ *  |  Incarnation (long): the wall ms it was made at << 20,        |  24
+ *  |  plus 20 random bits below; never 0 once set                  |
  *  +---------------------------------------------------------------+
  *  |  Slot: Source Incarnation (long), the incarnation of the other |  32
  *  |  host's own file whose counters this slot holds; 0 otherwise   |
  *  +---------------------------------------------------------------+
- *  |  Slot: Retired Incarnation (long), the one it replaced         |  40
+ *  |  Slot: Retired Incarnation (long), the one it replaced (told  |  40
+ *  |  only: every lower one is ignored)                            |
  *  +---------------------------------------------------------------+
  *  |  Slot: Last Heard (long), this host's wall ms of the last      |  48
  *  |  counters message applied                                      |
@@ -65,10 +67,12 @@ package dev.modelsel.engine.cost;
  * <p>
  * <b>Across hosts</b> (issue 13, docs/costs.md). The incarnation is written when the file is made, so a file deleted
  * and made again (to count afresh) is told from the one before; in a file made before the field existed it is 0
- * until a replicator sets one with a compare-and-set. A <i>slot</i> is a file of this layout in which a replicator
- * keeps another host's counters ({@code CounterSlots}): source and retired incarnations, last heard and host id are
- * set there; in a host's own file only the host id may be, by its replicator. These fields sit in what was
- * reserved (zero) in layout 1, which they leave unchanged.
+ * until a replicator sets one with a compare-and-set. Incarnations are ordered, the wall clock's milliseconds in the
+ * high bits: a later file's is higher, so that a slot can refuse every older one, a replayed message included, not
+ * only the one it replaced; the random low bits keep two files made in one millisecond apart. A <i>slot</i> is a
+ * file of this layout in which a replicator keeps another host's counters ({@code CounterSlots}): source and retired
+ * incarnations, last heard and host id are set there; in a host's own file only the host id may be, by its
+ * replicator. These fields sit in what was reserved (zero) in layout 1, which they leave unchanged.
  */
 public final class CountersDescriptor
 {
@@ -91,6 +95,11 @@ public final class CountersDescriptor
 
     /** An incarnation not set yet (a file made before the field existed), or none (a host's own file's source). */
     public static final long NO_INCARNATION = 0;
+    /**
+     * The random low bits of an incarnation, below the wall ms it was made at: 43 bits of ms keep incarnations
+     * positive, and so ordered as plain longs, until the year 2248.
+     */
+    public static final int INCARNATION_RANDOM_BITS = 20;
 
     public static final int RECORD_LENGTH = 512;
     public static final int RECORD_COUNT = 4096;

@@ -25,6 +25,7 @@ import static dev.modelsel.engine.cost.CountersDescriptor.FAILURES;
 import static dev.modelsel.engine.cost.CountersDescriptor.HOST_LENGTH_OFFSET;
 import static dev.modelsel.engine.cost.CountersDescriptor.HOST_OFFSET;
 import static dev.modelsel.engine.cost.CountersDescriptor.INCARNATION_OFFSET;
+import static dev.modelsel.engine.cost.CountersDescriptor.INCARNATION_RANDOM_BITS;
 import static dev.modelsel.engine.cost.CountersDescriptor.INPUT_TOKENS;
 import static dev.modelsel.engine.cost.CountersDescriptor.KIND_CATEGORY;
 import static dev.modelsel.engine.cost.CountersDescriptor.KIND_MODEL;
@@ -211,9 +212,10 @@ public final class SharedPhaseCounters implements PhaseCounters
     }
 
     /**
-     * This file's incarnation: a random id written when it was made, so that a file deleted and made again is told
-     * from the one before; {@link CountersDescriptor#NO_INCARNATION} in a file made before the field existed, until
-     * {@link #assignIncarnation()}. Never writes.
+     * This file's incarnation, written when it was made: the wall ms then, above {@link
+     * CountersDescriptor#INCARNATION_RANDOM_BITS} random bits, so that a file deleted and made again is told from the
+     * one before and is higher than it; {@link CountersDescriptor#NO_INCARNATION} in a file made before the field
+     * existed, until {@link #assignIncarnation()}. Never writes.
      */
     public long incarnation()
     {
@@ -224,6 +226,26 @@ public final class SharedPhaseCounters implements PhaseCounters
     public long assignIncarnation()
     {
         buffer.compareAndSetLong(INCARNATION_OFFSET, NO_INCARNATION, newIncarnation());
+        return incarnation();
+    }
+
+    /**
+     * For the replicator that sent the file at this path before, {@code previous}, and now finds this one there: the
+     * others' slots of the host take only incarnations higher than the one they hold, so one no higher (made while
+     * the wall clock was behind that file's, or in its millisecond with lower random bits) is raised above it,
+     * with a compare-and-set, before it is sent. Only the path's one replicator sends the file, so no other host has
+     * seen the value replaced.
+     *
+     * @return {@link #incarnation()}, set first if the file has none or it is not above {@code previous}; not above
+     *         it only when {@code previous} is {@code Long.MAX_VALUE}.
+     */
+    public long assignIncarnationAbove(final long previous)
+    {
+        final long current = assignIncarnation();
+        if (current <= previous && previous < Long.MAX_VALUE)
+        {
+            buffer.compareAndSetLong(INCARNATION_OFFSET, current, Math.max(newIncarnation(), previous + 1));
+        }
         return incarnation();
     }
 
@@ -277,13 +299,16 @@ public final class SharedPhaseCounters implements PhaseCounters
     }
 
     /**
-     * A random non-zero id. Not a secure random (that would cost the first {@code run --counters} milliseconds):
-     * this JVM's seed, mixed with its pid and the time; two ids alike among a cluster's files is a 2^-64 chance.
+     * A new incarnation: the wall ms above 20 random bits, so that a later file's is higher (a slot ignores lower
+     * ones). The random bits are not a secure random (that would cost the first {@code run --counters}
+     * milliseconds): this JVM's seed, mixed with its pid and the time; two files of a cluster made in one millisecond
+     * have one incarnation by a 2^-20 chance.
      */
     private static long newIncarnation()
     {
-        final long id = ThreadLocalRandom.current().nextLong() ^
-            Long.rotateLeft(ProcessHandle.current().pid(), 40) ^ System.nanoTime();
+        final long random = ThreadLocalRandom.current().nextLong() ^ ProcessHandle.current().pid() ^ System.nanoTime();
+        final long id = (System.currentTimeMillis() << INCARNATION_RANDOM_BITS) |
+            (random & ((1L << INCARNATION_RANDOM_BITS) - 1));
         return id == NO_INCARNATION ? 1 : id;
     }
 

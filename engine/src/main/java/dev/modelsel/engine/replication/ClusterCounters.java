@@ -102,7 +102,7 @@ public final class ClusterCounters implements AutoCloseable
             return null;
         }
         final SharedPhaseCounters now = SharedPhaseCounters.open(path);
-        now.assignIncarnation();
+        now.assignIncarnationAbove(local.counters().incarnation()); // no higher, the others would ignore it
         local = new CountersChanges(now);
         return change;
     }

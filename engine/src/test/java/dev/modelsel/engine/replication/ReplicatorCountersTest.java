@@ -156,6 +156,18 @@ class ReplicatorCountersTest
         assertEquals(slotNow, slotOf(0, "host-1"), "a late message of the old file is ignored");
         assertTrue(log.stream().anyMatch(line -> line.contains("host-1 sends another counters file")), log.toString());
         assertTrue(log.stream().anyMatch(line -> line.contains("now sending the file at the path")), log.toString());
+
+        // A third file, then the first's message replayed: the slot stays on the third and takes its changes.
+        Files.delete(counters(1));
+        own[1] = SharedPhaseCounters.open(counters(1));
+        own[1].addAttempt("claude", false, false, 3, 3, 3, false, false);
+        Loopback.await(replicators, () -> everySlotMatches(own));
+        final Map<String, Object> slotOfTheThird = slotOf(0, "host-1");
+        deliver(replicators[0], countersMessage("host-1", oldIncarnation, "gpt-4o",
+            new long[] {2, 0, 0, 2_000_000, 2_000, 18_000_000, 0, 0}));
+        assertEquals(slotOfTheThird, slotOf(0, "host-1"), "the first file's message, replayed, is ignored");
+        own[1].addAttempt("claude", false, false, 4, 4, 4, false, false);
+        Loopback.await(replicators, () -> everySlotMatches(own));
     }
 
     private boolean everySlotMatches(final SharedPhaseCounters[] own)
