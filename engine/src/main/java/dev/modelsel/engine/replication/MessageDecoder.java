@@ -92,6 +92,13 @@ final class MessageDecoder
             return "from another cluster";
         }
         in.position(in.position() + clusterLength);
+        // The host id must fit before the MAC (where in ends), checked before it is read: no datagram, however
+        // short, may throw out of decode, as a throw reaches Aeron, which prints a stack trace for each one, from
+        // anyone, before any MAC is checked.
+        if (!in.hasRemaining() || (in.get(in.position()) & 0xFF) >= in.remaining())
+        {
+            return "truncated header";
+        }
         final String host = hostId(in);
         if (host == null || host.isEmpty())
         {

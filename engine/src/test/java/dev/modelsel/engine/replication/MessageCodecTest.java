@@ -4,6 +4,8 @@ import dev.modelsel.engine.availability.AvailabilityRecord;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class MessageCodecTest
 {
     private static final byte[] KEY = "a-cluster-secret-of-32-bytes-!!!".getBytes(StandardCharsets.US_ASCII);
+    private static final int PREFIX_LENGTH = WireDescriptor.CLUSTER_LENGTH_OFFSET + 1 + "prod".length();
 
     private final List<String> received = new ArrayList<>();
     private final MessageDecoder.Handler collect = new MessageDecoder.Handler()
@@ -148,6 +151,63 @@ class MessageCodecTest
     }
 
     @Test
+    void shouldRefuseAHostIdLongerThanTheRestOfTheMessage()
+    {
+        final byte[] message = new byte[PREFIX_LENGTH + 2 + WireDescriptor.MAC_LENGTH];
+        final ByteBuffer out = validPrefix(message);
+        out.put((byte)HostId.MAX_LENGTH).put((byte)'w');
+        assertEquals("truncated header", new MessageDecoder("prod", KEY)
+            .decode(new UnsafeBuffer(message), 0, message.length, collect));
+        assertTrue(received.isEmpty());
+    }
+
+    @Test
+    void shouldRefuseAnyBytesAfterAValidPrefixWithoutThrowing()
+    {
+        final long seed = Long.getLong("modelsel.seed", new SecureRandom().nextLong());
+        final Random random = new Random(seed);
+        final MessageDecoder decoder = new MessageDecoder("prod", KEY);
+        final MessageAuthenticator authenticator = new MessageAuthenticator(KEY);
+        final byte[] message = new byte[WireDescriptor.MAX_MESSAGE_LENGTH];
+        for (int trial = 0; trial < 20_000; trial++)
+        {
+            // Mostly just past the prefix and the MAC, where a host id or an entry count can run off the end.
+            final int length = PREFIX_LENGTH + random.nextInt(random.nextInt(8) == 0 ?
+                WireDescriptor.MAX_MESSAGE_LENGTH - PREFIX_LENGTH + 1 : WireDescriptor.MAC_LENGTH + 48);
+            random.nextBytes(message);
+            final ByteBuffer out = validPrefix(message);
+            if (random.nextBoolean())
+            {
+                out.put((byte)random.nextInt(HostId.MAX_LENGTH + 1));
+            }
+            else if (length - WireDescriptor.MAC_LENGTH >= PREFIX_LENGTH + 9)
+            {
+                out.put((byte)8).put("worker-a".getBytes(StandardCharsets.US_ASCII));
+            }
+            // Signed, random entries reach readEntries: what a peer holding the key could send.
+            final boolean signed = length >= PREFIX_LENGTH + WireDescriptor.MAC_LENGTH && random.nextBoolean();
+            if (signed)
+            {
+                authenticator.sign(message, length - WireDescriptor.MAC_LENGTH);
+            }
+            received.clear();
+            final String refusal;
+            try
+            {
+                refusal = decoder.decode(new UnsafeBuffer(message), 0, length, collect);
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new AssertionError("seed " + seed + ", trial " + trial + ": " + length + " bytes threw", ex);
+            }
+            if (!signed && (refusal == null || !received.isEmpty()))
+            {
+                fail("seed " + seed + ", trial " + trial + ": " + length + " random bytes accepted: " + received);
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseAShortKey()
     {
         assertThrows(IllegalArgumentException.class, () -> new MessageDecoder("prod", new byte[15]));
@@ -162,6 +222,14 @@ class MessageCodecTest
         Arrays.fill(id, (byte)'x');
         assertTrue(!encoder.addRecord(new String(id, StandardCharsets.US_ASCII), new ReplicatedRecord()));
         assertEquals(0, encoder.entries());
+    }
+
+    /** Magic, version, type, flags, sent at and cluster "prod": what passes before the host id is read. */
+    private static ByteBuffer validPrefix(final byte[] message)
+    {
+        return ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN)
+            .putInt(WireDescriptor.MAGIC).putShort(WireDescriptor.PROTOCOL_VERSION).put(WireDescriptor.TYPE_RECORDS)
+            .put((byte)0).putLong(1).put((byte)4).put("prod".getBytes(StandardCharsets.US_ASCII));
     }
 
     private static String randomId(final Random random)
