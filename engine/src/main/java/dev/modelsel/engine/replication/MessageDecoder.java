@@ -33,6 +33,14 @@ final class MessageDecoder
         void counters(String fromHost, boolean snapshot, int kind, String name, long[] counters);
     }
 
+    /**
+     * How far a received version's clock may be ahead of this host's wall clock. SPEC §6 has hosts keep their clocks
+     * in sync (NTP): a peer an hour ahead is misconfigured or hostile, and as every host's clock moves to at least
+     * every version it receives, accepting its clock would drag every host's clock, and every later write, that far
+     * ahead.
+     */
+    static final long MAX_CLOCK_AHEAD_MS = 3_600_000;
+
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     private static final int MIN_LENGTH = CLUSTER_LENGTH_OFFSET + 1 + 1 + 1 + 1 + 2 + MAC_LENGTH;
 
@@ -61,10 +69,13 @@ final class MessageDecoder
     }
 
     /**
+     * @param nowMs this host's wall clock, which no version received may be more than {@link #MAX_CLOCK_AHEAD_MS}
+     *              ahead of.
      * @return null when the message was valid and its entries went to {@code handler}; else why it was refused
      *         (nothing of it was handed over).
      */
-    String decode(final DirectBuffer buffer, final int offset, final int length, final Handler handler)
+    String decode(
+        final DirectBuffer buffer, final int offset, final int length, final long nowMs, final Handler handler)
     {
         sender = null;
         if (length < MIN_LENGTH || length > MAX_MESSAGE_LENGTH)
@@ -111,7 +122,7 @@ final class MessageDecoder
         }
         try
         {
-            final String problem = readEntries(in, type);
+            final String problem = readEntries(in, type, nowMs);
             if (problem != null)
             {
                 return problem;
@@ -139,7 +150,7 @@ final class MessageDecoder
         return null;
     }
 
-    private String readEntries(final ByteBuffer in, final byte type)
+    private String readEntries(final ByteBuffer in, final byte type, final long nowMs)
     {
         names.clear();
         records.clear();
@@ -160,7 +171,7 @@ final class MessageDecoder
         final int count = in.getShort() & 0xFFFF;
         for (int i = 0; i < count; i++)
         {
-            final String problem = type == TYPE_RECORDS ? readRecord(in) : readCounters(in);
+            final String problem = type == TYPE_RECORDS ? readRecord(in, nowMs) : readCounters(in);
             if (problem != null)
             {
                 return "entry " + i + ": " + problem;
@@ -169,7 +180,7 @@ final class MessageDecoder
         return in.hasRemaining() ? in.remaining() + " bytes after its entries" : null;
     }
 
-    private String readRecord(final ByteBuffer in)
+    private String readRecord(final ByteBuffer in, final long nowMs)
     {
         final String modelId = utf8(in, in.getShort() & 0xFFFF, MAX_MODEL_ID_BYTES);
         if (modelId == null)
@@ -192,6 +203,11 @@ final class MessageDecoder
             !versionValid(cooldownClock, cooldownHost))
         {
             return "a version with a negative clock or an invalid host id";
+        }
+        final long aheadMs = HybridClock.wallMs(Math.max(flagClock, Math.max(epochClock, cooldownClock))) - nowMs;
+        if (aheadMs > MAX_CLOCK_AHEAD_MS)
+        {
+            return "a clock " + aheadMs + " ms ahead of this host's (at most " + MAX_CLOCK_AHEAD_MS + ")";
         }
         names.add(modelId);
         records.add(new ReplicatedRecord().set(down == 1, flagClock, flagHost, epochClock, epochHost, untilMs,
@@ -226,7 +242,10 @@ final class MessageDecoder
         return null;
     }
 
-    /** A version is either no write at all (clock 0, no host) or a clock and a valid host id. */
+    /**
+     * A version is either no write at all (clock 0, no host) or a clock and a valid host id. A negative clock is the
+     * only one outside {@link HybridClock}'s range, which ends at {@link Long#MAX_VALUE}.
+     */
     private static boolean versionValid(final long clock, final String host)
     {
         return host != null && clock >= 0 && (host.isEmpty() ? clock == HybridClock.ZERO : clock > 0);

@@ -330,7 +330,7 @@ final class Replicator implements FragmentHandler, MessageDecoder.Handler
         String refusal;
         try
         {
-            refusal = decoder.decode(buffer, offset, length, this);
+            refusal = decoder.decode(buffer, offset, length, nowMs, this);
         }
         catch (final RuntimeException ex) // a message the decoder should have refused: dropped like one
         {

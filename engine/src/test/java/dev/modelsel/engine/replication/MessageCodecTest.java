@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class MessageCodecTest
 {
     private static final byte[] KEY = "a-cluster-secret-of-32-bytes-!!!".getBytes(StandardCharsets.US_ASCII);
+    private static final long NOW_MS = 1_700_000_000_000L;
     private static final int PREFIX_LENGTH = WireDescriptor.CLUSTER_LENGTH_OFFSET + 1 + "prod".length();
 
     private final List<String> received = new ArrayList<>();
@@ -71,7 +72,7 @@ class MessageCodecTest
             final int length = encoder.finish();
             assertTrue(length <= WireDescriptor.MAX_MESSAGE_LENGTH);
             received.clear();
-            assertNull(decoder.decode(encoder.buffer(), 0, length, collect), "seed " + seed);
+            assertNull(decoder.decode(encoder.buffer(), 0, length, NOW_MS, collect), "seed " + seed);
             assertEquals(sent, received, "seed " + seed);
         }
 
@@ -79,13 +80,13 @@ class MessageCodecTest
         final long[] values = {1, 2, 3, 4, 5, 6, 7, Long.MAX_VALUE};
         assertTrue(encoder.addCounters(1, "gpt-4o", values));
         received.clear();
-        assertNull(decoder.decode(encoder.buffer(), 0, encoder.finish(), collect));
+        assertNull(decoder.decode(encoder.buffer(), 0, encoder.finish(), NOW_MS, collect));
         assertEquals(List.of("worker-a false incarnation -42", "worker-a false 1 gpt-4o " + Arrays.toString(values)),
             received);
 
         encoder.beginCounters(WireDescriptor.FLAG_SNAPSHOT, 6, 7);
         received.clear();
-        assertNull(decoder.decode(encoder.buffer(), 0, encoder.finish(), collect));
+        assertNull(decoder.decode(encoder.buffer(), 0, encoder.finish(), NOW_MS, collect));
         assertEquals(List.of("worker-a true incarnation 7"), received, "no entries: the incarnation still told");
     }
 
@@ -101,15 +102,18 @@ class MessageCodecTest
         assertTrue(encoder.addCounters(WireDescriptor.KIND_MODEL, "gpt-4o", good));
         assertTrue(encoder.addCounters(WireDescriptor.KIND_MODEL, "claude", negative));
         received.clear();
-        assertEquals("entry 1: a negative counter", decoder.decode(encoder.buffer(), 0, encoder.finish(), collect));
+        assertEquals("entry 1: a negative counter",
+            decoder.decode(encoder.buffer(), 0, encoder.finish(), NOW_MS, collect));
 
         encoder.beginCounters((byte)0, 1, 99);
         assertTrue(encoder.addCounters(3, "gpt-4o", good));
-        assertEquals("entry 0: a counters kind of 3", decoder.decode(encoder.buffer(), 0, encoder.finish(), collect));
+        assertEquals("entry 0: a counters kind of 3",
+            decoder.decode(encoder.buffer(), 0, encoder.finish(), NOW_MS, collect));
 
         encoder.beginCounters((byte)0, 1, 0);
         assertTrue(encoder.addCounters(WireDescriptor.KIND_MODEL, "gpt-4o", good));
-        assertEquals("counters without an incarnation", decoder.decode(encoder.buffer(), 0, encoder.finish(), collect));
+        assertEquals("counters without an incarnation",
+            decoder.decode(encoder.buffer(), 0, encoder.finish(), NOW_MS, collect));
         assertTrue(received.isEmpty(), received.toString());
     }
 
@@ -135,19 +139,51 @@ class MessageCodecTest
             final int at = random.nextInt(length);
             bad[at] ^= (byte)(1 + random.nextInt(255));
             received.clear();
-            final String refusal = decoder.decode(new UnsafeBuffer(bad), 0, length, collect);
+            final String refusal = decoder.decode(new UnsafeBuffer(bad), 0, length, NOW_MS, collect);
             if (refusal == null || !received.isEmpty())
             {
                 fail("seed " + seed + ": byte " + at + " flipped, yet accepted: " + received);
             }
         }
         received.clear();
-        assertNotNull(decoder.decode(new UnsafeBuffer(good), 0, length - 1, collect), "truncated");
+        assertNotNull(decoder.decode(new UnsafeBuffer(good), 0, length - 1, NOW_MS, collect), "truncated");
         assertNotNull(new MessageDecoder("prod", "another-secret-of-enough-bytes!".getBytes(StandardCharsets.US_ASCII))
-            .decode(new UnsafeBuffer(good), 0, length, collect), "another key");
+            .decode(new UnsafeBuffer(good), 0, length, NOW_MS, collect), "another key");
         assertEquals("from another cluster",
-            new MessageDecoder("staging", KEY).decode(new UnsafeBuffer(good), 0, length, collect));
+            new MessageDecoder("staging", KEY).decode(new UnsafeBuffer(good), 0, length, NOW_MS, collect));
         assertTrue(received.isEmpty());
+    }
+
+    @Test
+    void shouldRefuseWholeAMessageWithAClockTooFarAhead()
+    {
+        final MessageEncoder encoder = new MessageEncoder("prod", "worker-a", KEY);
+        final MessageDecoder decoder = new MessageDecoder("prod", KEY);
+        final long twoHoursAhead = HybridClock.at(NOW_MS + 2 * 3_600_000);
+        final long justPastTheLimit = HybridClock.at(NOW_MS + MessageDecoder.MAX_CLOCK_AHEAD_MS + 1);
+        for (final long clock : new long[]{Long.MAX_VALUE, HybridClock.MAX - 1, twoHoursAhead, justPastTheLimit})
+        {
+            for (int version = 0; version < 3; version++)
+            {
+                encoder.begin(WireDescriptor.TYPE_RECORDS, (byte)0, NOW_MS);
+                assertTrue(encoder.addRecord("gpt-4o", recordWithClock(0, HybridClock.at(NOW_MS))));
+                assertTrue(encoder.addRecord("claude", recordWithClock(version, clock)));
+                received.clear();
+                final String refusal = decoder.decode(encoder.buffer(), 0, encoder.finish(), NOW_MS, collect);
+                final String what = "clock " + HybridClock.toString(clock) + " in version " + version + ": " + refusal;
+                assertTrue(refusal != null && refusal.startsWith("entry 1: a clock "), what);
+                assertTrue(received.isEmpty(), what + "; yet handed over " + received);
+            }
+        }
+
+        encoder.begin(WireDescriptor.TYPE_RECORDS, (byte)0, NOW_MS);
+        final long lastAccepted = HybridClock.at(NOW_MS + MessageDecoder.MAX_CLOCK_AHEAD_MS) | 0xFFFF;
+        assertTrue(encoder.addRecord("gpt-4o", recordWithClock(0, lastAccepted)));
+        assertTrue(encoder.addRecord("claude", recordWithClock(1, lastAccepted)));
+        assertTrue(encoder.addRecord("llama", recordWithClock(2, lastAccepted)));
+        received.clear();
+        assertNull(decoder.decode(encoder.buffer(), 0, encoder.finish(), NOW_MS, collect), "an hour ahead at most");
+        assertEquals(3, received.size());
     }
 
     @Test
@@ -157,7 +193,7 @@ class MessageCodecTest
         final ByteBuffer out = validPrefix(message);
         out.put((byte)HostId.MAX_LENGTH).put((byte)'w');
         assertEquals("truncated header", new MessageDecoder("prod", KEY)
-            .decode(new UnsafeBuffer(message), 0, message.length, collect));
+            .decode(new UnsafeBuffer(message), 0, message.length, NOW_MS, collect));
         assertTrue(received.isEmpty());
     }
 
@@ -194,7 +230,7 @@ class MessageCodecTest
             final String refusal;
             try
             {
-                refusal = decoder.decode(new UnsafeBuffer(message), 0, length, collect);
+                refusal = decoder.decode(new UnsafeBuffer(message), 0, length, NOW_MS, collect);
             }
             catch (final RuntimeException ex)
             {
@@ -222,6 +258,16 @@ class MessageCodecTest
         Arrays.fill(id, (byte)'x');
         assertTrue(!encoder.addRecord(new String(id, StandardCharsets.US_ASCII), new ReplicatedRecord()));
         assertEquals(0, encoder.entries());
+    }
+
+    /** A record whose flag (0), epoch (1) or cooldown (2) version has {@code clock}, the others none. */
+    private static ReplicatedRecord recordWithClock(final int version, final long clock)
+    {
+        return new ReplicatedRecord().set(true,
+            version == 0 ? clock : HybridClock.ZERO, version == 0 ? "worker-a" : HostId.NONE,
+            version == 1 ? clock : HybridClock.ZERO, version == 1 ? "worker-a" : HostId.NONE,
+            version == 2 ? NOW_MS + 60_000 : AvailabilityRecord.NO_COOLDOWN,
+            version == 2 ? clock : HybridClock.ZERO, version == 2 ? "worker-a" : HostId.NONE);
     }
 
     /** Magic, version, type, flags, sent at and cluster "prod": what passes before the host id is read. */
