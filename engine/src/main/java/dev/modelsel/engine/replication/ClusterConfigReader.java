@@ -294,8 +294,10 @@ public final class ClusterConfigReader
         }
         if (!VARIABLE_NAME.matcher(variable).matches())
         {
-            values.problem("key_env", entry.value().line(), "must name an environment variable (letters, digits " +
-                "and _), not \"" + variable + "\"");
+            // Not echoed: what is here instead of a name is most likely the key itself, which must not reach a log.
+            values.problem("key_env", entry.value().line(), "is not an environment variable name (the secret " +
+                "itself? put it in a variable and name that): a name is letters, digits and _, not starting with a " +
+                "digit");
             return null;
         }
         final String value = environment.apply(variable);

@@ -109,6 +109,25 @@ class ClusterConfigReaderTest
         assertTrue(all.contains("multicast (line 4): peers and multicast are both set"), all);
     }
 
+    @Test
+    void shouldNeverEchoASecretPutInKeyEnvItself()
+    {
+        for (final String secret : List.of("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "k8/Zq+3vR9wT2xY7pL0mN4bV6cX1zA5sQe8u=", "correct-horse-battery-staple-2024"))
+        {
+            final ConfigException refused = assertThrows(ConfigException.class, () -> parse("""
+                cluster: c
+                listen: 10.0.0.1:40456
+                peers: [10.0.0.2:40456]
+                key_env: %s
+                """.formatted(secret)));
+            final String all = String.join("\n", refused.problems()) + "\n" + refused.getMessage();
+            assertTrue(all.contains("cluster.yaml: key_env (line 4): is not an environment variable name (the secret " +
+                "itself? put it in a variable and name that)"), all);
+            assertFalse(all.contains(secret.substring(0, 8)), all);
+        }
+    }
+
     private static ClusterConfig parse(final String text) throws ConfigException
     {
         final Function<String, InetAddress> resolver = host ->
