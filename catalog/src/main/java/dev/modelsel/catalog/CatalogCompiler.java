@@ -41,7 +41,7 @@ public final class CatalogCompiler
         {
             final ModelDefinition model = ranked.get(m);
             ids[m] = model.id();
-            tokenLimits[m] = tokenLimit(model.contextWindow(), definition.safetyMargin());
+            tokenLimits[m] = tokenLimit(model.contextWindow(), definition.safetyMargin(), model.limits().tpm());
             scores[m] = score(model);
             capabilities[m] = model.capability();
             inputCosts[m] = model.inputCostPerMtok();
@@ -107,6 +107,19 @@ public final class CatalogCompiler
     public static long tokenLimit(final long contextWindow, final double safetyMargin)
     {
         return (long)Math.floor((double)contextWindow * safetyMargin);
+    }
+
+    /**
+     * SPEC §7: a model with a {@code tpm} limit cannot hold a request of more tokens than it, so its limit is
+     * {@code min(floor(context_window * safety_margin), tpm)}; such a request escalates or falls back exactly as one
+     * too long for the window.
+     *
+     * @param tpm the model's tokens a minute, 0 for none.
+     */
+    public static long tokenLimit(final long contextWindow, final double safetyMargin, final long tpm)
+    {
+        final long windowLimit = tokenLimit(contextWindow, safetyMargin);
+        return tpm == 0 ? windowLimit : Math.min(windowLimit, tpm);
     }
 
     /** SPEC §3: capability per dollar, {@code +infinity} for a free model. */

@@ -23,13 +23,15 @@ public record CatalogDefinition(
     List<Integer> initialTiers,
     EscalationPolicy escalation,
     Map<String, ModelDefinition> models,
-    List<TierDefinition> tiers)
+    List<TierDefinition> tiers,
+    List<BudgetDefinition> budgets)
 {
     public CatalogDefinition
     {
         initialTiers = List.copyOf(initialTiers);
         models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
         tiers = List.copyOf(tiers);
+        budgets = List.copyOf(budgets);
     }
 
     public int initialTier(final Complexity complexity)

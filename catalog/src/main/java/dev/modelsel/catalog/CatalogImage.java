@@ -29,8 +29,9 @@ import java.util.zip.CRC32;
  *   int    n; int x n                      initial tier of each complexity, by ordinal
  *   int    max_retries; double quality_threshold
  *   int    models; per model: UTF id, long context_window, double input, output cost per Mtok, capability,
- *          boolean has provider, [UTF provider], boolean declared
+ *          boolean has provider, [UTF provider], long rpm, long tpm (0: none), boolean declared
  *   int    tiers; per tier: int number, double min_capability, int n, UTF model id x n
+ *   int    budgets; per budget: UTF name, boolean by provider, UTF provider or model, UTF usd, UTF period
  *   int    warnings; per warning: UTF source, UTF path, int line, int column, UTF message
  * </pre>
  * Big-endian, strings as {@link DataOutputStream#writeUTF}.
@@ -43,7 +44,7 @@ public final class CatalogImage
     public static final String DEFAULT_CATALOG_IMAGE = "/dev/modelsel/catalog/default-catalog.image";
 
     static final int MAGIC = 0x4d53_4349; // "MSCI"
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
     private CatalogImage()
     {
@@ -108,6 +109,8 @@ public final class CatalogImage
             {
                 data.writeUTF(model.provider());
             }
+            data.writeLong(model.limits().rpm());
+            data.writeLong(model.limits().tpm());
             data.writeBoolean(model.declared());
         }
         data.writeInt(definition.tiers().size());
@@ -120,6 +123,15 @@ public final class CatalogImage
             {
                 data.writeUTF(id);
             }
+        }
+        data.writeInt(definition.budgets().size());
+        for (final BudgetDefinition budget : definition.budgets())
+        {
+            data.writeUTF(budget.name());
+            data.writeBoolean(budget.provider() != null);
+            data.writeUTF(budget.provider() != null ? budget.provider() : budget.model());
+            data.writeUTF(budget.usd().toPlainString());
+            data.writeUTF(budget.period().key());
         }
         data.writeInt(loaded.warnings().size());
         for (final CatalogProblem warning : loaded.warnings())
@@ -165,7 +177,8 @@ public final class CatalogImage
         for (int i = data.readInt(); i > 0; i--)
         {
             final ModelDefinition model = new ModelDefinition(data.readUTF(), data.readLong(), data.readDouble(),
-                data.readDouble(), data.readDouble(), data.readBoolean() ? data.readUTF() : null, data.readBoolean());
+                data.readDouble(), data.readDouble(), data.readBoolean() ? data.readUTF() : null,
+                limits(data.readLong(), data.readLong()), data.readBoolean());
             models.put(model.id(), model);
         }
         final List<TierDefinition> tiers = new ArrayList<>();
@@ -180,6 +193,15 @@ public final class CatalogImage
             }
             tiers.add(new TierDefinition(number, minCapability, ids));
         }
+        final List<BudgetDefinition> budgets = new ArrayList<>();
+        for (int i = data.readInt(); i > 0; i--)
+        {
+            final String name = data.readUTF();
+            final boolean byProvider = data.readBoolean();
+            final String covered = data.readUTF();
+            budgets.add(new BudgetDefinition(name, byProvider ? covered : null, byProvider ? null : covered,
+                new java.math.BigDecimal(data.readUTF()), BudgetPeriod.of(data.readUTF())));
+        }
         final List<CatalogProblem> warnings = new ArrayList<>();
         for (int i = data.readInt(); i > 0; i--)
         {
@@ -187,7 +209,13 @@ public final class CatalogImage
                 data.readUTF()));
         }
         return new LoadedCatalog(
-            new CatalogDefinition(source, safetyMargin, defaults, initialTiers, escalation, models, tiers), warnings);
+            new CatalogDefinition(source, safetyMargin, defaults, initialTiers, escalation, models, tiers, budgets),
+            warnings);
+    }
+
+    private static RateLimits limits(final long rpm, final long tpm)
+    {
+        return rpm == 0 && tpm == 0 ? RateLimits.NONE : new RateLimits(rpm, tpm);
     }
 
     /** As {@link #read(InputStream, byte[])}, from bytes. */

@@ -1,5 +1,6 @@
 package dev.modelsel.catalog;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,9 +22,13 @@ final class CatalogValidator
     static final long MAX_CONTEXT_WINDOW = 1L << 53;
 
     private static final List<String> TOP_KEYS =
-        List.of("version", "safety_margin", "defaults", "complexity_tiers", "escalation", "models", "tiers");
+        List.of("version", "safety_margin", "defaults", "complexity_tiers", "escalation", "models", "tiers", "budgets");
     private static final List<String> MODEL_KEYS =
-        List.of("context_window", "input_cost_per_mtok", "output_cost_per_mtok", "capability", "provider");
+        List.of("context_window", "input_cost_per_mtok", "output_cost_per_mtok", "capability", "provider", "limits");
+    private static final List<String> LIMIT_KEYS = List.of("rpm", "tpm");
+    private static final List<String> BUDGET_KEYS = List.of("name", "provider", "model", "usd", "period");
+    /** The most dollars a budget may give: its spend is counted in micro-dollars in a long. */
+    private static final BigDecimal MAX_BUDGET_USD = BigDecimal.valueOf(1_000_000_000_000L);
     private static final List<String> DEFAULT_KEYS =
         List.of("context_window", "input_cost_per_mtok", "output_cost_per_mtok", "capability");
     private static final List<String> ESCALATION_KEYS = List.of("max_retries", "quality_threshold");
@@ -81,6 +86,7 @@ final class CatalogValidator
         final int tierCount = tiersNumberedOneToN(tiers, top.get("tiers")) ? tiers.size() : 0;
         final List<Integer> initialTiers = initialTiers(top.get("complexity_tiers"), tierCount);
         final Map<String, ModelDefinition> models = models(top.get("models"), defaults, tiers);
+        final List<BudgetDefinition> budgets = budgets(top.get("budgets"), models);
 
         if (!errors.isEmpty())
         {
@@ -90,7 +96,7 @@ final class CatalogValidator
         tiers.stream()
             .sorted((a, b) -> Integer.compare(a.number, b.number))
             .forEach(tier -> ordered.add(new TierDefinition(tier.number, tier.minCapability, tier.models)));
-        return new CatalogDefinition(source, margin, defaults, initialTiers, escalation, models, ordered);
+        return new CatalogDefinition(source, margin, defaults, initialTiers, escalation, models, ordered, budgets);
     }
 
     /**
@@ -387,7 +393,8 @@ final class CatalogValidator
             for (final String id : tier.models)
             {
                 models.computeIfAbsent(id, undeclared -> new ModelDefinition(undeclared, defaults.contextWindow(),
-                    defaults.inputCostPerMtok(), defaults.outputCostPerMtok(), defaults.capability(), null, false));
+                    defaults.inputCostPerMtok(), defaults.outputCostPerMtok(), defaults.capability(), null,
+                    RateLimits.NONE, false));
             }
         }
         declaredLines.forEach((id, line) ->
@@ -406,7 +413,7 @@ final class CatalogValidator
         if (node.is(SourceNode.Kind.NULL))
         {
             return new ModelDefinition(entry.key(), defaults.contextWindow(), defaults.inputCostPerMtok(),
-                defaults.outputCostPerMtok(), defaults.capability(), null, true);
+                defaults.outputCostPerMtok(), defaults.capability(), null, RateLimits.NONE, true);
         }
         if (!expect(node, path, SourceNode.Kind.MAPPING))
         {
@@ -428,7 +435,160 @@ final class CatalogValidator
                 Range.NON_NEGATIVE),
             decimal(fields.get("capability"), path + ".capability", defaults.capability(), Range.POSITIVE),
             provider,
+            limits(fields.get("limits"), path + ".limits"),
             true);
+    }
+
+    /** SPEC §7: {@code limits: {rpm, tpm}}, integers &gt; 0, either or both. */
+    private RateLimits limits(final SourceNode.Entry entry, final String path)
+    {
+        if (entry == null || !expect(entry.value(), path, SourceNode.Kind.MAPPING))
+        {
+            return RateLimits.NONE;
+        }
+        final Map<String, SourceNode.Entry> fields = entry.value().entries();
+        unknownKeys(path, fields, LIMIT_KEYS);
+        if (!fields.containsKey("rpm") && !fields.containsKey("tpm"))
+        {
+            error(path, entry.value().line(), "give rpm (requests a minute), tpm (tokens a minute) or both");
+            return RateLimits.NONE;
+        }
+        return new RateLimits(limit(fields.get("rpm"), path + ".rpm"), limit(fields.get("tpm"), path + ".tpm"));
+    }
+
+    private long limit(final SourceNode.Entry entry, final String path)
+    {
+        if (entry == null)
+        {
+            return 0;
+        }
+        final Long value = integer(entry.value(), path, BigInteger.ONE, BigInteger.valueOf(RateLimits.MAX),
+            "must be an integer from 1 to " + RateLimits.MAX);
+        return value == null ? 0 : value;
+    }
+
+    /** SPEC §7: a list of {name, provider or model, usd, period}; names unique. */
+    private List<BudgetDefinition> budgets(final SourceNode.Entry entry, final Map<String, ModelDefinition> models)
+    {
+        final List<BudgetDefinition> budgets = new ArrayList<>();
+        if (entry == null || !expect(entry.value(), "budgets", SourceNode.Kind.LIST))
+        {
+            return budgets;
+        }
+        final Map<String, Integer> nameLines = new HashMap<>();
+        final List<SourceNode> items = entry.value().items();
+        for (int i = 0; i < items.size(); i++)
+        {
+            final String path = CatalogPaths.item("budgets", i);
+            final SourceNode item = items.get(i);
+            if (!expect(item, path, SourceNode.Kind.MAPPING))
+            {
+                continue;
+            }
+            final Map<String, SourceNode.Entry> fields = item.entries();
+            unknownKeys(path, fields, BUDGET_KEYS);
+            final String name = requiredText(fields.get("name"), path + ".name", item.line());
+            final SourceNode.Entry provider = fields.get("provider");
+            final SourceNode.Entry model = fields.get("model");
+            if ((provider == null) == (model == null))
+            {
+                error(path, item.line(), provider == null ? "give provider (every model of a provider) or model " +
+                    "(one model id)" : "give provider or model, not both");
+            }
+            final String providerName = provider == null ? null : requiredText(provider, path + ".provider",
+                item.line());
+            final String modelId = model == null ? null : requiredText(model, path + ".model", item.line());
+            final BigDecimal usd = usd(fields.get("usd"), path + ".usd", item.line());
+            final BudgetPeriod period = period(fields.get("period"), path + ".period", item.line());
+            if (name != null)
+            {
+                final Integer first = nameLines.putIfAbsent(name, fields.get("name").value().line());
+                if (first != null)
+                {
+                    error(path + ".name", fields.get("name").value().line(), "budget \"" + name + "\" is named " +
+                        "twice (first on line " + first + "): names are unique");
+                }
+            }
+            if (providerName != null && models.values().stream().noneMatch(m -> providerName.equals(m.provider())))
+            {
+                warning(path + ".provider", provider.value().line(), "no model of the catalog has provider \"" +
+                    providerName + "\": the budget covers nothing yet" + CatalogPaths.didYouMean(providerName,
+                    models.values().stream().map(ModelDefinition::provider).filter(p -> p != null)
+                    .collect(java.util.stream.Collectors.toCollection(TreeSet::new))));
+            }
+            if (modelId != null && !models.containsKey(modelId))
+            {
+                warning(path + ".model", model.value().line(), "the catalog has no model \"" + modelId + "\": the " +
+                    "budget covers its recorded outcomes only" + CatalogPaths.didYouMean(modelId, models.keySet()));
+            }
+            if (name != null && (providerName != null) != (modelId != null) && usd != null && period != null)
+            {
+                budgets.add(new BudgetDefinition(name, providerName, modelId, usd, period));
+            }
+        }
+        return budgets;
+    }
+
+    private String requiredText(final SourceNode.Entry entry, final String path, final int itemLine)
+    {
+        if (entry == null)
+        {
+            error(path, itemLine, "required key is missing");
+            return null;
+        }
+        if (!expect(entry.value(), path, SourceNode.Kind.STRING))
+        {
+            return null;
+        }
+        if (entry.value().text().isEmpty())
+        {
+            error(path, entry.value().line(), "cannot be empty");
+            return null;
+        }
+        return entry.value().text();
+    }
+
+    private BigDecimal usd(final SourceNode.Entry entry, final String path, final int itemLine)
+    {
+        if (entry == null)
+        {
+            error(path, itemLine, "required key is missing: dollars a period, more than 0");
+            return null;
+        }
+        final SourceNode node = entry.value();
+        if (!node.isNumber() || !Double.isFinite(node.doubleValue()))
+        {
+            error(path, node.line(), "must be a finite number of dollars, not " + node.describe());
+            return null;
+        }
+        final BigDecimal usd = node.is(SourceNode.Kind.INTEGER) ? new BigDecimal(node.integerValue()) :
+            new BigDecimal(Double.toString(node.doubleValue())); // the shortest decimal that reads back as it
+        if (usd.signum() <= 0 || usd.compareTo(MAX_BUDGET_USD) > 0)
+        {
+            error(path, node.line(), "must be more than 0 and at most " + MAX_BUDGET_USD + ", not " + node.describe());
+            return null;
+        }
+        return usd;
+    }
+
+    private BudgetPeriod period(final SourceNode.Entry entry, final String path, final int itemLine)
+    {
+        if (entry == null)
+        {
+            error(path, itemLine, "required key is missing: hour, day or month");
+            return null;
+        }
+        if (!expect(entry.value(), path, SourceNode.Kind.STRING))
+        {
+            return null;
+        }
+        final BudgetPeriod period = BudgetPeriod.of(entry.value().text());
+        if (period == null)
+        {
+            error(path, entry.value().line(), "must be hour, day or month (UTC), not \"" + entry.value().text() +
+                "\"");
+        }
+        return period;
     }
 
     private long contextWindow(final SourceNode.Entry entry, final String path, final long fallback)

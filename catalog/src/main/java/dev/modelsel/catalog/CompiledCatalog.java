@@ -159,7 +159,10 @@ public final class CompiledCatalog
         return index == null ? -1 : index;
     }
 
-    /** @return floor(context_window &times; safety_margin): the most tokens the model takes. */
+    /**
+     * @return floor(context_window &times; safety_margin), or the model's tpm limit when lower (SPEC §7): the most tokens
+     *         the model takes.
+     */
     public long tokenLimit(final int model)
     {
         return tokenLimits[model];

@@ -9,6 +9,7 @@ package dev.modelsel.catalog;
  * @param outputCostPerMtok USD per million output tokens, or {@code NaN} when the catalog gives no output price.
  * @param capability        &gt; 0, any scale.
  * @param provider          free text, or {@code null}.
+ * @param limits            the provider's rate limits for it (SPEC §7), {@link RateLimits#NONE} when the catalog gives none.
  * @param declared          whether the {@code models} section names it; {@code false} for a tiered model that takes all the defaults.
  */
 public record ModelDefinition(
@@ -18,6 +19,7 @@ public record ModelDefinition(
     double outputCostPerMtok,
     double capability,
     String provider,
+    RateLimits limits,
     boolean declared)
 {
     public boolean hasOutputCost()

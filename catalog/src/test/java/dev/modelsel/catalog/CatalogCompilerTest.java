@@ -250,7 +250,7 @@ class CatalogCompilerTest
 
     private static ModelDefinition model(final double capability, final double cost)
     {
-        return new ModelDefinition("m", 1000, cost, Double.NaN, capability, null, true);
+        return new ModelDefinition("m", 1000, cost, Double.NaN, capability, null, RateLimits.NONE, true);
     }
 
     private static void assertModel(

@@ -23,13 +23,17 @@ class CatalogImageTest
         "complexity_tiers: {low: 2, medium: 2, high: 1}",
         "escalation: {max_retries: 3, quality_threshold: 0.75}",
         "models:",
-        "  big: {context_window: 1000000, input_cost_per_mtok: 0.24997000000000006, capability: 0.95, provider: acme}",
-        "  free: {context_window: 8000, input_cost_per_mtok: 0, capability: 0.1}",
+        "  big: {context_window: 1000000, input_cost_per_mtok: 0.24997000000000006, capability: 0.95, provider: acme,",
+        "        limits: {rpm: 500, tpm: 150000000}}",
+        "  free: {context_window: 8000, input_cost_per_mtok: 0, capability: 0.1, limits: {tpm: 6000}}",
         "  \"ünïcode/model\": {context_window: 32000, output_cost_per_mtok: 1e-7}",
         "  unused: {context_window: 16000}",
         "tiers:",
         "  - {tier: 1, min_capability: 0.9, models: [big, undeclared]}",
         "  - {tier: 2, models: [free, \"ünïcode/model\", big]}",
+        "budgets:",
+        "  - {name: acme-daily, provider: acme, usd: 100.125, period: day}",
+        "  - {name: tiny, model: free, usd: 0.0000001, period: month}",
         "");
 
     @Test
@@ -51,7 +55,7 @@ class CatalogImageTest
     {
         final byte[] text = CATALOG.getBytes(StandardCharsets.UTF_8);
         final LoadedCatalog parsed = CatalogLoader.parse("test.yaml", CATALOG, false);
-        assertEquals(2, parsed.warnings().size(), parsed.warnings().toString());
+        assertEquals(2, parsed.warnings().size(), parsed.warnings().toString()); // undeclared, unused
         assertSame(parsed, CatalogImage.read(image(parsed, text), text));
     }
 

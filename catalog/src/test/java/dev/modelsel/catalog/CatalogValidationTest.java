@@ -460,6 +460,92 @@ class CatalogValidationTest
         assertEquals(List.of(1, 2, 3, 4), four.tiers().stream().map(TierDefinition::number).collect(Collectors.toList()));
     }
 
+    // SPEC §7: limits and budgets. Each is added to VALID at line 15 (big's provider) or at the end (line 23 on).
+
+    private static final String BUDGETS = String.join("\n",
+        "budgets:",                                                                   // 23
+        "  - {name: acme-daily, provider: acme, usd: 100, period: day}",            // 24
+        "  - {name: big-hourly, model: big, usd: 20.5, period: hour}",              // 25
+        "");
+
+    @Test
+    void shouldLoadLimitsAndBudgets() throws CatalogException
+    {
+        final LoadedCatalog loaded = CatalogLoader.parse("catalog.yaml", replace("    provider: acme",
+            "    provider: acme\n    limits: {rpm: 500, tpm: 30000}").replace("    models: [small, big]\n",
+            "    models: [small, big]\n" + BUDGETS.replace("# 23", "")), false);
+        assertTrue(loaded.warnings().isEmpty(), loaded.warnings().toString());
+        final ModelDefinition big = loaded.definition().models().get("big");
+        assertEquals(new RateLimits(500, 30_000), big.limits());
+        assertEquals(RateLimits.NONE, loaded.definition().models().get("small").limits());
+        final List<BudgetDefinition> budgets = loaded.definition().budgets();
+        assertEquals(2, budgets.size());
+        assertEquals("acme", budgets.get(0).provider());
+        assertEquals(BudgetPeriod.DAY, budgets.get(0).period());
+        assertEquals(100_000_000L, budgets.get(0).limitMicros());
+        assertEquals("big", budgets.get(1).model());
+        assertEquals(20_500_000L, budgets.get(1).limitMicros());
+        assertEquals(30_000, loaded.compile().tokenLimit(loaded.compile().indexOf("big")),
+            "a tpm limit below floor(200,000 × 0.85) is the most tokens big takes");
+    }
+
+    @Test
+    void shouldRefuseBadLimits()
+    {
+        final String at = "    provider: acme";
+        assertError(replace(at, at + "\n    limits: {rpm: -5}"), "models.big.limits.rpm", 16, "from 1 to 1000000000");
+        assertError(replace(at, at + "\n    limits: {rpm: 0}"), "models.big.limits.rpm", 16, "from 1 to");
+        assertError(replace(at, at + "\n    limits: {tpm: 2.5}"), "models.big.limits.tpm", 16,
+            "must be written as an integer");
+        assertError(replace(at, at + "\n    limits: {tpm: many}"), "models.big.limits.tpm", 16, "must be an integer");
+        assertError(replace(at, at + "\n    limits: {tpm: 1000000001}"), "models.big.limits.tpm", 16, "from 1 to");
+        assertError(replace(at, at + "\n    limits: {}"), "models.big.limits", 16, "give rpm");
+        assertError(replace(at, at + "\n    limits: {rpn: 5}"), "models.big.limits.rpn", 16, "did you mean \"rpm\"?");
+        assertError(replace(at, at + "\n    limits: 500"), "models.big.limits", 16, "must be a mapping");
+    }
+
+    @Test
+    void shouldRefuseBadBudgets()
+    {
+        assertError(withBudget("{name: b, usd: 1, period: day}"), "budgets[0]", 24, "give provider");
+        assertError(withBudget("{name: b, provider: acme, model: big, usd: 1, period: day}"), "budgets[0]", 24,
+            "not both");
+        assertError(withBudget("{name: b, provider: acme, usd: 0, period: day}"), "budgets[0].usd", 24,
+            "more than 0");
+        assertError(withBudget("{name: b, provider: acme, usd: -3, period: day}"), "budgets[0].usd", 24,
+            "more than 0");
+        assertError(withBudget("{name: b, provider: acme, usd: .inf, period: day}"), "budgets[0].usd", 24, "finite");
+        assertError(withBudget("{name: b, provider: acme, period: day}"), "budgets[0].usd", 24, "missing");
+        assertError(withBudget("{name: b, provider: acme, usd: 1, period: week}"), "budgets[0].period", 24,
+            "hour, day or month");
+        assertError(withBudget("{provider: acme, usd: 1, period: day}"), "budgets[0].name", 24, "missing");
+        assertError(withBudget("{name: b, provider: acme, usd: 1, period: day, currency: eur}"),
+            "budgets[0].currency", 24, "unknown key");
+        assertError(withBudget("{name: b, provider: acme, usd: 1, period: day}\n  - {name: b, model: big, usd: 2, " +
+            "period: hour}"), "budgets[1].name", 25, "named twice (first on line 24)");
+        assertError(replace("    models: [small, big]\n", "    models: [small, big]\nbudgets: {name: b}\n"),
+            "budgets", 23, "must be a list");
+    }
+
+    @Test
+    void shouldWarnOfABudgetThatCoversNothingTheCatalogHas() throws CatalogException
+    {
+        final LoadedCatalog loaded = CatalogLoader.parse("catalog.yaml", withBudget("{name: a, provider: acmee, " +
+            "usd: 1, period: day}\n  - {name: b, model: bigg, usd: 1, period: month}"), false);
+        final List<String> warnings = loaded.warnings().stream().map(CatalogProblem::toString).toList();
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("catalog.yaml: budgets[0].provider (line 24): no model of the catalog " +
+            "has provider \"acmee\"") && warnings.get(0).contains("did you mean \"acme\"?"), warnings.get(0));
+        assertTrue(warnings.get(1).startsWith("catalog.yaml: budgets[1].model (line 25): the catalog has no model " +
+            "\"bigg\"") && warnings.get(1).contains("did you mean \"big\"?"), warnings.get(1));
+        assertEquals(2, loaded.definition().budgets().size(), "warnings, not errors: both budgets stand");
+    }
+
+    private static String withBudget(final String budget)
+    {
+        return replace("    models: [small, big]\n", "    models: [small, big]\nbudgets:\n  - " + budget + "\n");
+    }
+
     private static String replace(final String text, final String from, final String to)
     {
         if (!text.contains(from))

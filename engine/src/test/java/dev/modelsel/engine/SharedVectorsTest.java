@@ -1,9 +1,15 @@
 package dev.modelsel.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.modelsel.catalog.BudgetDefinition;
+import dev.modelsel.catalog.CatalogDefinition;
 import dev.modelsel.catalog.CatalogLoader;
+import dev.modelsel.catalog.RateLimits;
 import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
 import dev.modelsel.engine.protocol.RunSession;
 import dev.modelsel.engine.reference.ReferenceProtocol;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -36,6 +42,44 @@ class SharedVectorsTest
                 .sorted()
                 .collect(Collectors.toList())
                 .stream();
+        }
+    }
+
+    /**
+     * SPEC §7's sample catalogs load as the JSON writes them: every {@code limits} and {@code budgets} entry, none
+     * refused. (Answering their scripts waits for the buckets and budgets, issue 14.)
+     */
+    @Test
+    void shouldReadEveryLimitAndBudgetOfTheLimitsCatalogs() throws Exception
+    {
+        final JsonMapper json = new JsonMapper();
+        try (Stream<Path> files = Files.list(vectors().resolve("limits")))
+        {
+            final List<Path> catalogs = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            assertEquals(4, catalogs.size(), catalogs.toString());
+            for (final Path path : catalogs)
+            {
+                final JsonNode source = json.readTree(path.toFile());
+                final CatalogDefinition catalog = CatalogLoader.load(path).definition();
+                source.get("models").fields().forEachRemaining(model ->
+                {
+                    final JsonNode limits = model.getValue().get("limits");
+                    assertEquals(limits == null ? RateLimits.NONE : new RateLimits(limits.path("rpm").asLong(0),
+                        limits.path("tpm").asLong(0)), catalog.models().get(model.getKey()).limits(),
+                        path + ": " + model.getKey());
+                });
+                final JsonNode budgets = source.path("budgets");
+                assertEquals(budgets.size(), catalog.budgets().size(), path.toString());
+                for (int b = 0; b < budgets.size(); b++)
+                {
+                    final BudgetDefinition budget = catalog.budgets().get(b);
+                    assertEquals(budgets.get(b).get("name").asText(), budget.name());
+                    assertEquals(0, budgets.get(b).get("usd").decimalValue().compareTo(budget.usd()), budget.name());
+                    assertEquals(budgets.get(b).get("period").asText(), budget.period().key());
+                    assertEquals(budgets.get(b).path("provider").asText(null), budget.provider());
+                    assertEquals(budgets.get(b).path("model").asText(null), budget.model());
+                }
+            }
         }
     }
 

@@ -42,6 +42,12 @@ final class CatalogYaml
             {
                 out.append("    provider: ").append(quoted(model.provider())).append('\n');
             }
+            if (model.hasLimits())
+            {
+                out.append("    limits: {").append(model.rpm() == 0 ? "" : "rpm: " + model.rpm())
+                    .append(model.rpm() != 0 && model.tpm() != 0 ? ", " : "")
+                    .append(model.tpm() == 0 ? "" : "tpm: " + model.tpm()).append("}\n");
+            }
         }
         out.append("tiers:\n");
         final List<List<String>> tiers = catalog.tiers();
@@ -80,7 +86,7 @@ final class CatalogYaml
         comment(out, "Source: " + catalog.source() + " (sha256 " + catalog.sha256() + "), " + catalog.entries() +
             " entries.");
         comment(out, "Imported " + catalog.models().size() + " chat models: context_window = max_input_tokens, " +
-            "*_cost_per_mtok = *_cost_per_token x 1e6, provider = litellm_provider.");
+            "*_cost_per_mtok = *_cost_per_token x 1e6, provider = litellm_provider, limits = rpm and tpm where given.");
         comment(out, "Skipped " + catalog.skippedCount() + " entries:");
         for (final Map.Entry<SkipReason, Integer> skip : catalog.skipped().entrySet())
         {

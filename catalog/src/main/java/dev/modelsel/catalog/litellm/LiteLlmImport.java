@@ -2,6 +2,7 @@ package dev.modelsel.catalog.litellm;
 
 import dev.modelsel.catalog.CatalogException;
 import dev.modelsel.catalog.CatalogProblem;
+import dev.modelsel.catalog.RateLimits;
 import dev.modelsel.catalog.SourceFiles;
 
 import java.math.BigDecimal;
@@ -143,7 +144,29 @@ public final class LiteLlmImport
         final PriceListReader.Field provider = entry.field(PriceListReader.Key.PROVIDER);
         result.accept(new PricedModel(entry.id(), entry.line(), window.number().longValueExact(),
             perMillion(inputCost), outputCost == null || outputCost.isNull() ? null : perMillion(outputCost),
-            provider == null || provider.isNull() ? null : provider.text()));
+            provider == null || provider.isNull() ? null : provider.text(),
+            limit(entry.field(PriceListReader.Key.RPM)), limit(entry.field(PriceListReader.Key.TPM))));
+    }
+
+    /** A rate limit the entry gives (checked by {@link #problemOf}), or 0 for none. */
+    private static long limit(final PriceListReader.Field field)
+    {
+        return field == null || field.isNull() ? 0 : field.number().longValueExact();
+    }
+
+    private static String limitProblem(final String key, final PriceListReader.Field field)
+    {
+        if (field == null || field.isNull())
+        {
+            return null;
+        }
+        final BigDecimal value = field.number();
+        if (value == null || value.signum() <= 0 || value.stripTrailingZeros().scale() > 0 ||
+            value.compareTo(BigDecimal.valueOf(RateLimits.MAX)) > 0)
+        {
+            return key + " is " + field.describe() + ", not a whole number from 1 to " + RateLimits.MAX;
+        }
+        return null;
     }
 
     /** What makes a chat entry with a price unusable, or {@code null} when nothing does. */
@@ -182,7 +205,8 @@ public final class LiteLlmImport
         {
             return "litellm_provider is " + provider.describe() + ", not a string";
         }
-        return null;
+        final String rpm = limitProblem("rpm", entry.field(PriceListReader.Key.RPM));
+        return rpm != null ? rpm : limitProblem("tpm", entry.field(PriceListReader.Key.TPM));
     }
 
     private static String priceProblem(final String key, final PriceListReader.Field price)

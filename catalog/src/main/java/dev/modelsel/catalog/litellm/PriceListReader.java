@@ -29,7 +29,9 @@ final class PriceListReader
         INPUT_COST("input_cost_per_token"),
         OUTPUT_COST("output_cost_per_token"),
         MAX_INPUT_TOKENS("max_input_tokens"),
-        PROVIDER("litellm_provider");
+        PROVIDER("litellm_provider"),
+        RPM("rpm"),
+        TPM("tpm");
 
         final String jsonName;
 

@@ -12,8 +12,14 @@ import java.math.BigDecimal;
  * @param inputCostPerMtok  {@code input_cost_per_token × 1e6}.
  * @param outputCostPerMtok {@code output_cost_per_token × 1e6}, or {@code null} when the entry has none.
  * @param provider          {@code litellm_provider}, or {@code null}.
+ * @param rpm               {@code rpm} (requests a minute), 0 when the entry has none.
+ * @param tpm               {@code tpm} (tokens a minute), 0 when the entry has none.
  */
 public record PricedModel(String id, int line, long contextWindow, BigDecimal inputCostPerMtok,
-    BigDecimal outputCostPerMtok, String provider)
+    BigDecimal outputCostPerMtok, String provider, long rpm, long tpm)
 {
+    public boolean hasLimits()
+    {
+        return rpm != 0 || tpm != 0;
+    }
 }

@@ -48,6 +48,8 @@ class LiteLlmImportTest
                 assertEquals(0, expected.output().compareTo(model.outputCostPerMtok()), model.id());
             }
             assertEquals(expected.provider(), model.provider(), model.id());
+            assertEquals(expected.rpm(), model.rpm(), model.id());
+            assertEquals(expected.tpm(), model.tpm(), model.id());
         }
         assertEquals(2099, imported.models().size(), "this snapshot's priced chat models");
     }
@@ -123,7 +125,8 @@ class LiteLlmImportTest
                 {
                     final ReferenceImport.Expected expected = reference.models.get(model.id());
                     assertEquals(expected, ReferenceImport.expected(model.contextWindow(),
-                        model.inputCostPerMtok(), model.outputCostPerMtok(), model.provider()), context);
+                        model.inputCostPerMtok(), model.outputCostPerMtok(), model.provider(), model.rpm(),
+                        model.tpm()), context);
                 }
                 CatalogLoader.parse("random.yaml", imported.yaml(), false);
             }

@@ -17,6 +17,8 @@ final class RandomPriceLists
         "1e-999999999", "1e-36", "1e-37", "0.12345678901234567890123456789012345678901234567890"};
     private static final String[] WINDOWS = {"128000", "2000000.0", "8192", "0", "1.5", "-5", "\"4096\"", "null",
         "9007199254740992", "9007199254740993", "1e20", "10485760", "{}"};
+    private static final String[] LIMITS = {"500", "30000", "150000000", "1000000000", "1000000001", "0", "-5",
+        "2.5", "1e3", "1.0", "\"100\"", "null"};
     private static final String[] PROVIDERS = {"\"openai\"", "\"anthropic\"", "\"vertex_ai-anthropic_models\"",
         "null", "5"};
     private static final String[] ID_PARTS = {"gpt-4o", "openai/", "claude@2024", ":0", "bedrock/*/", "x", "sample_spec"};
@@ -63,6 +65,10 @@ final class RandomPriceLists
         maybe(random, fields, "output_cost_per_token", PRICES);
         maybe(random, fields, "max_input_tokens", WINDOWS);
         maybe(random, fields, "litellm_provider", PROVIDERS);
+        if (random.nextInt(3) == 0)
+        {
+            maybe(random, fields, random.nextBoolean() ? "rpm" : "tpm", LIMITS);
+        }
         if (random.nextBoolean())
         {
             fields.add(random.nextInt(fields.size() + 1), "\"supports_vision\": true, \"max_tokens\": 4096, " +

@@ -26,16 +26,17 @@ final class ReferenceImport
         .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
         .build();
 
-    /** An expected model: exact decimals, {@code output} and {@code provider} may be null. */
-    record Expected(long window, BigDecimal input, BigDecimal output, String provider)
+    /** An expected model: exact decimals, {@code output} and {@code provider} may be null; rpm, tpm 0 for none. */
+    record Expected(long window, BigDecimal input, BigDecimal output, String provider, long rpm, long tpm)
     {
     }
 
     /** Numbers without trailing zeros, so that equal values are equal records. */
-    static Expected expected(final long window, final BigDecimal input, final BigDecimal output, final String provider)
+    static Expected expected(final long window, final BigDecimal input, final BigDecimal output, final String provider,
+        final long rpm, final long tpm)
     {
         return new Expected(window, input.stripTrailingZeros(), output == null ? null : output.stripTrailingZeros(),
-            provider);
+            provider, rpm, tpm);
     }
 
     final Map<String, Expected> models = new TreeMap<>();
@@ -92,8 +93,11 @@ final class ReferenceImport
         final JsonNode output = value.get("output_cost_per_token");
         final JsonNode window = value.get("max_input_tokens");
         final JsonNode provider = value.get("litellm_provider");
+        final JsonNode rpm = value.get("rpm");
+        final JsonNode tpm = value.get("tpm");
         if (id.isEmpty() || !price(input) || (present(output) && !price(output)) ||
-            (present(window) && !wholeTokens(window)) || (present(provider) && !provider.isTextual()))
+            (present(window) && !wholeTokens(window)) || (present(provider) && !provider.isTextual()) ||
+            (present(rpm) && !rateLimit(rpm)) || (present(tpm) && !rateLimit(tpm)))
         {
             return SkipReason.MALFORMED;
         }
@@ -103,8 +107,21 @@ final class ReferenceImport
         }
         models.put(id, expected(window.decimalValue().longValueExact(), input.decimalValue().scaleByPowerOfTen(6),
             present(output) ? output.decimalValue().scaleByPowerOfTen(6) : null,
-            present(provider) ? provider.asText() : null));
+            present(provider) ? provider.asText() : null, present(rpm) ? rpm.decimalValue().longValueExact() : 0,
+            present(tpm) ? tpm.decimalValue().longValueExact() : 0));
         return null;
+    }
+
+    /** SPEC §7: a whole number from 1 to 10^9. */
+    private static boolean rateLimit(final JsonNode node)
+    {
+        if (!node.isNumber() || !finite(node))
+        {
+            return false;
+        }
+        final BigDecimal value = node.decimalValue();
+        return value.signum() > 0 && value.remainder(BigDecimal.ONE).signum() == 0 &&
+            value.compareTo(BigDecimal.valueOf(1_000_000_000L)) <= 0;
     }
 
     private static boolean present(final JsonNode node)

@@ -1,0 +1,63 @@
+package dev.modelsel.catalog;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+
+/** A budget's period (SPEC §7): a UTC calendar hour, day or month, {@code [start, end)}. Thread-safe. */
+public enum BudgetPeriod
+{
+    HOUR(ChronoUnit.HOURS),
+    DAY(ChronoUnit.DAYS),
+    MONTH(ChronoUnit.MONTHS);
+
+    private final ChronoUnit unit;
+
+    BudgetPeriod(final ChronoUnit unit)
+    {
+        this.unit = unit;
+    }
+
+    /** @return the period's name as a catalog writes it: hour, day or month. */
+    public String key()
+    {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** @return the period named so, or null. */
+    public static BudgetPeriod of(final String key)
+    {
+        for (final BudgetPeriod period : values())
+        {
+            if (period.key().equals(key))
+            {
+                return period;
+            }
+        }
+        return null;
+    }
+
+    /** The start, in epoch ms, of the period that contains {@code epochMs}. */
+    public long startMs(final long epochMs)
+    {
+        if (this != MONTH)
+        {
+            final long length = unit.getDuration().toMillis();
+            return Math.floorDiv(epochMs, length) * length;
+        }
+        final ZonedDateTime at = Instant.ofEpochMilli(epochMs).atZone(ZoneOffset.UTC);
+        return at.toLocalDate().withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    }
+
+    /** The end (exclusive), in epoch ms, of the period that contains {@code epochMs}. */
+    public long endMs(final long epochMs)
+    {
+        if (this != MONTH)
+        {
+            return startMs(epochMs) + unit.getDuration().toMillis();
+        }
+        return Instant.ofEpochMilli(startMs(epochMs)).atZone(ZoneOffset.UTC).plusMonths(1).toInstant().toEpochMilli();
+    }
+}
