@@ -39,6 +39,35 @@ public enum BudgetPeriod
         return null;
     }
 
+    /**
+     * The period that contains {@code epochMs} as a number: hours, days or months since 1970 began (UTC). Periods
+     * compare as their numbers; 0 for any time before 1970.
+     */
+    public long index(final long epochMs)
+    {
+        if (epochMs <= 0)
+        {
+            return 0;
+        }
+        if (this != MONTH)
+        {
+            return epochMs / unit.getDuration().toMillis();
+        }
+        final ZonedDateTime at = Instant.ofEpochMilli(epochMs).atZone(ZoneOffset.UTC);
+        return (at.getYear() - 1970) * 12L + at.getMonthValue() - 1;
+    }
+
+    /** The end (exclusive), in epoch ms, of the period numbered {@code index} (see {@link #index}). */
+    public long endOfIndex(final long index)
+    {
+        if (this != MONTH)
+        {
+            return (index + 1) * unit.getDuration().toMillis();
+        }
+        return ZonedDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC).plusMonths(index + 1).toInstant()
+            .toEpochMilli();
+    }
+
     /** The start, in epoch ms, of the period that contains {@code epochMs}. */
     public long startMs(final long epochMs)
     {

@@ -27,8 +27,8 @@ final class CatalogValidator
         List.of("context_window", "input_cost_per_mtok", "output_cost_per_mtok", "capability", "provider", "limits");
     private static final List<String> LIMIT_KEYS = List.of("rpm", "tpm");
     private static final List<String> BUDGET_KEYS = List.of("name", "provider", "model", "usd", "period");
-    /** The most dollars a budget may give: its spend is counted in micro-dollars in a long. */
-    private static final BigDecimal MAX_BUDGET_USD = BigDecimal.valueOf(1_000_000_000_000L);
+    /** The most dollars a budget may give a period: its spend is counted in 42 bits of micro-dollars ($4.39 million). */
+    private static final BigDecimal MAX_BUDGET_USD = BigDecimal.valueOf(4_000_000);
     private static final List<String> DEFAULT_KEYS =
         List.of("context_window", "input_cost_per_mtok", "output_cost_per_mtok", "capability");
     private static final List<String> ESCALATION_KEYS = List.of("max_retries", "quality_threshold");

@@ -1,0 +1,71 @@
+package dev.modelsel.engine.limits;
+
+import dev.modelsel.catalog.BudgetPeriod;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class BudgetSpendTest
+{
+    /** Against a map of period to spend: the word answers for the latest period it has seen, and only for it. */
+    @Test
+    void shouldCountTheLatestPeriodsSpendOnly()
+    {
+        final long seed = Long.getLong("modelsel.seed", System.nanoTime());
+        final SplittableRandom random = new SplittableRandom(seed);
+        for (int trial = 0; trial < 500; trial++)
+        {
+            final UnsafeBuffer word = new UnsafeBuffer(ByteBuffer.allocateDirect(BudgetSpend.LENGTH));
+            final Map<Long, Long> spentByPeriod = new HashMap<>();
+            long latest = -1;
+            for (int op = 0; op < 40; op++)
+            {
+                final long period = 400_000 + random.nextInt(5);
+                final long micros = random.nextInt(8) == 0 ? BudgetSpend.MAX_SPENT / 3 : random.nextLong(1_000_000);
+                final long after = BudgetSpend.add(word, 0, period, micros);
+                final String where = "seed " + seed + " (-Dmodelsel.seed), trial " + trial + ", op " + op;
+                if (period < latest)
+                {
+                    assertEquals(-1, after, where + ": an earlier period is no longer counted");
+                    continue;
+                }
+                latest = period;
+                final long expected = Math.min(BudgetSpend.MAX_SPENT, spentByPeriod.merge(period, micros, Long::sum));
+                assertEquals(expected, after, where);
+                assertEquals(expected, BudgetSpend.spent(word, 0, period), where);
+                assertEquals(0, BudgetSpend.spent(word, 0, period + 1), where + ": nothing yet in the next period");
+            }
+        }
+    }
+
+    @Test
+    void shouldNumberUtcPeriodsAndEndThem()
+    {
+        final long at = Instant.parse("2026-11-30T21:46:16.123Z").toEpochMilli();
+        assertEquals(at / 3_600_000, BudgetPeriod.HOUR.index(at));
+        assertEquals(Instant.parse("2026-11-30T22:00:00Z").toEpochMilli(),
+            BudgetPeriod.HOUR.endOfIndex(BudgetPeriod.HOUR.index(at)));
+        assertEquals(Instant.parse("2026-12-01T00:00:00Z").toEpochMilli(),
+            BudgetPeriod.DAY.endOfIndex(BudgetPeriod.DAY.index(at)));
+        assertEquals((2026 - 1970) * 12 + 10, BudgetPeriod.MONTH.index(at));
+        assertEquals(Instant.parse("2026-12-01T00:00:00Z").toEpochMilli(),
+            BudgetPeriod.MONTH.endOfIndex(BudgetPeriod.MONTH.index(at)));
+        assertEquals(Instant.parse("2027-01-01T00:00:00Z").toEpochMilli(),
+            BudgetPeriod.MONTH.endOfIndex(BudgetPeriod.MONTH.index(Instant.parse("2026-12-31T23:59:59.999Z")
+            .toEpochMilli())));
+        for (final BudgetPeriod period : BudgetPeriod.values())
+        {
+            assertEquals(period.endMs(at), period.endOfIndex(period.index(at)), period.key());
+            assertEquals(period.index(at) + 1, period.index(period.endMs(at)), period.key() + ": the end begins the next");
+            assertEquals(period.index(at), period.index(period.endMs(at) - 1), period.key());
+        }
+        assertEquals(0, BudgetPeriod.DAY.index(-5));
+    }
+}
