@@ -1,5 +1,6 @@
 package dev.modelsel.engine.reference;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,20 @@ public final class RefCatalog
         public Double outputCostPerMtok;
         public Double capability;
         public String provider;
+        /** SPEC §7 limits a minute; {@code null} where not given. */
+        public Long rpm;
+        public Long tpm;
+    }
+
+    /** A SPEC §7 budget as written: exactly one of provider and model. */
+    public static final class Budget
+    {
+        public String name;
+        public String provider;
+        public String model;
+        public BigDecimal usd;
+        /** hour, day or month. */
+        public String period;
     }
 
     /** A tier as written; {@code minCapability} {@code null} when left out. */
@@ -40,6 +55,8 @@ public final class RefCatalog
     public final Map<String, Model> models = new LinkedHashMap<>();
     /** Tiers in file order (not necessarily by number). */
     public final List<Tier> tiers = new ArrayList<>();
+    /** SPEC §7 budgets, in file order. */
+    public final List<Budget> budgets = new ArrayList<>();
 
     public int tierCount()
     {
@@ -84,6 +101,45 @@ public final class RefCatalog
             return m.capability;
         }
         return defaultCapability != null ? defaultCapability : 0.7;
+    }
+
+    /** SPEC §7: the model's rpm or tpm limit, {@code null} for none (a model the file does not declare has none). */
+    public Long rpm(final String id)
+    {
+        final Model m = models.get(id);
+        return m == null ? null : m.rpm;
+    }
+
+    public Long tpm(final String id)
+    {
+        final Model m = models.get(id);
+        return m == null ? null : m.tpm;
+    }
+
+    public String provider(final String id)
+    {
+        final Model m = models.get(id);
+        return m == null ? null : m.provider;
+    }
+
+    /** Whether the catalog has the model: declared, or listed in a tier. */
+    public boolean has(final String id)
+    {
+        return models.containsKey(id) || tieredIds().contains(id);
+    }
+
+    /** SPEC §7's prices, as the file's decimals: a price the model does not give is the default's. */
+    public BigDecimal inputPrice(final String id)
+    {
+        return new BigDecimal(Double.toString(inputCost(id)));
+    }
+
+    /** The output price, 0 when neither the model nor the defaults give one (the defaults here never do). */
+    public BigDecimal outputPrice(final String id)
+    {
+        final Model m = models.get(id);
+        return m != null && m.outputCostPerMtok != null ? new BigDecimal(Double.toString(m.outputCostPerMtok)) :
+            BigDecimal.ZERO;
     }
 
     public double minCapability(final int tier)
@@ -138,6 +194,56 @@ public final class RefCatalog
         return ids;
     }
 
+    /** A catalog file written as JSON (the vectors' form), read field by field as SPEC §2 names them. */
+    public static RefCatalog fromJson(final com.fasterxml.jackson.databind.JsonNode json)
+    {
+        final RefCatalog catalog = new RefCatalog();
+        catalog.safetyMargin = json.has("safety_margin") ? json.get("safety_margin").doubleValue() : null;
+        final com.fasterxml.jackson.databind.JsonNode defaults = json.path("defaults");
+        catalog.defaultContextWindow = defaults.has("context_window") ? defaults.get("context_window").longValue() : null;
+        catalog.defaultInputCost = defaults.has("input_cost_per_mtok") ? defaults.get("input_cost_per_mtok")
+            .doubleValue() : null;
+        catalog.defaultCapability = defaults.has("capability") ? defaults.get("capability").doubleValue() : null;
+        json.path("complexity_tiers").fields().forEachRemaining(e -> catalog.complexityTiers.put(e.getKey(),
+            e.getValue().intValue()));
+        final com.fasterxml.jackson.databind.JsonNode escalation = json.path("escalation");
+        catalog.maxRetries = escalation.has("max_retries") ? escalation.get("max_retries").intValue() : null;
+        catalog.qualityThreshold = escalation.has("quality_threshold") ? escalation.get("quality_threshold")
+            .doubleValue() : null;
+        json.path("models").fields().forEachRemaining(e ->
+        {
+            final com.fasterxml.jackson.databind.JsonNode f = e.getValue();
+            final Model m = new Model();
+            m.contextWindow = f.has("context_window") ? f.get("context_window").longValue() : null;
+            m.inputCostPerMtok = f.has("input_cost_per_mtok") ? f.get("input_cost_per_mtok").doubleValue() : null;
+            m.outputCostPerMtok = f.has("output_cost_per_mtok") ? f.get("output_cost_per_mtok").doubleValue() : null;
+            m.capability = f.has("capability") ? f.get("capability").doubleValue() : null;
+            m.provider = f.has("provider") ? f.get("provider").asText() : null;
+            m.rpm = f.path("limits").has("rpm") ? f.get("limits").get("rpm").longValue() : null;
+            m.tpm = f.path("limits").has("tpm") ? f.get("limits").get("tpm").longValue() : null;
+            catalog.models.put(e.getKey(), m);
+        });
+        for (final com.fasterxml.jackson.databind.JsonNode t : json.path("tiers"))
+        {
+            final Tier tier = new Tier();
+            tier.number = t.get("tier").intValue();
+            tier.minCapability = t.has("min_capability") ? t.get("min_capability").doubleValue() : null;
+            t.get("models").forEach(id -> tier.models.add(id.asText()));
+            catalog.tiers.add(tier);
+        }
+        for (final com.fasterxml.jackson.databind.JsonNode b : json.path("budgets"))
+        {
+            final Budget budget = new Budget();
+            budget.name = b.get("name").asText();
+            budget.provider = b.has("provider") ? b.get("provider").asText() : null;
+            budget.model = b.has("model") ? b.get("model").asText() : null;
+            budget.usd = new BigDecimal(b.get("usd").asText());
+            budget.period = b.get("period").asText();
+            catalog.budgets.add(budget);
+        }
+        return catalog;
+    }
+
     /** The catalog file, as maps and lists for a JSON writer. */
     public Map<String, Object> toJson()
     {
@@ -175,6 +281,13 @@ public final class RefCatalog
             putIfSet(fields, "output_cost_per_mtok", m.outputCostPerMtok);
             putIfSet(fields, "capability", m.capability);
             putIfSet(fields, "provider", m.provider);
+            if (m.rpm != null || m.tpm != null)
+            {
+                final Map<String, Object> limits = new LinkedHashMap<>();
+                putIfSet(limits, "rpm", m.rpm);
+                putIfSet(limits, "tpm", m.tpm);
+                fields.put("limits", limits);
+            }
             modelsJson.put(id, fields);
         });
         json.put("models", modelsJson);
@@ -188,6 +301,21 @@ public final class RefCatalog
             tiersJson.add(t);
         }
         json.put("tiers", tiersJson);
+        if (!budgets.isEmpty())
+        {
+            final List<Object> budgetsJson = new ArrayList<>();
+            for (final Budget budget : budgets)
+            {
+                final Map<String, Object> b = new LinkedHashMap<>();
+                b.put("name", budget.name);
+                putIfSet(b, "provider", budget.provider);
+                putIfSet(b, "model", budget.model);
+                b.put("usd", budget.usd);
+                b.put("period", budget.period);
+                budgetsJson.add(b);
+            }
+            json.put("budgets", budgetsJson);
+        }
         return json;
     }
 

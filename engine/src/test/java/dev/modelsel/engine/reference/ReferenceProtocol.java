@@ -138,9 +138,62 @@ public final class ReferenceProtocol
                 selector.setRateLimited(model, integer(request, "until_ms").min(dayAhead).longValueExact());
                 return Map.of("status", "OK");
             }
+            case "record":
+                record(request);
+                return Map.of("status", "OK");
             default:
                 throw new Invalid("unknown op");
         }
+    }
+
+    /** SPEC §4's record (issue 5's fields) and SPEC §7's effects, at now_ms or the clock. */
+    private void record(final JsonNode request) throws Invalid
+    {
+        if (text(request, "category").isEmpty())
+        {
+            throw new Invalid("empty category");
+        }
+        complexity(request);
+        final BigInteger initialTier = integer(request, "initial_tier");
+        final BigInteger finalTier = integer(request, "final_tier");
+        for (final BigInteger tier : new BigInteger[] {initialTier, finalTier})
+        {
+            if (tier.signum() <= 0 || tier.compareTo(BigInteger.valueOf(catalog.tierCount())) > 0)
+            {
+                throw new Invalid("no such tier");
+            }
+        }
+        final String model = text(request, "model");
+        if (model.isEmpty())
+        {
+            throw new Invalid("empty model");
+        }
+        final BigInteger input = tokens(request, "input_tokens");
+        final BigInteger output = tokens(request, "output_tokens");
+        if (!required(request, "success").isBoolean())
+        {
+            throw new Invalid("success not a boolean");
+        }
+        if (request.has("quality_score") && !request.get("quality_score").isNull())
+        {
+            number(request, "quality_score");
+        }
+        if (request.has("attempt") && !request.get("attempt").isNull() &&
+            integer(request, "attempt").compareTo(BigInteger.valueOf(1_000_000)) > 0)
+        {
+            throw new Invalid("attempt over 10^6");
+        }
+        selector.record(model, input, output, now(request));
+    }
+
+    private static BigInteger tokens(final JsonNode request, final String field) throws Invalid
+    {
+        final BigInteger tokens = integer(request, field);
+        if (tokens.compareTo(BigInteger.valueOf(1_000_000_000_000L)) > 0)
+        {
+            throw new Invalid(field + " over 10^12");
+        }
+        return tokens;
     }
 
     private static Map<String, Object> fields(final ReferenceSelector.Answer answer)

@@ -37,8 +37,59 @@ public final class ReferenceSelector
         Long cooldownUntilMs;
     }
 
+    /** SPEC §7's bucket as written: a level S in units of 1/60,000 at a time last; full when never taken from. */
+    private static final class Bucket
+    {
+        final BigInteger capacity;
+        final BigInteger full;
+        BigInteger level;
+        Long last;
+
+        Bucket(final long perMinute)
+        {
+            capacity = BigInteger.valueOf(perMinute);
+            full = capacity.multiply(UNITS);
+            level = full;
+        }
+
+        BigInteger levelAt(final long now)
+        {
+            return last == null || now <= last ? level : full.min(level.add(capacity.multiply(
+                BigInteger.valueOf(now - last))));
+        }
+
+        void take(final BigInteger units, final long now)
+        {
+            level = levelAt(now).subtract(units);
+            last = last == null ? now : Math.max(last, now);
+        }
+
+        /** The earliest time from now at which the level reaches units, refilling only; null if never. */
+        Long admitsAt(final BigInteger units, final long now)
+        {
+            if (units.compareTo(full) > 0)
+            {
+                return null;
+            }
+            if (levelAt(now).compareTo(units) >= 0)
+            {
+                return now;
+            }
+            final long from = last == null ? now : Math.max(now, last);
+            final BigInteger[] qr = units.subtract(levelAt(from)).divideAndRemainder(capacity);
+            return from + qr[0].longValueExact() + (qr[1].signum() > 0 ? 1 : 0);
+        }
+    }
+
+    private static final BigInteger UNITS = BigInteger.valueOf(60_000);
+    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+
     private final RefCatalog catalog;
     private final Map<String, Availability> availability = new HashMap<>();
+    private final Map<String, Bucket> rpmBuckets = new HashMap<>();
+    private final Map<String, Bucket> tpmBuckets = new HashMap<>();
+    /** Micro-dollars spent, by budget name and the start of the period the outcome's time falls in. */
+    private final Map<String, BigInteger> spent = new HashMap<>();
 
     public ReferenceSelector(final RefCatalog catalog)
     {
@@ -70,18 +121,147 @@ public final class ReferenceSelector
         return availability.computeIfAbsent(model, id -> new Availability());
     }
 
-    boolean available(final String m, final long now)
+    /** SPEC §7's available(m, n, now) for a request of n tokens: SPEC §3's, admitted, and no budget exhausted. */
+    boolean available(final String m, final BigInteger n, final long now)
     {
         final Availability a = availability.get(m);
-        return a == null || (!a.down && (a.cooldownUntilMs == null || a.cooldownUntilMs <= now));
+        final boolean free = a == null || (!a.down && (a.cooldownUntilMs == null || a.cooldownUntilMs <= now));
+        return free && admitted(m, n, now) && exhaustedBudgetEnd(m, now) == null;
+    }
+
+    // ---- SPEC §7: limits and budgets
+
+    private Bucket rpm(final String m)
+    {
+        final Long limit = catalog.rpm(m);
+        return limit == null ? null : rpmBuckets.computeIfAbsent(m, id -> new Bucket(limit));
+    }
+
+    private Bucket tpm(final String m)
+    {
+        final Long limit = catalog.tpm(m);
+        return limit == null ? null : tpmBuckets.computeIfAbsent(m, id -> new Bucket(limit));
+    }
+
+    boolean admitted(final String m, final BigInteger n, final long now)
+    {
+        final Bucket rpm = rpm(m);
+        final Bucket tpm = tpm(m);
+        return (rpm == null || rpm.levelAt(now).compareTo(UNITS) >= 0) &&
+            (tpm == null || tpm.levelAt(now).compareTo(n.multiply(UNITS)) >= 0);
+    }
+
+    /** An OK answer takes one request and n tokens from the chosen model's buckets. */
+    private Answer reserve(final Answer answer, final BigInteger n, final long now)
+    {
+        if (answer.status().equals("OK"))
+        {
+            final Bucket rpm = rpm(answer.model());
+            final Bucket tpm = tpm(answer.model());
+            if (rpm != null)
+            {
+                rpm.take(UNITS, now);
+            }
+            if (tpm != null)
+            {
+                tpm.take(n.multiply(UNITS), now);
+            }
+        }
+        return answer;
+    }
+
+    private boolean covers(final RefCatalog.Budget budget, final String m)
+    {
+        return budget.provider != null ? budget.provider.equals(catalog.provider(m)) && catalog.has(m) :
+            budget.model.equals(m);
+    }
+
+    /** The latest end of the period of an exhausted budget covering m at now, or null when none is exhausted. */
+    Long exhaustedBudgetEnd(final String m, final long now)
+    {
+        Long end = null;
+        for (final RefCatalog.Budget budget : catalog.budgets)
+        {
+            if (!covers(budget, m))
+            {
+                continue;
+            }
+            final BigInteger spend = spent.getOrDefault(budget.name + "@" + periodStart(budget.period, now),
+                BigInteger.ZERO);
+            if (new BigDecimal(spend).compareTo(budget.usd.multiply(MILLION)) >= 0)
+            {
+                final long periodEnd = periodEnd(budget.period, now);
+                end = end == null ? periodEnd : Math.max(end, periodEnd);
+            }
+        }
+        return end;
+    }
+
+    /** SPEC §7 record: output tokens from the tpm bucket, the cost to every budget covering the model. */
+    public void record(final String m, final BigInteger inputTokens, final BigInteger outputTokens, final long now)
+    {
+        if (catalog.has(m))
+        {
+            final Bucket tpm = tpm(m);
+            if (tpm != null)
+            {
+                tpm.take(outputTokens.multiply(UNITS), now);
+            }
+        }
+        final BigInteger cost = new BigDecimal(inputTokens).multiply(catalog.inputPrice(m))
+            .add(new BigDecimal(outputTokens).multiply(catalog.outputPrice(m)))
+            .setScale(0, java.math.RoundingMode.HALF_UP).toBigIntegerExact();
+        for (final RefCatalog.Budget budget : catalog.budgets)
+        {
+            if (covers(budget, m))
+            {
+                spent.merge(budget.name + "@" + periodStart(budget.period, now), cost, BigInteger::add);
+            }
+        }
+    }
+
+    private static long periodStart(final String period, final long now)
+    {
+        final java.time.ZonedDateTime at = java.time.Instant.ofEpochMilli(now).atZone(java.time.ZoneOffset.UTC);
+        final java.time.ZonedDateTime start;
+        switch (period)
+        {
+            case "hour":
+                start = at.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+                break;
+            case "day":
+                start = at.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+                break;
+            default:
+                start = at.truncatedTo(java.time.temporal.ChronoUnit.DAYS).withDayOfMonth(1);
+        }
+        return start.toInstant().toEpochMilli();
+    }
+
+    private static long periodEnd(final String period, final long now)
+    {
+        final java.time.ZonedDateTime start = java.time.Instant.ofEpochMilli(periodStart(period, now))
+            .atZone(java.time.ZoneOffset.UTC);
+        switch (period)
+        {
+            case "hour":
+                return start.plusHours(1).toInstant().toEpochMilli();
+            case "day":
+                return start.plusDays(1).toInstant().toEpochMilli();
+            default:
+                return start.plusMonths(1).toInstant().toEpochMilli();
+        }
     }
 
     // ---- the notation of SPEC §3
 
+    /** SPEC §3's fit, with §7: a model with a tpm limit holds no request of more tokens than it. */
     boolean fits(final String m, final BigInteger n)
     {
         final double limit = Math.floor(catalog.contextWindow(m) * catalog.margin());
-        return new BigDecimal(n).compareTo(new BigDecimal(limit)) <= 0;
+        final Long tpm = catalog.tpm(m);
+        return new BigDecimal(n).compareTo(new BigDecimal(limit)) <= 0 &&
+            (tpm == null || n.compareTo(BigInteger.valueOf(tpm)) <= 0);
     }
 
     double score(final String m)
@@ -156,7 +336,7 @@ public final class ReferenceSelector
             }
             t = t - 1;
         }
-        return fallbackChain(t, candidates(t, n), Set.of(), n, now, t0);
+        return reserve(fallbackChain(t, candidates(t, n), Set.of(), n, now, t0), n, now);
     }
 
     public Answer escalate(
@@ -185,7 +365,7 @@ public final class ReferenceSelector
                 final List<String> c = candidates(e, n);
                 if (!c.isEmpty())
                 {
-                    return fallbackChain(e, c, Set.of(), n, now, t0);
+                    return reserve(fallbackChain(e, c, Set.of(), n, now, t0), n, now);
                 }
             }
             return Answer.none("CANNOT_ESCALATE", t0);
@@ -208,7 +388,7 @@ public final class ReferenceSelector
             }
             if (!c.isEmpty())
             {
-                return fallbackChain(e, c, Set.of(f), n, now, t0);
+                return reserve(fallbackChain(e, c, Set.of(f), n, now, t0), n, now);
             }
         }
         return Answer.none("CANNOT_ESCALATE", t0);
@@ -222,28 +402,28 @@ public final class ReferenceSelector
         final List<String> same = new ArrayList<>();
         for (final String x : candidates(t, n))
         {
-            if (!x.equals(m) && available(x, now))
+            if (!x.equals(m) && available(x, n, now))
             {
                 same.add(x);
             }
         }
         if (!same.isEmpty())
         {
-            return Answer.ok(best(same), t, t0, "SAME_TIER");
+            return reserve(Answer.ok(best(same), t, t0, "SAME_TIER"), n, now);
         }
         if (t + 1 <= catalog.tierCount())
         {
             final List<String> lower = new ArrayList<>();
             for (final String x : candidates(t + 1, n))
             {
-                if (!x.equals(m) && available(x, now))
+                if (!x.equals(m) && available(x, n, now))
                 {
                     lower.add(x);
                 }
             }
             if (!lower.isEmpty())
             {
-                return Answer.ok(best(lower), t + 1, t0, "LOWER_TIER");
+                return reserve(Answer.ok(best(lower), t + 1, t0, "LOWER_TIER"), n, now);
             }
         }
         return new Answer("WAIT", m, t, t0, null, availability.get(m).cooldownUntilMs);
@@ -254,14 +434,14 @@ public final class ReferenceSelector
         final int t, final List<String> c, final Set<String> x, final BigInteger n, final long now, final int t0)
     {
         final String b = best(c);
-        if (available(b, now))
+        if (available(b, n, now))
         {
             return Answer.ok(b, t, t0, "NONE");
         }
         final List<String> availableOfC = new ArrayList<>();
         for (final String m : c)
         {
-            if (available(m, now))
+            if (available(m, n, now))
             {
                 availableOfC.add(m);
             }
@@ -275,7 +455,7 @@ public final class ReferenceSelector
             final List<String> lower = new ArrayList<>();
             for (final String m : candidates(t + 1, n))
             {
-                if (!x.contains(m) && available(m, now))
+                if (!x.contains(m) && available(m, n, now))
                 {
                     lower.add(m);
                 }
@@ -288,7 +468,7 @@ public final class ReferenceSelector
         final List<String> any = new ArrayList<>();
         for (final String m : fitting(n))
         {
-            if (!x.contains(m) && available(m, now))
+            if (!x.contains(m) && available(m, n, now))
             {
                 any.add(m);
             }
@@ -298,15 +478,35 @@ public final class ReferenceSelector
             final String m = best(any);
             return Answer.ok(m, lowestTierListing(m), t0, "ANY");
         }
+        // SPEC §7: for each fitting model not down and not in X, the latest of its cooldown deadline, the time its
+        // buckets would admit the request, and the end of each exhausted budget covering it; the earliest > now.
         Long retryAt = null;
         for (final String m : fitting(n))
         {
             final Availability a = availability.get(m);
-            if (x.contains(m) || a == null || a.down || a.cooldownUntilMs == null || a.cooldownUntilMs <= now)
+            if (x.contains(m) || (a != null && a.down))
             {
                 continue;
             }
-            retryAt = retryAt == null ? a.cooldownUntilMs : Math.min(retryAt, a.cooldownUntilMs);
+            long at = a == null || a.cooldownUntilMs == null ? now : Math.max(now, a.cooldownUntilMs);
+            final Bucket rpm = rpm(m);
+            final Bucket tpm = tpm(m);
+            final Long rpmAt = rpm == null ? Long.valueOf(now) : rpm.admitsAt(UNITS, now);
+            final Long tpmAt = tpm == null ? Long.valueOf(now) : tpm.admitsAt(n.multiply(UNITS), now);
+            if (rpmAt == null || tpmAt == null)
+            {
+                continue; // never
+            }
+            at = Math.max(at, Math.max(rpmAt, tpmAt));
+            final Long budgetEnd = exhaustedBudgetEnd(m, now);
+            if (budgetEnd != null)
+            {
+                at = Math.max(at, budgetEnd);
+            }
+            if (at > now)
+            {
+                retryAt = retryAt == null ? at : Math.min(retryAt, at);
+            }
         }
         return new Answer("NO_MODEL_AVAILABLE", null, null, t0, null, retryAt);
     }
