@@ -1,6 +1,7 @@
 package dev.modelsel.engine;
 
 import dev.modelsel.catalog.CompiledCatalog;
+import dev.modelsel.engine.limits.Limiter;
 import dev.modelsel.engine.availability.AvailabilityRecord;
 import dev.modelsel.engine.availability.AvailabilityTable;
 
@@ -18,6 +19,8 @@ import dev.modelsel.engine.availability.AvailabilityTable;
 final class AvailabilityView
 {
     final CompiledCatalog catalog;
+    /** SPEC §7 for this catalog, or null when it has no limits or budgets (or the selector no store). */
+    final Limiter limiter;
     final long sequence;
     final long validFromMs;
     /** The window's length, as an unsigned number: up to 2^64 - 1 when no deadline bounds it on either side. */
@@ -30,12 +33,14 @@ final class AvailabilityView
 
     private AvailabilityView(
         final CompiledCatalog catalog,
+        final Limiter limiter,
         final long sequence,
         final long[] downWords,
         final long[] cooldownUntilMs,
         final long nowMs)
     {
         this.catalog = catalog;
+        this.limiter = limiter;
         this.sequence = sequence;
         this.downWords = downWords;
         this.cooldownUntilMs = cooldownUntilMs;
@@ -65,7 +70,8 @@ final class AvailabilityView
     }
 
     /** Reads the table's records of every tiered model of the catalog. The sequence is read first: see {@link AvailabilityTable}. */
-    static AvailabilityView read(final CompiledCatalog catalog, final AvailabilityTable table, final long nowMs)
+    static AvailabilityView read(final CompiledCatalog catalog, final Limiter limiter, final AvailabilityTable table,
+        final long nowMs)
     {
         final long sequence = table.changeSequence();
         final int tiered = catalog.tieredCount();
@@ -81,7 +87,7 @@ final class AvailabilityView
             }
             cooldownUntilMs[m] = record.cooldownUntilMs();
         }
-        return new AvailabilityView(catalog, sequence, downWords, cooldownUntilMs, nowMs);
+        return new AvailabilityView(catalog, limiter, sequence, downWords, cooldownUntilMs, nowMs);
     }
 
     /**
@@ -100,13 +106,14 @@ final class AvailabilityView
             down[m >>> 6] = record.down() ? down[m >>> 6] | (1L << m) : down[m >>> 6] & ~(1L << m);
             cooldowns[m] = record.cooldownUntilMs();
         }));
-        return told ? new AvailabilityView(catalog, latest, down, cooldowns, nowMs) : read(catalog, table, nowMs);
+        return told ? new AvailabilityView(catalog, limiter, latest, down, cooldowns, nowMs) :
+            read(catalog, limiter, table, nowMs);
     }
 
     /** The same records seen at another time. */
     AvailabilityView at(final long nowMs)
     {
-        return new AvailabilityView(catalog, sequence, downWords, cooldownUntilMs, nowMs);
+        return new AvailabilityView(catalog, limiter, sequence, downWords, cooldownUntilMs, nowMs);
     }
 
     /**

@@ -30,7 +30,7 @@ public final class Selection
     private int initialTier;
     private long retryAtMs = NO_RETRY_AT;
     /** Three sets of the catalog's width for the slow paths: fitting, candidates, a temporary. Grown, never shrunk. */
-    private long[] scratch = new long[3];
+    private long[] scratch = new long[4];
 
     /** @return the outcome, or {@code null} before the first selection into this object. */
     public Status status()
@@ -120,9 +120,9 @@ public final class Selection
     /** Work space of at least {@code 3 * words} longs; allocates only when a wider catalog is first seen. */
     long[] scratch(final int words)
     {
-        if (scratch.length < 3 * words)
+        if (scratch.length < 4 * words)
         {
-            scratch = new long[3 * words];
+            scratch = new long[4 * words];
         }
         return scratch;
     }

@@ -4,6 +4,8 @@ import dev.modelsel.catalog.CompiledCatalog;
 import dev.modelsel.catalog.Complexity;
 import dev.modelsel.catalog.ModelSets;
 import dev.modelsel.engine.availability.AvailabilityTable;
+import dev.modelsel.engine.limits.Limiter;
+import dev.modelsel.engine.limits.LimitsStore;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -26,6 +28,12 @@ import java.lang.invoke.VarHandle;
  * <p>
  * <b>Visibility.</b> A call that starts after a write to the table returned sees that write: see
  * {@link AvailabilityTable} for the protocol.
+ * <p>
+ * <b>Limits and budgets</b> (SPEC §7), when the catalog gives any and the selector has a {@link LimitsStore}: a model
+ * is available only if its buckets admit the request and no budget covering it is exhausted, and an {@code OK}
+ * answer reserves one request and the tokens. On the fast path that is one compare-and-set per bucket of the best
+ * candidate; a candidate that does not admit sends the call down the slow path, which looks at every fitting
+ * model's buckets. A catalog without limits selects exactly as before.
  */
 public final class Selector
 {
@@ -44,13 +52,15 @@ public final class Selector
     }
 
     private final AvailabilityTable table;
+    private final LimitsStore limits;
     @SuppressWarnings("unused") // accessed through VIEW
     private volatile AvailabilityView view;
 
-    private Selector(final CompiledCatalog catalog, final AvailabilityTable table)
+    private Selector(final CompiledCatalog catalog, final AvailabilityTable table, final LimitsStore limits)
     {
         this.table = table;
-        this.view = AvailabilityView.read(catalog, table, System.currentTimeMillis());
+        this.limits = limits;
+        this.view = AvailabilityView.read(catalog, Limiter.of(catalog, limits), table, System.currentTimeMillis());
     }
 
     /**
@@ -60,7 +70,18 @@ public final class Selector
      */
     public static Selector create(final CompiledCatalog catalog, final AvailabilityTable table)
     {
-        return new Selector(catalog, table);
+        return new Selector(catalog, table, null);
+    }
+
+    /**
+     * @param limits where SPEC §7's buckets and budget spend are kept, shared by every selector (and process) that
+     *               should draw from the same limits; null: the catalog's limits and budgets are not applied.
+     * @return a selector that also applies the catalog's limits and budgets.
+     */
+    public static Selector create(final CompiledCatalog catalog, final AvailabilityTable table,
+        final LimitsStore limits)
+    {
+        return new Selector(catalog, table, limits);
     }
 
     /** The catalog calls starting now select from. */
@@ -74,10 +95,16 @@ public final class Selector
         return table;
     }
 
+    /** SPEC §7 for the catalog calls starting now select from, or null when it has no limits (or no store). */
+    public Limiter limiter()
+    {
+        return view.limiter;
+    }
+
     /** Selects from {@code catalog} from now on. Availability is keyed by model id, so it carries over. */
     public void reload(final CompiledCatalog catalog)
     {
-        view = AvailabilityView.read(catalog, table, System.currentTimeMillis());
+        view = AvailabilityView.read(catalog, Limiter.of(catalog, limits), table, System.currentTimeMillis());
     }
 
     /**
@@ -98,12 +125,12 @@ public final class Selector
         if (choice != CompiledCatalog.NO_CHOICE)
         {
             final int model = CompiledCatalog.choiceModel(choice);
-            if (view.isAvailable(model))
+            if (view.isAvailable(model) && (view.limiter == null || view.limiter.reserve(model, tokens, nowMs)))
             {
                 return out.ok(catalog, model, CompiledCatalog.choiceTier(choice), catalog.initialTier(complexity),
                     Fallback.NONE);
             }
-            return unavailable(view, CompiledCatalog.choiceTier(choice), catalog.fitRow(tokens), nowMs,
+            return unavailable(view, CompiledCatalog.choiceTier(choice), catalog.fitRow(tokens), tokens, nowMs,
                 catalog.initialTier(complexity), out);
         }
         return out.without(catalog, Status.NO_MODEL_FITS, catalog.initialTier(complexity));
@@ -115,11 +142,11 @@ public final class Selector
      * and catalogs whose fit rows are not all kept, take the slow path.
      */
     private static Selection unavailable(
-        final AvailabilityView view, final int tier, final int fitRow, final long nowMs, final int initialTier,
-        final Selection out)
+        final AvailabilityView view, final int tier, final int fitRow, final long tokens, final long nowMs,
+        final int initialTier, final Selection out)
     {
         final CompiledCatalog catalog = view.catalog;
-        if (catalog.hasCandidateWords() && catalog.rankFollowsListOrder(tier))
+        if (view.limiter == null && catalog.hasCandidateWords() && catalog.rankFollowsListOrder(tier))
         {
             for (int w = 0, words = catalog.words(); w < words; w++)
             {
@@ -133,7 +160,7 @@ public final class Selector
         }
         final long[] sets = FallbackChain.fitting(catalog, fitRow, out);
         FallbackChain.candidates(catalog, tier, sets);
-        return FallbackChain.run(view, tier, sets, Selection.NO_MODEL, nowMs, initialTier, out);
+        return FallbackChain.run(view, tier, sets, Selection.NO_MODEL, tokens, nowMs, initialTier, out);
     }
 
     /** {@link #select(Complexity, long, long, Selection)} at the wall-clock time. */
@@ -192,7 +219,7 @@ public final class Selector
             {
                 final int e = CompiledCatalog.choiceTier(choice);
                 FallbackChain.candidates(catalog, e, sets);
-                return FallbackChain.run(view, e, sets, Selection.NO_MODEL, nowMs, initialTier, out);
+                return FallbackChain.run(view, e, sets, Selection.NO_MODEL, tokens, nowMs, initialTier, out);
             }
         }
         else
@@ -203,7 +230,7 @@ public final class Selector
                 final int e = step < tier ? tier - step : tier; // t-1, ..., 1, then t itself
                 if (FallbackChain.candidates(catalog, e, sets) && keepMoreCapable(catalog, sets, capability))
                 {
-                    return FallbackChain.run(view, e, sets, failed, nowMs, initialTier, out);
+                    return FallbackChain.run(view, e, sets, failed, tokens, nowMs, initialTier, out);
                 }
             }
         }
@@ -234,24 +261,34 @@ public final class Selector
         AvailabilityView view = viewAt(nowMs); // after the write: the sequence moved, so this reads it back
         if (view.catalog != catalog)
         {
-            view = AvailabilityView.read(catalog, table, nowMs); // reloaded meanwhile: answer in the catalog checked
+            view = AvailabilityView.read(catalog, Limiter.of(catalog, limits), table, nowMs); // reloaded meanwhile
         }
         final int initialTier = catalog.initialTier(complexity);
         final int words = catalog.words();
         final long[] sets = FallbackChain.fitting(catalog, catalog.fitRow(tokens), out);
         final int fitting = FallbackChain.FITTING * words;
         final int others = FallbackChain.TEMPORARY * words;
+        FallbackChain.admitted(view, sets, tokens, nowMs);
         for (int t = tier; t <= tier + 1; t++)
         {
-            for (int w = 0; w < words; w++)
+            while (true)
             {
-                sets[others + w] = catalog.tierFloorWord(t, w) & sets[fitting + w] & view.availableWord(w);
-            }
-            ModelSets.clear(sets, others, limited);
-            final int model = ModelSets.best(catalog, t, sets, others, words);
-            if (model >= 0)
-            {
-                return out.ok(catalog, model, t, initialTier, t == tier ? Fallback.SAME_TIER : Fallback.LOWER_TIER);
+                for (int w = 0; w < words; w++)
+                {
+                    sets[others + w] = catalog.tierFloorWord(t, w) & sets[fitting + w] &
+                        FallbackChain.usable(view, sets, words, w);
+                }
+                ModelSets.clear(sets, others, limited);
+                final int model = ModelSets.best(catalog, t, sets, others, words);
+                if (model < 0)
+                {
+                    break;
+                }
+                if (FallbackChain.reserved(view, sets, words, model, tokens, nowMs))
+                {
+                    return out.ok(catalog, model, t, initialTier, t == tier ? Fallback.SAME_TIER :
+                        Fallback.LOWER_TIER);
+                }
             }
         }
         return out.set(catalog, Status.WAIT, limited, tier, initialTier, null, deadline);

@@ -7,6 +7,7 @@ import dev.modelsel.catalog.CatalogDefinition;
 import dev.modelsel.catalog.CatalogLoader;
 import dev.modelsel.catalog.RateLimits;
 import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
+import dev.modelsel.engine.limits.InMemoryLimitsStore;
 import dev.modelsel.engine.protocol.RunSession;
 import dev.modelsel.engine.reference.ReferenceProtocol;
 import org.junit.jupiter.api.Test;
@@ -119,6 +120,43 @@ class SharedVectorsTest
             }
         }
         assertEquals(expected.size(), answer, script + ": every expected answer was compared");
+    }
+
+    static Stream<String> limitsScripts()
+    {
+        return Stream.of("limits000", "limits001", "limits002", "limits003");
+    }
+
+    /** SPEC §7's vectors through `run`'s session, with limits in memory as `modelsel run` keeps them. */
+    @ParameterizedTest
+    @MethodSource("limitsScripts")
+    void shouldAnswerAsTheLimitsVectorsSay(final String stem) throws Exception
+    {
+        final Path directory = vectors().resolve("limits");
+        final List<String> requests = Files.readAllLines(directory.resolve(stem + ".jsonl"));
+        final List<String> expected = Files.readAllLines(directory.resolve(stem + ".expected.jsonl"));
+        final long[] lastNow = {0}; // lines without now_ms (set_down, set_up) do not depend on it
+        final RunSession session = new RunSession(Selector.create(CatalogLoader.load(directory.resolve(stem + ".yaml"))
+            .compile(), new InMemoryAvailabilityTable(), new InMemoryLimitsStore()), () -> lastNow[0]);
+        for (int line = 0; line < requests.size(); line++)
+        {
+            final Map<?, ?> request = ReferenceProtocol.JSON.readValue(requests.get(line), Map.class);
+            if (request.get("now_ms") instanceof Number now)
+            {
+                lastNow[0] = now.longValue();
+            }
+            final Map<?, ?> want = ReferenceProtocol.JSON.readValue(expected.get(line), Map.class);
+            final Map<?, ?> got = ReferenceProtocol.JSON.readValue(session.handle(line + 1, requests.get(line)),
+                Map.class);
+            for (final String key : KEYS)
+            {
+                if (want.containsKey(key))
+                {
+                    assertEquals(want.get(key), got.get(key), stem + " line " + (line + 1) + ": " + requests.get(line) +
+                        " (" + key + ")");
+                }
+            }
+        }
     }
 
     static Path vectors() throws URISyntaxException

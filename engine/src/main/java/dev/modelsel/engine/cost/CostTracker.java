@@ -2,6 +2,7 @@ package dev.modelsel.engine.cost;
 
 import dev.modelsel.catalog.CompiledCatalog;
 import dev.modelsel.engine.Selector;
+import dev.modelsel.engine.limits.Limiter;
 
 import java.util.function.Supplier;
 
@@ -15,25 +16,31 @@ import java.util.function.Supplier;
 public final class CostTracker
 {
     private final Supplier<CompiledCatalog> catalog;
+    private final Supplier<Limiter> limiter;
     private final PhaseCounters counters;
     private volatile Pricing pricing;
 
-    private CostTracker(final Supplier<CompiledCatalog> catalog, final PhaseCounters counters)
+    private CostTracker(final Supplier<CompiledCatalog> catalog, final Supplier<Limiter> limiter,
+        final PhaseCounters counters)
     {
         this.catalog = catalog;
+        this.limiter = limiter;
         this.counters = counters;
     }
 
     /** Prices by this catalog. */
     public static CostTracker create(final CompiledCatalog catalog, final PhaseCounters counters)
     {
-        return new CostTracker(() -> catalog, counters);
+        return new CostTracker(() -> catalog, () -> null, counters);
     }
 
-    /** Prices by whatever catalog the selector has now, through its reloads. */
+    /**
+     * Prices by whatever catalog the selector has now, through its reloads, and feeds its SPEC §7 limits: each
+     * outcome's output tokens are taken from the model's tpm bucket and its cost added to the budgets covering it.
+     */
     public static CostTracker following(final Selector selector, final PhaseCounters counters)
     {
-        return new CostTracker(selector::catalog, counters);
+        return new CostTracker(selector::catalog, selector::limiter, counters);
     }
 
     /**
@@ -43,6 +50,15 @@ public final class CostTracker
      */
     public long record(final PhaseOutcome outcome)
     {
+        return record(outcome, System.currentTimeMillis());
+    }
+
+    /**
+     * As {@link #record(PhaseOutcome)}, the outcome made at {@code nowMs}: the time its tokens leave the model's tpm
+     * bucket and the period its cost counts in for the budgets (SPEC §7).
+     */
+    public long record(final PhaseOutcome outcome, final long nowMs)
+    {
         final Pricing pricing = pricing();
         final String model = outcome.model();
         final long costMicros = pricing.costMicros(model, outcome.inputTokens(), outcome.outputTokens());
@@ -51,6 +67,11 @@ public final class CostTracker
         counters.addAttempt(model, !outcome.success(), escalated, outcome.inputTokens(), outcome.outputTokens(),
             costMicros, !pricing.knows(model), !pricing.pricesOutput(model));
         counters.addPhase(outcome.category(), escalated);
+        final Limiter limits = limiter.get();
+        if (limits != null)
+        {
+            limits.record(model, outcome.outputTokens(), costMicros, nowMs);
+        }
         return costMicros;
     }
 

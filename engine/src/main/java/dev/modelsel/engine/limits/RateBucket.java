@@ -11,13 +11,18 @@ import org.agrona.concurrent.AtomicBuffer;
  * changes no answer (every quantity SPEC compares is a multiple of it) and keeps the numbers small: refill
  * {@code C/g} a millisecond, full {@code C × 60000/g}, one request or token {@code 60000/g}. ({@link Scale})
  * <p>
- * <b>State.</b> SPEC's bucket is a level {@code S} at a time {@code last}. Two words could not change together
- * atomically, so the level is folded into one: {@code drawn = full + refill × last − S}, with times in ms after the
- * bucket file's base time. Then the level at any {@code t >= last} is {@code min(full, full + refill × t − drawn)},
- * a take is one compare-and-set of {@code drawn}, and a bucket of zeros is full (never taken from). {@code last}
- * is kept beside it, raised after each take, for SPEC's rule that a time before {@code last} sees the level of
- * {@code last} (no refill backwards): a reader that finds it not yet raised computes a lower level, so it may
- * refuse what it could admit, never the reverse.
+ * <b>State.</b> SPEC's bucket is a level {@code S} at a time {@code last} (epoch ms). Two words could not change
+ * together atomically, so the level is folded into one: {@code drawn = full + refill × last − S}. Then the level at
+ * any {@code t >= last} is {@code min(full, full + refill × t − drawn)}, a take is one compare-and-set of
+ * {@code drawn}, and a bucket of zeros is full (never taken from). {@code refill × t} does not fit a long for a
+ * large limit, so {@code drawn} is kept modulo 2^64: the difference is still exact while the true level,
+ * {@code S + refill × (t − last)}, is within ±2^62 units, which holds unless the bucket was left untouched for
+ * {@code 2^61 / refill} ms or more (26 days for a limit of 10^9 sharing no factor with 60,000; millennia for round
+ * limits), and then it is full whatever it owed. {@code last} is kept beside it, raised after each take, for that
+ * test and for SPEC's rule that a time before {@code last} sees the level of {@code last} (no refill backwards):
+ * a reader that finds it not yet raised computes a lower level, so it may refuse what it could admit, never the
+ * reverse (except in the one take that follows an idle spell past that bound, raced by another: it may find the
+ * bucket full).
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -25,14 +30,11 @@ import org.agrona.concurrent.AtomicBuffer;
  *  |                  drawn (long, units)                          |  0
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |                  last (long, ms after the base time)          |  8
+ *  |                  last (long, epoch ms of the latest take)     |  8
  *  |                                                               |
  *  +---------------------------------------------------------------+
  * </pre>
- * <b>Range.</b> {@code refill × t} must stay inside a long: with {@code C} at most 10^9 and {@code g} at least 1,
- * for 106 days after the base time at worst (a limit sharing no factor with 60,000); for a round limit such as
- * 30,000,000 tokens a minute ({@code g} = 60,000), for 10^7 years. Past that horizon a bucket admits everything:
- * see {@link #pastHorizon}.
+ * Times before 1970 count as 0.
  * <p>
  * Stateless and thread-safe.
  */
@@ -43,8 +45,10 @@ public final class RateBucket
     public static final int LENGTH = 16;
     /** Never: a request larger than the bucket holds when full (SPEC's fit rule keeps it from being asked). */
     public static final long NEVER = Long.MAX_VALUE;
-    /** {@code refill × t} is kept below this: the level and the debt a take may leave stay inside a long. */
-    private static final long PRODUCT_LIMIT = 1L << 61;
+    /** The most requests or tokens one take counts: SPEC's token counts stop at 10^12, so units stay below 2^56. */
+    public static final long MAX_COUNT = 1_000_000_000_000L;
+    /** A bucket untouched while it refills this many units or more is full, whatever it owed (see the class comment). */
+    private static final long IDLE_REFILL = 1L << 61;
 
     /** A bucket's units: see the class comment. */
     public record Scale(long refillPerMs, long full, long unitsPerCount)
@@ -67,18 +71,12 @@ public final class RateBucket
     {
     }
 
-    /** Whether {@code t} is past the range in which this bucket counts exactly (it then admits everything). */
-    public static boolean pastHorizon(final Scale scale, final long t)
-    {
-        return t > 0 && t >= PRODUCT_LIMIT / scale.refillPerMs;
-    }
-
-    /** The level at {@code now} (ms after the base time), in units; looking changes nothing. */
+    /** The level at {@code now} (epoch ms), in units; looking changes nothing. */
     public static long level(final AtomicBuffer buffer, final int offset, final Scale scale, final long now)
     {
         final long drawn = buffer.getLongVolatile(offset + DRAWN_OFFSET);
-        final long t = Math.max(now, buffer.getLongVolatile(offset + LAST_OFFSET));
-        return pastHorizon(scale, t) ? scale.full : levelAt(scale, drawn, t);
+        final long last = buffer.getLongVolatile(offset + LAST_OFFSET);
+        return levelAt(scale, drawn, last, Math.max(now, last));
     }
 
     /**
@@ -88,14 +86,14 @@ public final class RateBucket
     public static boolean tryTake(final AtomicBuffer buffer, final int offset, final Scale scale, final long now,
         final long units)
     {
-        return take(buffer, offset, scale, now, units, true);
+        return take(buffer, offset, scale, Math.max(0, now), units, true);
     }
 
     /** Takes {@code units} at {@code now} whatever the level: it may go below zero (a recorded outcome's tokens). */
     public static void forceTake(final AtomicBuffer buffer, final int offset, final Scale scale, final long now,
         final long units)
     {
-        take(buffer, offset, scale, now, units, false);
+        take(buffer, offset, scale, Math.max(0, now), units, false);
     }
 
     /**
@@ -110,12 +108,9 @@ public final class RateBucket
             return NEVER;
         }
         final long drawn = buffer.getLongVolatile(offset + DRAWN_OFFSET);
-        final long t = Math.max(now, buffer.getLongVolatile(offset + LAST_OFFSET));
-        if (pastHorizon(scale, t))
-        {
-            return now;
-        }
-        final long level = levelAt(scale, drawn, t);
+        final long last = buffer.getLongVolatile(offset + LAST_OFFSET);
+        final long t = Math.max(now, last);
+        final long level = levelAt(scale, drawn, last, t);
         if (level >= units)
         {
             return now;
@@ -131,11 +126,7 @@ public final class RateBucket
             final long drawn = buffer.getLongVolatile(offset + DRAWN_OFFSET);
             final long last = buffer.getLongVolatile(offset + LAST_OFFSET);
             final long t = Math.max(now, last);
-            if (pastHorizon(scale, t))
-            {
-                return true;
-            }
-            final long level = levelAt(scale, drawn, t);
+            final long level = levelAt(scale, drawn, last, t);
             if (admitOnly && level < units)
             {
                 return false;
@@ -159,8 +150,13 @@ public final class RateBucket
         }
     }
 
-    private static long levelAt(final Scale scale, final long drawn, final long t)
+    /** The level at {@code t >= last}; the products wrap, and their difference is exact (see the class comment). */
+    private static long levelAt(final Scale scale, final long drawn, final long last, final long t)
     {
+        if (t - last >= IDLE_REFILL / scale.refillPerMs)
+        {
+            return scale.full;
+        }
         return Math.min(scale.full, scale.full + scale.refillPerMs * t - drawn);
     }
 

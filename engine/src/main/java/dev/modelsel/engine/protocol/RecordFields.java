@@ -36,7 +36,7 @@ final class RecordFields
                 return problem;
             }
         }
-        for (final Field field : new Field[] {Field.QUALITY_SCORE, Field.ATTEMPT})
+        for (final Field field : new Field[] {Field.QUALITY_SCORE, Field.ATTEMPT, Field.NOW_MS})
         {
             final String problem = request.optionalProblem(field);
             if (problem != null)

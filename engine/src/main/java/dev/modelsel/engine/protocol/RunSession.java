@@ -248,7 +248,7 @@ public final class RunSession
         {
             followedCounters.follow();
         }
-        costs.record(outcome);
+        costs.record(outcome, nowMs());
         answer.append("{\"status\": \"OK\", \"cost_usd\": ")
             .append(costs.pricing().costUsd(outcome.model(), outcome.inputTokens(), outcome.outputTokens()).toPlainString())
             .append('}');

@@ -84,12 +84,13 @@ class RateBucketTest
             final RateBucket.Scale scale = RateBucket.Scale.of(perMinute);
             final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(RateBucket.LENGTH));
             final SpecBucket spec = new SpecBucket(perMinute);
-            long now = random.nextLong(1_000_000);
+            long now = random.nextBoolean() ? random.nextLong(1_000_000) : 1_700_000_000_000L +
+                random.nextLong(100_000_000_000L); // epoch ms: products of large limits wrap
             final List<String> ops = new ArrayList<>();
             for (int op = 0; op < 60; op++)
             {
-                // times are ms after the bucket's base time, which its owner sets before any time it is given
                 now = Math.max(0, now + (random.nextInt(10) == 0 ? -random.nextLong(5_000) :
+                    random.nextInt(50) == 0 ? 40L * 86_400_000 : // idle past the bound for the largest limits
                     random.nextLong(random.nextBoolean() ? 100 : 120_000)));
                 final long count = random.nextInt(4) == 0 ? 1 : random.nextLong(Math.max(1, perMinute * 2));
                 final String where = "seed " + seed + " (-Dmodelsel.seed), trial " + trial + ", limit " + perMinute +

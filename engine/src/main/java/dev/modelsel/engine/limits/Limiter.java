@@ -1,0 +1,266 @@
+package dev.modelsel.engine.limits;
+
+import dev.modelsel.catalog.BudgetDefinition;
+import dev.modelsel.catalog.BudgetPeriod;
+import dev.modelsel.catalog.CompiledCatalog;
+import dev.modelsel.catalog.ModelDefinition;
+import dev.modelsel.catalog.RateLimits;
+import org.agrona.concurrent.AtomicBuffer;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SPEC §7 for one catalog over a {@link LimitsStore}: whether a model admits a request, its reservation, when it
+ * would admit one, and what a recorded outcome takes. Each model's words are found once, here, by name, so a
+ * selection touches no map: only the model's two buckets and the words of the budgets that cover it.
+ * <p>
+ * Immutable and thread-safe; everything it changes is in the store, by compare-and-set.
+ */
+public final class Limiter
+{
+    /** A time no bucket or budget reaches: the model never admits the request. */
+    public static final long NEVER = Long.MAX_VALUE;
+    private static final int[] NO_BUDGETS = new int[0];
+
+    private final CompiledCatalog catalog;
+    private final AtomicBuffer[] bucketBuffers;
+    private final int[] bucketOffsets;
+    private final RateBucket.Scale[] rpm;
+    private final RateBucket.Scale[] tpm;
+    private final AtomicBuffer[] budgetBuffers;
+    private final int[] budgetOffsets;
+    private final long[] budgetLimits;
+    private final BudgetPeriod[] budgetPeriods;
+    private final int[][] budgetsOfModel;
+    /** Budgets naming a model the catalog lacks: its recorded outcomes count for them (SPEC §7). */
+    private final Map<String, int[]> budgetsOfOtherIds = new HashMap<>();
+
+    private Limiter(final CompiledCatalog catalog, final LimitsStore store)
+    {
+        this.catalog = catalog;
+        final int models = catalog.modelCount();
+        bucketBuffers = new AtomicBuffer[models];
+        bucketOffsets = new int[models];
+        rpm = new RateBucket.Scale[models];
+        tpm = new RateBucket.Scale[models];
+        for (int m = 0; m < models; m++)
+        {
+            final ModelDefinition model = catalog.definition().models().get(catalog.id(m));
+            final RateLimits limits = model == null ? RateLimits.NONE : model.limits();
+            if (limits.any())
+            {
+                final LimitsStore.Slot slot = store.buckets(catalog.id(m));
+                bucketBuffers[m] = slot.buffer();
+                bucketOffsets[m] = slot.offset();
+                rpm[m] = limits.rpm() == 0 ? null : RateBucket.Scale.of(limits.rpm());
+                tpm[m] = limits.tpm() == 0 ? null : RateBucket.Scale.of(limits.tpm());
+            }
+        }
+        final List<BudgetDefinition> budgets = catalog.definition().budgets();
+        budgetBuffers = new AtomicBuffer[budgets.size()];
+        budgetOffsets = new int[budgets.size()];
+        budgetLimits = new long[budgets.size()];
+        budgetPeriods = new BudgetPeriod[budgets.size()];
+        final List<List<Integer>> covering = new ArrayList<>();
+        for (int m = 0; m < models; m++)
+        {
+            covering.add(new ArrayList<>());
+        }
+        final Map<String, List<Integer>> others = new HashMap<>();
+        for (int b = 0; b < budgets.size(); b++)
+        {
+            final BudgetDefinition budget = budgets.get(b);
+            final LimitsStore.Slot slot = store.budget(budget.name());
+            budgetBuffers[b] = slot.buffer();
+            budgetOffsets[b] = slot.offset();
+            budgetLimits[b] = budget.limitMicros();
+            budgetPeriods[b] = budget.period();
+            boolean any = false;
+            for (int m = 0; m < models; m++)
+            {
+                if (budget.covers(catalog.id(m), catalog.provider(m)))
+                {
+                    covering.get(m).add(b);
+                    any = true;
+                }
+            }
+            if (!any && budget.model() != null)
+            {
+                others.computeIfAbsent(budget.model(), id -> new ArrayList<>()).add(b);
+            }
+        }
+        budgetsOfModel = new int[models][];
+        for (int m = 0; m < models; m++)
+        {
+            budgetsOfModel[m] = covering.get(m).isEmpty() ? NO_BUDGETS :
+                covering.get(m).stream().mapToInt(Integer::intValue).toArray();
+        }
+        others.forEach((id, list) -> budgetsOfOtherIds.put(id, list.stream().mapToInt(Integer::intValue).toArray()));
+    }
+
+    /** @return the catalog's limiter over the store, or null when either is absent or the catalog has no limits. */
+    public static Limiter of(final CompiledCatalog catalog, final LimitsStore store)
+    {
+        if (store == null || !hasLimits(catalog))
+        {
+            return null;
+        }
+        return new Limiter(catalog, store);
+    }
+
+    /** Whether the catalog gives any limit or budget (else selection is exactly SPEC §3's). */
+    public static boolean hasLimits(final CompiledCatalog catalog)
+    {
+        return !catalog.definition().budgets().isEmpty() ||
+            catalog.definition().models().values().stream().anyMatch(model -> model.limits().any());
+    }
+
+    public CompiledCatalog catalog()
+    {
+        return catalog;
+    }
+
+    /** Whether the model would take a request of {@code tokens} at {@code nowMs} (looking changes nothing). */
+    public boolean admits(final int model, final long tokens, final long nowMs)
+    {
+        if (!budgetsAllow(model, nowMs))
+        {
+            return false;
+        }
+        final AtomicBuffer buffer = bucketBuffers[model];
+        if (buffer == null)
+        {
+            return true;
+        }
+        final long now = relative(nowMs);
+        final int offset = bucketOffsets[model];
+        final RateBucket.Scale rpmScale = rpm[model];
+        final RateBucket.Scale tpmScale = tpm[model];
+        return (rpmScale == null || RateBucket.level(buffer, offset, rpmScale, now) >= rpmScale.units(1)) &&
+            (tpmScale == null || (tokens <= tpmScale.full() && RateBucket.level(buffer, offset + RateBucket.LENGTH,
+            tpmScale, now) >= tpmScale.units(tokens)));
+    }
+
+    /**
+     * SPEC §7's reservation of an {@code OK} answer: one request and {@code tokens} from the model's buckets, if
+     * they hold them now and no budget covering it is exhausted. Each bucket is one compare-and-set; a tpm bucket
+     * that no longer holds the tokens gives the request back.
+     *
+     * @return whether reserved; when not, the model is not available for this request (another thread or process
+     *         took what was left since it was looked at).
+     */
+    public boolean reserve(final int model, final long tokens, final long nowMs)
+    {
+        if (!budgetsAllow(model, nowMs))
+        {
+            return false;
+        }
+        final AtomicBuffer buffer = bucketBuffers[model];
+        if (buffer == null)
+        {
+            return true;
+        }
+        final long now = relative(nowMs);
+        final int offset = bucketOffsets[model];
+        final RateBucket.Scale rpmScale = rpm[model];
+        final RateBucket.Scale tpmScale = tpm[model];
+        if (rpmScale != null && !RateBucket.tryTake(buffer, offset, rpmScale, now, rpmScale.units(1)))
+        {
+            return false;
+        }
+        if (tpmScale != null && (tokens > tpmScale.full() ||
+            !RateBucket.tryTake(buffer, offset + RateBucket.LENGTH, tpmScale, now, tpmScale.units(tokens))))
+        {
+            if (rpmScale != null)
+            {
+                RateBucket.forceTake(buffer, offset, rpmScale, now, -rpmScale.units(1)); // the request back
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * SPEC §7's part of step 5: the latest of the time the model's buckets would admit the request (refilling only)
+     * and the end of each exhausted budget covering it; {@code nowMs} when nothing holds it back, {@link #NEVER}
+     * when it never can.
+     */
+    public long availableAtMs(final int model, final long tokens, final long nowMs)
+    {
+        long at = nowMs;
+        for (final int b : budgetsOfModel[model])
+        {
+            final long period = budgetPeriods[b].index(nowMs);
+            if (BudgetSpend.spent(budgetBuffers[b], budgetOffsets[b], period) >= budgetLimits[b])
+            {
+                at = Math.max(at, budgetPeriods[b].endOfIndex(period));
+            }
+        }
+        final AtomicBuffer buffer = bucketBuffers[model];
+        if (buffer == null)
+        {
+            return at;
+        }
+        final long now = relative(nowMs);
+        final int offset = bucketOffsets[model];
+        if (rpm[model] != null)
+        {
+            at = Math.max(at, absolute(RateBucket.admitsAt(buffer, offset, rpm[model], now, rpm[model].units(1)),
+                nowMs));
+        }
+        if (tpm[model] != null)
+        {
+            final RateBucket.Scale scale = tpm[model];
+            at = Math.max(at, tokens > scale.full() ? NEVER : absolute(RateBucket.admitsAt(buffer,
+                offset + RateBucket.LENGTH, scale, now, scale.units(tokens)), nowMs));
+        }
+        return at;
+    }
+
+    /**
+     * SPEC §7's {@code record}: the outcome's output tokens from the model's tpm bucket (below zero if need be) and
+     * its cost to every budget covering the model, in the period of {@code nowMs}.
+     *
+     * @param costMicros the outcome's cost in whole micro-dollars (see {@code Pricing}).
+     */
+    public void record(final String modelId, final long outputTokens, final long costMicros, final long nowMs)
+    {
+        final int model = catalog.indexOf(modelId);
+        final int[] budgets = model >= 0 ? budgetsOfModel[model] : budgetsOfOtherIds.getOrDefault(modelId, NO_BUDGETS);
+        if (model >= 0 && tpm[model] != null)
+        {
+            RateBucket.forceTake(bucketBuffers[model], bucketOffsets[model] + RateBucket.LENGTH, tpm[model],
+                relative(nowMs), tpm[model].units(Math.min(outputTokens, RateBucket.MAX_COUNT)));
+        }
+        for (final int b : budgets)
+        {
+            BudgetSpend.add(budgetBuffers[b], budgetOffsets[b], budgetPeriods[b].index(nowMs), costMicros);
+        }
+    }
+
+    private boolean budgetsAllow(final int model, final long nowMs)
+    {
+        for (final int b : budgetsOfModel[model])
+        {
+            if (BudgetSpend.spent(budgetBuffers[b], budgetOffsets[b], budgetPeriods[b].index(nowMs)) >= budgetLimits[b])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Bucket times are epoch ms; one before 1970 counts as 0. */
+    private static long relative(final long nowMs)
+    {
+        return Math.max(0, nowMs);
+    }
+
+    private static long absolute(final long at, final long nowMs)
+    {
+        return at == RateBucket.NEVER ? NEVER : Math.max(nowMs, at);
+    }
+}
