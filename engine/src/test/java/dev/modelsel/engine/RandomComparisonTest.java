@@ -4,6 +4,7 @@ import dev.modelsel.catalog.CatalogException;
 import dev.modelsel.catalog.CatalogLoader;
 import dev.modelsel.catalog.CompiledCatalog;
 import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
+import dev.modelsel.engine.limits.InMemoryLimitsStore;
 import dev.modelsel.engine.protocol.RunLoop;
 import dev.modelsel.engine.protocol.RunSession;
 import dev.modelsel.engine.reference.RandomCatalogs;
@@ -42,14 +43,29 @@ class RandomComparisonTest
     @Test
     void shouldAnswerEveryRandomRequestAsTheReferenceDoes() throws Exception
     {
+        compareRandom(false);
+    }
+
+    /**
+     * SPEC §7: catalogs whose limits and budgets bind often, scripts that record outcomes, the product keeping its
+     * buckets and spend in memory as {@code modelsel run} does.
+     */
+    @Test
+    void shouldAnswerEveryRandomRequestUnderLimitsAndBudgetsAsTheReferenceDoes() throws Exception
+    {
+        compareRandom(true);
+    }
+
+    private static void compareRandom(final boolean limits) throws Exception
+    {
         final long seed = Long.getLong("modelsel.seed", new SecureRandom().nextLong());
         final Map<String, Integer> outcomes = new TreeMap<>();
         for (int i = 0; i < CATALOGS; i++)
         {
             final Random random = new Random(seed + i);
-            final RefCatalog catalog = RandomCatalogs.generate(random);
+            final RefCatalog catalog = RandomCatalogs.generate(random, limits);
             final RandomScript script = RandomScript.generate(random, catalog, REQUESTS_PER_CATALOG);
-            compare(seed, i, catalog, script, i % 2 == 0, outcomes);
+            compare(seed, i, catalog, script, i % 2 == 0, limits, outcomes);
         }
         final int answered = outcomes.values().stream().mapToInt(Integer::intValue).sum();
         assertTrue(answered >= 100_000, "compared only " + answered + " answers");
@@ -67,6 +83,7 @@ class RandomComparisonTest
         final RefCatalog catalog,
         final RandomScript script,
         final boolean asJson,
+        final boolean limits,
         final Map<String, Integer> outcomes) throws IOException
     {
         final String catalogText = ReferenceProtocol.JSON.writeValueAsString(catalog.toJson());
@@ -81,8 +98,8 @@ class RandomComparisonTest
         }
 
         final long[] clock = {0};
-        final RunSession session = new RunSession(Selector.create(compiled, new InMemoryAvailabilityTable()),
-            () -> clock[0]);
+        final RunSession session = new RunSession(Selector.create(compiled, new InMemoryAvailabilityTable(),
+            limits ? new InMemoryLimitsStore() : null), () -> clock[0]);
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         RunLoop.run(new LineByLine(script, clock), out, session);
         final String[] answers = out.toString(StandardCharsets.UTF_8).split("\n", -1);

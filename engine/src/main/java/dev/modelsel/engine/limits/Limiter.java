@@ -146,15 +146,17 @@ public final class Limiter
 
     /**
      * SPEC §7's reservation of an {@code OK} answer: one request and {@code tokens} from the model's buckets, if
-     * they hold them now and no budget covering it is exhausted. Each bucket is one compare-and-set; a tpm bucket
-     * that no longer holds the tokens gives the request back.
+     * they hold them now and no budget covering it is exhausted. Both buckets are looked at first, so a refusal
+     * writes nothing; then each is one compare-and-set, and a tpm bucket that another thread or process emptied in
+     * between gives the request back (which moves the rpm bucket's time on to now: SPEC's arithmetic differs then,
+     * by a refill that a later request at an earlier time would see).
      *
      * @return whether reserved; when not, the model is not available for this request (another thread or process
      *         took what was left since it was looked at).
      */
     public boolean reserve(final int model, final long tokens, final long nowMs)
     {
-        if (!budgetsAllow(model, nowMs))
+        if (!admits(model, tokens, nowMs))
         {
             return false;
         }

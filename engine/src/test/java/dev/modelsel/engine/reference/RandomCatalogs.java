@@ -17,6 +17,11 @@ public final class RandomCatalogs
     private static final long[] WINDOWS = {4096, 8192, 16000, 16385, 32000, 100000, 128000, 200000, 1000000, 90, 1};
     private static final double[] MARGINS = {0.7, 0.9, 1.0, 0.5, 0.333, 0.85, 0.1};
     private static final String[] PROVIDERS = {"acme", "orca", "nova", "zeta"};
+    private static final long[] RPMS = {1, 2, 3, 5, 7, 60, 1000};
+    private static final long[] TPMS = {1, 1000, 4096, 16000, 60000, 100000, 128000, 999_999_937, 1_000_000_000};
+    private static final java.math.BigDecimal[] BUDGETS = {new java.math.BigDecimal("0.001"),
+        new java.math.BigDecimal("0.05"), new java.math.BigDecimal("0.5"), new java.math.BigDecimal("2"),
+        new java.math.BigDecimal("25.125")};
     private static final String[] ODD_SUFFIXES = {"", "", "", "/v1", ":free", "@2024", ".5", "-x"};
 
     private RandomCatalogs()
@@ -24,6 +29,15 @@ public final class RandomCatalogs
     }
 
     public static RefCatalog generate(final Random random)
+    {
+        return generate(random, false);
+    }
+
+    /**
+     * @param limits whether to give models SPEC §7 limits and the catalog budgets, small enough to bind often: a few
+     *               requests a minute, token limits near the token counts scripts ask for, budgets of cents.
+     */
+    public static RefCatalog generate(final Random random, final boolean limits)
     {
         final RefCatalog catalog = new RefCatalog();
         final int tierCount = 1 + random.nextInt(5);
@@ -74,7 +88,33 @@ public final class RandomCatalogs
             model.capability = random.nextInt(6) == 0 ? null : capability(random);
             model.outputCostPerMtok = random.nextBoolean() ? null : COSTS[random.nextInt(COSTS.length)];
             model.provider = random.nextBoolean() ? null : PROVIDERS[random.nextInt(PROVIDERS.length)];
+            if (limits && random.nextInt(3) != 0)
+            {
+                model.rpm = random.nextInt(3) == 0 ? null : RPMS[random.nextInt(RPMS.length)];
+                model.tpm = model.rpm != null && random.nextBoolean() ? null : random.nextInt(3) == 0 ?
+                    1 + (long)random.nextInt(3_000_000) : TPMS[random.nextInt(TPMS.length)];
+            }
             catalog.models.put(id, model);
+        }
+        if (limits)
+        {
+            for (int b = random.nextInt(4); b > 0; b--)
+            {
+                final RefCatalog.Budget budget = new RefCatalog.Budget();
+                budget.name = "budget-" + b;
+                if (random.nextBoolean())
+                {
+                    budget.provider = PROVIDERS[random.nextInt(PROVIDERS.length)];
+                }
+                else
+                {
+                    budget.model = random.nextInt(5) == 0 ? "unknown-" + random.nextInt(3) :
+                        ids.get(random.nextInt(ids.size()));
+                }
+                budget.usd = BUDGETS[random.nextInt(BUDGETS.length)];
+                budget.period = new String[] {"hour", "day", "month"}[random.nextInt(3)];
+                catalog.budgets.add(budget);
+            }
         }
 
         final List<Integer> numbers = new ArrayList<>();

@@ -31,12 +31,18 @@ public final class RandomScript
     /** Cooldown deadlines written so far: times are steered onto them and next to them. */
     private final List<Long> deadlines = new ArrayList<>();
     private long now = 1_700_000_000_000L;
+    /** Whether to mix in {@code record} ops: for catalogs with SPEC §7 limits or budgets. */
+    private final boolean withRecords;
+    private long latest = now;
+    private static final long SEVEN_HOURS_MS = 7 * 3_600_000L;
 
     private RandomScript(final Random random, final RefCatalog catalog)
     {
         this.random = random;
         this.catalog = catalog;
         this.tieredIds = catalog.tieredIds();
+        this.withRecords = !catalog.budgets.isEmpty() ||
+            catalog.models.values().stream().anyMatch(m -> m.rpm != null || m.tpm != null);
     }
 
     public static RandomScript generate(final Random random, final RefCatalog catalog, final int requests)
@@ -62,9 +68,11 @@ public final class RandomScript
 
     private void next()
     {
-        if (!deadlines.isEmpty() && random.nextInt(5) == 0)
+        final long deadline = deadlines.isEmpty() ? 0 : deadlines.get(random.nextInt(deadlines.size()));
+        // with budgets, no jump back past the last seven hours: the product keeps eight periods of spend (BudgetSpend)
+        if (!deadlines.isEmpty() && random.nextInt(5) == 0 && (!withRecords || deadline > latest - SEVEN_HOURS_MS))
         {
-            now = deadlines.get(random.nextInt(deadlines.size())) + random.nextInt(3) - 1;
+            now = deadline + random.nextInt(3) - 1;
         }
         else
         {
@@ -95,11 +103,17 @@ public final class RandomScript
         }
         lines.add(line);
         clock.add(now);
+        latest = Math.max(latest, now);
     }
 
     private Map<String, Object> request(final int roll)
     {
         final Map<String, Object> request = new LinkedHashMap<>();
+        if (withRecords && random.nextInt(5) == 0)
+        {
+            record(request);
+            return request;
+        }
         if (roll < 50)
         {
             request.put("op", "select");
@@ -153,6 +167,25 @@ public final class RandomScript
         return request;
     }
 
+    /** SPEC §7: a recorded outcome, its output tokens and cost counted against the model's limits and budgets. */
+    private void record(final Map<String, Object> request)
+    {
+        request.put("op", "record");
+        request.put("category", "c" + random.nextInt(3));
+        request.put("complexity", new String[] {"low", "medium", "high"}[random.nextInt(3)]);
+        request.put("initial_tier", 1 + random.nextInt(catalog.tierCount()));
+        request.put("final_tier", 1 + random.nextInt(catalog.tierCount()));
+        request.put("model", random.nextInt(10) == 0 ? "unknown-" + random.nextInt(3) : model());
+        request.put("input_tokens", random.nextInt(4) == 0 ? 0 : random.nextInt(300_000));
+        request.put("output_tokens", random.nextInt(4) == 0 ? 0 : random.nextInt(random.nextBoolean() ? 2_000 :
+            200_000));
+        request.put("success", random.nextBoolean());
+        if (random.nextInt(6) != 0)
+        {
+            request.put("now_ms", now);
+        }
+    }
+
     private void selectionFields(final Map<String, Object> request)
     {
         request.put("complexity", new String[] {"low", "medium", "high"}[random.nextInt(3)]);
@@ -183,7 +216,11 @@ public final class RandomScript
             return random.nextInt(2_000_000);
         }
         final String id = tieredIds.get(random.nextInt(tieredIds.size()));
-        final long limit = (long)Math.floor(catalog.contextWindow(id) * catalog.margin());
+        long limit = (long)Math.floor(catalog.contextWindow(id) * catalog.margin());
+        if (catalog.tpm(id) != null && random.nextBoolean())
+        {
+            limit = catalog.tpm(id);
+        }
         return Math.max(0, limit + random.nextInt(3) - 1);
     }
 
