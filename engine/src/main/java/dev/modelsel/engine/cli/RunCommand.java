@@ -3,6 +3,7 @@ package dev.modelsel.engine.cli;
 import dev.modelsel.catalog.CompiledCatalog;
 import dev.modelsel.engine.Selector;
 import dev.modelsel.engine.limits.InMemoryLimitsStore;
+import dev.modelsel.engine.limits.LimitsStore;
 import dev.modelsel.engine.availability.AvailabilityTable;
 import dev.modelsel.engine.cost.PhaseCounters;
 import dev.modelsel.engine.protocol.RunLoop;
@@ -56,7 +57,9 @@ final class RunCommand implements Callable<Integer>
             PhaseCounters phases = counters.openFollowed();
             FileInputStream in = new FileInputStream(FileDescriptor.in))
         {
-            final Selector selector = Selector.create(compiled, table, new InMemoryLimitsStore());
+            // SPEC §7: with --counters, limits live in the counters file every process shares; else in this process
+            final Selector selector = Selector.create(compiled, table,
+                phases instanceof LimitsStore shared ? shared : new InMemoryLimitsStore());
             final RunSession session = new RunSession(selector, System::currentTimeMillis,
                 catalog.file == null ? () -> { } : new CatalogWatcher(catalog.file, selector, System.err), phases);
             final OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);

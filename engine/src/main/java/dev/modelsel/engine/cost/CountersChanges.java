@@ -1,5 +1,7 @@
 package dev.modelsel.engine.cost;
 
+import static dev.modelsel.engine.cost.CountersDescriptor.KIND_CATEGORY;
+import static dev.modelsel.engine.cost.CountersDescriptor.KIND_MODEL;
 import static dev.modelsel.engine.cost.CountersDescriptor.COUNTERS_PER_RECORD;
 import static dev.modelsel.engine.cost.CountersDescriptor.RECORD_COUNT;
 
@@ -57,7 +59,7 @@ public final class CountersChanges
         for (int record = 0; record < RECORD_COUNT; record++)
         {
             final int kind = file.readyKind(record);
-            if (kind == 0)
+            if (kind != KIND_MODEL && kind != KIND_CATEGORY) // free, or SPEC §7's limits: this host's own state
             {
                 continue;
             }

@@ -43,7 +43,9 @@ package dev.modelsel.engine.cost;
  *  +---------------------------------------------------------------+
  *  |  State (long): 0 free, pid << 8 | 1 being claimed, 2 ready     |  0
  *  +-------------------------------+-------------------------------+
- *  |  Kind (int): 1 model, 2 category |  Name Length (int, bytes)  |  8
+ *  |  Kind (int): 1 model, 2 category, |  Name Length (int, bytes)  |  8
+ *  |  3 a model's rate buckets, 4 a    |                            |
+ *  |  budget's spend (SPEC §7)         |                            |
  *  +-------------------------------+-------------------------------+
  *  |  Name Hash (long, FNV-1a of the kind and the name's UTF-8)     |  16
  *  +---------------------------------------------------------------+
@@ -56,6 +58,9 @@ package dev.modelsel.engine.cost;
  *  |             output tokens, spend (micro-dollars), priced by   |
  *  |             defaults, output unpriced                         |
  *  |   category: phases, escalations                               |
+ *  |   buckets:  rpm drawn, rpm last, tpm drawn, tpm last          |
+ *  |             (RateBucket), then four zeros                     |
+ *  |   budget:   the spend of its last eight periods (BudgetSpend) |
  *  +---------------------------------------------------------------+
  *  |  Reserved to 512                                              |  320
  * </pre>
@@ -120,6 +125,13 @@ public final class CountersDescriptor
 
     public static final int KIND_MODEL = 1;
     public static final int KIND_CATEGORY = 2;
+    /**
+     * SPEC §7 limits share the file (issue 14): a model's rpm and tpm buckets ({@code RateBucket}) in the first four
+     * counters of a record of this kind, named by the model id. Not counters: never summed, sent or shown as such.
+     */
+    public static final int KIND_BUCKETS = 3;
+    /** A budget's spend in its last eight periods ({@code BudgetSpend}), the eight counters, named by the budget. */
+    public static final int KIND_BUDGET = 4;
 
     public static final int ATTEMPTS = 0;
     public static final int FAILURES = 1;

@@ -1,5 +1,6 @@
 package dev.modelsel.engine.cost;
 
+import dev.modelsel.engine.limits.LimitsStore;
 import dev.modelsel.engine.mapped.FileFollower;
 import dev.modelsel.engine.mapped.FileUnavailableException;
 
@@ -17,13 +18,15 @@ import java.util.function.Consumer;
  * Thread-safe: a move swaps a reference; an old file's mapping stays valid until it is garbage collected, so an add
  * racing with a move lands in the old file, as one just before it would.
  */
-public final class FollowedCounters implements PhaseCounters
+public final class FollowedCounters implements PhaseCounters, LimitsStore
 {
     private static final PhaseCounters NONE = new InMemoryPhaseCounters();
 
     private final FileFollower<SharedPhaseCounters> follower;
     private volatile PhaseCounters counting;
     private volatile String unavailable;
+    /** Moves on with every move to another file: the limits' words (SPEC §7) must be looked up again. */
+    private volatile long generation;
 
     private FollowedCounters(final FileFollower<SharedPhaseCounters> follower, final SharedPhaseCounters opened)
     {
@@ -62,7 +65,12 @@ public final class FollowedCounters implements PhaseCounters
     {
         try
         {
-            counting = follower.current();
+            final PhaseCounters current = follower.current();
+            if (current != counting)
+            {
+                counting = current;
+                generation++;
+            }
             unavailable = null;
         }
         catch (final FileUnavailableException ex)
@@ -76,6 +84,25 @@ public final class FollowedCounters implements PhaseCounters
     public Path path()
     {
         return follower.path();
+    }
+
+    /** Moves on whenever {@link #follow} moved to another file. */
+    public long generation()
+    {
+        return generation;
+    }
+
+    /** SPEC §7's words, in the file followed now. @throws FileUnavailableException while there is none. */
+    @Override
+    public Slot buckets(final String modelId)
+    {
+        return ((SharedPhaseCounters)adding()).buckets(modelId);
+    }
+
+    @Override
+    public Slot budget(final String budgetName)
+    {
+        return ((SharedPhaseCounters)adding()).budget(budgetName);
     }
 
     private PhaseCounters adding()

@@ -1,6 +1,7 @@
 package dev.modelsel.engine.cost;
 
 import dev.modelsel.engine.jvm.JvmFlags;
+import dev.modelsel.engine.limits.LimitsStore;
 import dev.modelsel.engine.mapped.FileIdentity;
 import dev.modelsel.engine.mapped.ForeignFileException;
 import dev.modelsel.engine.mapped.MappedFiles;
@@ -27,6 +28,8 @@ import static dev.modelsel.engine.cost.CountersDescriptor.HOST_OFFSET;
 import static dev.modelsel.engine.cost.CountersDescriptor.INCARNATION_OFFSET;
 import static dev.modelsel.engine.cost.CountersDescriptor.INCARNATION_RANDOM_BITS;
 import static dev.modelsel.engine.cost.CountersDescriptor.INPUT_TOKENS;
+import static dev.modelsel.engine.cost.CountersDescriptor.KIND_BUCKETS;
+import static dev.modelsel.engine.cost.CountersDescriptor.KIND_BUDGET;
 import static dev.modelsel.engine.cost.CountersDescriptor.KIND_CATEGORY;
 import static dev.modelsel.engine.cost.CountersDescriptor.KIND_MODEL;
 import static dev.modelsel.engine.cost.CountersDescriptor.KIND_OFFSET;
@@ -63,7 +66,7 @@ import static dev.modelsel.engine.cost.CountersDescriptor.recordOffset;
  * the path: what it adds then reaches no other process. {@link #staleReason()} tells (one {@code stat}), and
  * {@link #reopenIfReplaced()} opens the file now at the path (see docs/costs.md).
  */
-public final class SharedPhaseCounters implements PhaseCounters
+public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
 {
     /** A system property that moves the default counters file. */
     public static final String PATH_PROPERTY = "modelsel.counters";
@@ -83,6 +86,8 @@ public final class SharedPhaseCounters implements PhaseCounters
     private final UnsafeBuffer buffer;
     private final ConcurrentHashMap<String, Integer> modelRecords = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> categoryRecords = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> bucketRecords = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> budgetRecords = new ConcurrentHashMap<>();
 
     private SharedPhaseCounters(final Path path, final Object fileKey, final UnsafeBuffer buffer)
     {
@@ -468,6 +473,23 @@ public final class SharedPhaseCounters implements PhaseCounters
         return true;
     }
 
+    /**
+     * SPEC §7: the model's buckets, in the counters of a record of their own, so that every process that shares the
+     * file draws from them. @throws CountersFullException when there is no room.
+     */
+    @Override
+    public Slot buckets(final String modelId)
+    {
+        return new Slot(buffer, counterOffset(record(bucketRecords, KIND_BUCKETS, modelId), 0));
+    }
+
+    /** SPEC §7: the budget's spend, in the counters of a record of its own. */
+    @Override
+    public Slot budget(final String budgetName)
+    {
+        return new Slot(buffer, counterOffset(record(budgetRecords, KIND_BUDGET, budgetName), 0));
+    }
+
     /** The record of a name, claimed if need be. @throws CountersFullException when there is no room. */
     int recordOf(final int kind, final String name)
     {
@@ -620,9 +642,10 @@ public final class SharedPhaseCounters implements PhaseCounters
     private String corruption(final int offset)
     {
         final int kind = buffer.getInt(offset + KIND_OFFSET);
-        if (kind != KIND_MODEL && kind != KIND_CATEGORY)
+        if (kind < KIND_MODEL || kind > KIND_BUDGET)
         {
-            return "kind " + kind + ", neither a model (" + KIND_MODEL + ") nor a category (" + KIND_CATEGORY + ")";
+            return "kind " + kind + ", not a model (" + KIND_MODEL + "), a category (" + KIND_CATEGORY + "), buckets (" +
+                KIND_BUCKETS + ") or a budget (" + KIND_BUDGET + ")";
         }
         final int length = buffer.getInt(offset + NAME_LENGTH_OFFSET);
         if (length < 1 || length > MAX_NAME_BYTES)

@@ -246,7 +246,12 @@ public final class RunSession
         }
         if (followedCounters != null)
         {
+            final long generation = followedCounters.generation();
             followedCounters.follow();
+            if (followedCounters.generation() != generation && selector.limiter() != null)
+            {
+                selector.reload(selector.catalog()); // the limits' words are in the new file
+            }
         }
         costs.record(outcome, nowMs());
         answer.append("{\"status\": \"OK\", \"cost_usd\": ")
