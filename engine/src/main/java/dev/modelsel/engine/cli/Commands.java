@@ -15,7 +15,7 @@ final class Commands
 {
     /** In the order {@code modelsel --help} lists them. */
     static final List<String> NAMES =
-        List.of("select", "run", "catalog", "availability", "analyze", "stats", "probe", "replicate", "help",
+        List.of("select", "run", "catalog", "availability", "analyze", "stats", "limits", "probe", "replicate", "help",
             "version");
 
     private Commands()
@@ -58,6 +58,8 @@ final class Commands
                 return new AnalyzeCommand();
             case "stats":
                 return new StatsCommand();
+            case "limits":
+                return new LimitsCommand();
             case "probe":
                 return new ProbeCommand();
             case "replicate":

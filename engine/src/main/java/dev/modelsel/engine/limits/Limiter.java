@@ -34,6 +34,7 @@ public final class Limiter
     private final int[] budgetOffsets;
     private final long[] budgetLimits;
     private final BudgetPeriod[] budgetPeriods;
+    private final BudgetDefinition[] budgetDefinitions;
     private final int[][] budgetsOfModel;
     /** Budgets naming a model the catalog lacks: its recorded outcomes count for them (SPEC §7). */
     private final Map<String, int[]> budgetsOfOtherIds = new HashMap<>();
@@ -64,6 +65,7 @@ public final class Limiter
         budgetOffsets = new int[budgets.size()];
         budgetLimits = new long[budgets.size()];
         budgetPeriods = new BudgetPeriod[budgets.size()];
+        budgetDefinitions = budgets.toArray(new BudgetDefinition[0]);
         final List<List<Integer>> covering = new ArrayList<>();
         for (int m = 0; m < models; m++)
         {
@@ -241,6 +243,46 @@ public final class Limiter
         {
             BudgetSpend.add(budgetBuffers[b], budgetOffsets[b], budgetPeriods[b].index(nowMs), costMicros);
         }
+    }
+
+    // ---- what `modelsel limits show` reports
+
+    /** Requests the rpm bucket holds at {@code nowMs}, with the fraction refilled so far; NaN without an rpm limit. */
+    public double requestsLeft(final int model, final long nowMs)
+    {
+        return left(model, 0, rpm[model], nowMs);
+    }
+
+    /** Tokens the tpm bucket holds at {@code nowMs} (below zero after outcomes larger than it); NaN without one. */
+    public double tokensLeft(final int model, final long nowMs)
+    {
+        return left(model, RateBucket.LENGTH, tpm[model], nowMs);
+    }
+
+    private double left(final int model, final int bucket, final RateBucket.Scale scale, final long nowMs)
+    {
+        if (scale == null)
+        {
+            return Double.NaN;
+        }
+        return (double)RateBucket.level(bucketBuffers[model], bucketOffsets[model] + bucket, scale, relative(nowMs)) /
+            scale.unitsPerCount();
+    }
+
+    public int budgetCount()
+    {
+        return budgetDefinitions.length;
+    }
+
+    public BudgetDefinition budget(final int budget)
+    {
+        return budgetDefinitions[budget];
+    }
+
+    /** Micro-dollars spent in the budget's period that contains {@code nowMs}. */
+    public long spentMicros(final int budget, final long nowMs)
+    {
+        return BudgetSpend.spent(budgetBuffers[budget], budgetOffsets[budget], budgetPeriods[budget].index(nowMs));
     }
 
     private boolean budgetsAllow(final int model, final long nowMs)
