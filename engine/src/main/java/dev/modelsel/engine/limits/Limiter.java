@@ -148,17 +148,17 @@ public final class Limiter
 
     /**
      * SPEC §7's reservation of an {@code OK} answer: one request and {@code tokens} from the model's buckets, if
-     * they hold them now and no budget covering it is exhausted. Both buckets are looked at first, so a refusal
-     * writes nothing; then each is one compare-and-set, and a tpm bucket that another thread or process emptied in
-     * between gives the request back (which moves the rpm bucket's time on to now: SPEC's arithmetic differs then,
-     * by a refill that a later request at an earlier time would see).
+     * they hold them now and no budget covering it is exhausted. The tpm bucket is looked at first, so a refusal
+     * writes nothing; then each bucket is one compare-and-set, and a tpm bucket that another thread or process
+     * emptied in between gives the request back (which moves the rpm bucket's time on to now: SPEC's arithmetic
+     * differs then, by a refill that a later request at an earlier time would see).
      *
      * @return whether reserved; when not, the model is not available for this request (another thread or process
      *         took what was left since it was looked at).
      */
     public boolean reserve(final int model, final long tokens, final long nowMs)
     {
-        if (!admits(model, tokens, nowMs))
+        if (!budgetsAllow(model, nowMs))
         {
             return false;
         }
@@ -171,6 +171,12 @@ public final class Limiter
         final int offset = bucketOffsets[model];
         final RateBucket.Scale rpmScale = rpm[model];
         final RateBucket.Scale tpmScale = tpm[model];
+        // the tpm bucket is looked at first, so that a refusal by it writes nothing (rpm's is its own compare-and-set)
+        if (rpmScale != null && tpmScale != null && (tokens > tpmScale.full() || RateBucket.level(buffer,
+            offset + RateBucket.LENGTH, tpmScale, now) < tpmScale.units(tokens)))
+        {
+            return false;
+        }
         if (rpmScale != null && !RateBucket.tryTake(buffer, offset, rpmScale, now, rpmScale.units(1)))
         {
             return false;
