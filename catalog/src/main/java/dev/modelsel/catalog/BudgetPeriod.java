@@ -13,6 +13,9 @@ public enum BudgetPeriod
     DAY(ChronoUnit.DAYS),
     MONTH(ChronoUnit.MONTHS);
 
+    /** Times after the end of the year 9999 count as it: java.time's range, and no overflow below. */
+    private static final long LATEST_MS = 253_402_300_799_999L;
+
     private final ChronoUnit unit;
 
     BudgetPeriod(final ChronoUnit unit)
@@ -43,12 +46,13 @@ public enum BudgetPeriod
      * The period that contains {@code epochMs} as a number: hours, days or months since 1970 began (UTC). Periods
      * compare as their numbers; 0 for any time before 1970.
      */
-    public long index(final long epochMs)
+    public long index(final long time)
     {
-        if (epochMs <= 0)
+        if (time <= 0)
         {
             return 0;
         }
+        final long epochMs = Math.min(time, LATEST_MS);
         if (this != MONTH)
         {
             return epochMs / unit.getDuration().toMillis();
@@ -68,9 +72,10 @@ public enum BudgetPeriod
             .toEpochMilli();
     }
 
-    /** The start, in epoch ms, of the period that contains {@code epochMs}. */
-    public long startMs(final long epochMs)
+    /** The start, in epoch ms, of the period that contains {@code time} (see {@link #index} for the range). */
+    public long startMs(final long time)
     {
+        final long epochMs = Math.max(0, Math.min(time, LATEST_MS));
         if (this != MONTH)
         {
             final long length = unit.getDuration().toMillis();
@@ -80,9 +85,10 @@ public enum BudgetPeriod
         return at.toLocalDate().withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     }
 
-    /** The end (exclusive), in epoch ms, of the period that contains {@code epochMs}. */
-    public long endMs(final long epochMs)
+    /** The end (exclusive), in epoch ms, of the period that contains {@code time} (see {@link #index}). */
+    public long endMs(final long time)
     {
+        final long epochMs = Math.max(0, Math.min(time, LATEST_MS));
         if (this != MONTH)
         {
             return startMs(epochMs) + unit.getDuration().toMillis();

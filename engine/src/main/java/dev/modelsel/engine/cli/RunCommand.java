@@ -2,6 +2,7 @@ package dev.modelsel.engine.cli;
 
 import dev.modelsel.catalog.CompiledCatalog;
 import dev.modelsel.engine.Selector;
+import dev.modelsel.engine.cost.CountersFullException;
 import dev.modelsel.engine.limits.InMemoryLimitsStore;
 import dev.modelsel.engine.limits.LimitsStore;
 import dev.modelsel.engine.availability.AvailabilityTable;
@@ -58,8 +59,16 @@ final class RunCommand implements Callable<Integer>
             FileInputStream in = new FileInputStream(FileDescriptor.in))
         {
             // SPEC §7: with --counters, limits live in the counters file every process shares; else in this process
-            final Selector selector = Selector.create(compiled, table,
-                phases instanceof LimitsStore shared ? shared : new InMemoryLimitsStore());
+            final Selector selector;
+            try
+            {
+                selector = Selector.create(compiled, table,
+                    phases instanceof LimitsStore shared ? shared : new InMemoryLimitsStore());
+            }
+            catch (final CountersFullException ex) // no room for the catalog's buckets and budgets
+            {
+                throw new UserError(UserError.FAILED, ex.getMessage());
+            }
             final RunSession session = new RunSession(selector, System::currentTimeMillis,
                 catalog.file == null ? () -> { } : new CatalogWatcher(catalog.file, selector, System.err), phases);
             final OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);

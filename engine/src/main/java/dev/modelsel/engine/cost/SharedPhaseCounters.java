@@ -555,7 +555,7 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
                 return record;
             }
         }
-        throw new CountersFullException(path + ": full (" + RECORD_COUNT + " models and categories); delete it when " +
+        throw new CountersFullException(path + ": full (" + RECORD_COUNT + " models, categories and limits); delete it when " +
             "no process records, to start counting afresh");
     }
 

@@ -24,6 +24,8 @@ public final class Limiter
     /** A time no bucket or budget reaches: the model never admits the request. */
     public static final long NEVER = Long.MAX_VALUE;
     private static final int[] NO_BUDGETS = new int[0];
+    /** Between an id and what its words mean, in a store's names: no id or budget name is expected to hold it. */
+    private static final char NAME_SEPARATOR = '\u0000';
 
     private final CompiledCatalog catalog;
     private final AtomicBuffer[] bucketBuffers;
@@ -53,7 +55,7 @@ public final class Limiter
             final RateLimits limits = model == null ? RateLimits.NONE : model.limits();
             if (limits.any())
             {
-                final LimitsStore.Slot slot = store.buckets(catalog.id(m));
+                final LimitsStore.Slot slot = store.buckets(bucketsName(catalog.id(m), limits));
                 bucketBuffers[m] = slot.buffer();
                 bucketOffsets[m] = slot.offset();
                 rpm[m] = limits.rpm() == 0 ? null : RateBucket.Scale.of(limits.rpm());
@@ -75,7 +77,7 @@ public final class Limiter
         for (int b = 0; b < budgets.size(); b++)
         {
             final BudgetDefinition budget = budgets.get(b);
-            final LimitsStore.Slot slot = store.budget(budget.name());
+            final LimitsStore.Slot slot = store.budget(budgetName(budget));
             budgetBuffers[b] = slot.buffer();
             budgetOffsets[b] = slot.offset();
             budgetLimits[b] = budget.limitMicros();
@@ -101,6 +103,23 @@ public final class Limiter
                 covering.get(m).stream().mapToInt(Integer::intValue).toArray();
         }
         others.forEach((id, list) -> budgetsOfOtherIds.put(id, list.stream().mapToInt(Integer::intValue).toArray()));
+    }
+
+    /**
+     * The name a model's buckets are kept under: its id and its limits. A bucket's words only mean something at the
+     * limit they were taken at (its units and refill rate are the limit's), so a catalog that changes a model's
+     * limits, or another process's catalog that gives it others, starts a full bucket of its own rather than read
+     * the old one's words at the new rate.
+     */
+    static String bucketsName(final String modelId, final RateLimits limits)
+    {
+        return modelId + NAME_SEPARATOR + "rpm=" + limits.rpm() + ",tpm=" + limits.tpm();
+    }
+
+    /** The name a budget's spend is kept under: its name and period (a word holds a period's number, by kind). */
+    static String budgetName(final BudgetDefinition budget)
+    {
+        return budget.name() + NAME_SEPARATOR + budget.period().key();
     }
 
     /** @return the catalog's limiter over the store, or null when either is absent or the catalog has no limits. */

@@ -47,6 +47,8 @@ public final class RateBucket
     public static final long NEVER = Long.MAX_VALUE;
     /** The most requests or tokens one take counts: SPEC's token counts stop at 10^12, so units stay below 2^56. */
     public static final long MAX_COUNT = 1_000_000_000_000L;
+    /** The lowest level a take leaves: see the class comment's range. */
+    private static final long MIN_LEVEL = -(1L << 62);
     /** A bucket untouched while it refills this many units or more is full, whatever it owed (see the class comment). */
     private static final long IDLE_REFILL = 1L << 61;
 
@@ -118,7 +120,8 @@ public final class RateBucket
         {
             return now;
         }
-        return t + ceilDiv(units - level, scale.refillPerMs); // refilling only, from the level at max(now, last)
+        final long wait = ceilDiv(units - level, scale.refillPerMs); // refilling only, from the level at max(now, last)
+        return t > NEVER - wait ? NEVER : t + wait;
     }
 
     private static boolean take(final AtomicBuffer buffer, final int offset, final Scale scale, final long now,
@@ -134,8 +137,9 @@ public final class RateBucket
             {
                 return false;
             }
-            // S' = level - units at time t: drawn' = full + refill × t - S'
-            final long next = scale.full + scale.refillPerMs * t - (level - units);
+            // S' = level - units at time t: drawn' = full + refill × t - S'; a debt is kept above -2^62, where the
+            // modular arithmetic stays exact (only absurd recorded outcomes could reach it)
+            final long next = scale.full + scale.refillPerMs * t - Math.max(level - units, MIN_LEVEL);
             if (buffer.compareAndSetLong(offset + DRAWN_OFFSET, drawn, next))
             {
                 raiseLast(buffer, offset, t);
