@@ -294,7 +294,8 @@ class CommandLineTest
     void shouldPointOutTyposInItsOwnWords()
     {
         assertEquals("modelsel: unknown command \"slect\" (did you mean \"select\"?); the commands are select, run, " +
-            "catalog, availability, analyze, stats, probe, replicate, help, version (see modelsel --help)", modelsel("slect").err().trim());
+            "catalog, availability, analyze, stats, limits, probe, replicate, help, version (see modelsel --help)",
+            modelsel("slect").err().trim());
         assertEquals("modelsel: unknown option \"--tokns\" (did you mean \"--tokens\"?) (see modelsel select --help)",
             modelsel("select", "--complexity", "high", "--tokns", "5").err().trim());
         assertEquals("modelsel: unknown command \"shwo\" (did you mean \"show\"?); the commands are set-down, set-up, " +
