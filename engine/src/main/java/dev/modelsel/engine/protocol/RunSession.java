@@ -244,15 +244,7 @@ public final class RunSession
         {
             return problem;
         }
-        if (followedCounters != null)
-        {
-            final long generation = followedCounters.generation();
-            followedCounters.follow();
-            if (followedCounters.generation() != generation && selector.limiter() != null)
-            {
-                selector.reload(selector.catalog()); // the limits' words are in the new file
-            }
-        }
+        followFiles(true);
         costs.record(outcome, nowMs());
         answer.append("{\"status\": \"OK\", \"cost_usd\": ")
             .append(costs.pricing().costUsd(outcome.model(), outcome.inputTokens(), outcome.outputTokens()).toPlainString())
@@ -302,13 +294,28 @@ public final class RunSession
      */
     private void followTable()
     {
-        if (followedTable == null)
-        {
-            return;
-        }
-        if (followedTable.follow())
+        followFiles(false);
+    }
+
+    /**
+     * Moves to the table, and to the counters file, now at their paths if they were replaced, and then reloads the
+     * selector, whose view and SPEC §7 limits are in them. The counters file is followed for every op when the
+     * catalog has limits (their words are in it), else only for {@code record}.
+     */
+    private void followFiles(final boolean recording)
+    {
+        if (followedTable != null && followedTable.follow())
         {
             reloadPending = true; // until a reload succeeds: the next look will not say that the table moved again
+        }
+        if (followedCounters != null && (recording || selector.limiter() != null))
+        {
+            final long generation = followedCounters.generation();
+            followedCounters.follow();
+            if (followedCounters.generation() != generation && selector.limiter() != null)
+            {
+                reloadPending = true;
+            }
         }
         if (reloadPending)
         {
