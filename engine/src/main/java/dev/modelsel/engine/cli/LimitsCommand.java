@@ -2,6 +2,7 @@ package dev.modelsel.engine.cli;
 
 import dev.modelsel.catalog.BudgetDefinition;
 import dev.modelsel.catalog.CompiledCatalog;
+import dev.modelsel.catalog.RateLimits;
 import dev.modelsel.engine.cost.SharedPhaseCounters;
 import dev.modelsel.engine.limits.InMemoryLimitsStore;
 import dev.modelsel.engine.limits.Limiter;
@@ -91,17 +92,10 @@ final class LimitsCommand implements Runnable
             .append(path).append(")\n");
         final List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"model", "requests left", "of rpm", "tokens left", "of tpm"});
-        for (int m = 0; m < catalog.modelCount(); m++)
+        for (final Bucket bucket : buckets(catalog, limiter, at))
         {
-            final double requests = limiter.requestsLeft(m, at);
-            final double tokens = limiter.tokensLeft(m, at);
-            if (Double.isNaN(requests) && Double.isNaN(tokens))
-            {
-                continue;
-            }
-            final var limits = catalog.definition().models().get(catalog.id(m)).limits();
-            rows.add(new String[] {Display.printable(catalog.id(m)), left(requests), limit(limits.rpm()), left(tokens),
-                limit(limits.tpm())});
+            rows.add(new String[] {Display.printable(bucket.id), left(bucket.requests), limit(bucket.limits.rpm()),
+                left(bucket.tokens), limit(bucket.limits.tpm())});
         }
         columns(out, rows);
         if (limiter.budgetCount() > 0)
@@ -127,21 +121,16 @@ final class LimitsCommand implements Runnable
     {
         final StringBuilder out = new StringBuilder("{\"at_ms\": ").append(at).append(", \"models\": {");
         String separator = "";
-        for (int m = 0; m < catalog.modelCount(); m++)
+        for (final Bucket bucket : buckets(catalog, limiter, at))
         {
-            final double requests = limiter.requestsLeft(m, at);
-            final double tokens = limiter.tokensLeft(m, at);
-            if (Double.isNaN(requests) && Double.isNaN(tokens))
-            {
-                continue;
-            }
-            final var limits = catalog.definition().models().get(catalog.id(m)).limits();
             out.append(separator);
-            Json.appendString(out, catalog.id(m)).append(": {");
-            out.append("\"rpm\": ").append(limits.rpm() == 0 ? "null" : String.valueOf(limits.rpm()))
-                .append(", \"requests_left\": ").append(Double.isNaN(requests) ? "null" : Display.number(requests))
-                .append(", \"tpm\": ").append(limits.tpm() == 0 ? "null" : String.valueOf(limits.tpm()))
-                .append(", \"tokens_left\": ").append(Double.isNaN(tokens) ? "null" : Display.number(tokens))
+            Json.appendString(out, bucket.id).append(": {");
+            out.append("\"rpm\": ").append(bucket.limits.rpm() == 0 ? "null" : String.valueOf(bucket.limits.rpm()))
+                .append(", \"requests_left\": ").append(Double.isNaN(bucket.requests) ? "null" :
+                Display.number(bucket.requests))
+                .append(", \"tpm\": ").append(bucket.limits.tpm() == 0 ? "null" : String.valueOf(bucket.limits.tpm()))
+                .append(", \"tokens_left\": ").append(Double.isNaN(bucket.tokens) ? "null" :
+                Display.number(bucket.tokens))
                 .append('}');
             separator = ", ";
         }
@@ -179,6 +168,27 @@ final class LimitsCommand implements Runnable
             separator = ", ";
         }
         return out.append("}}").toString();
+    }
+
+    /** A model with limits, and what its buckets hold at the time shown (NaN: no such limit). */
+    private record Bucket(String id, RateLimits limits, double requests, double tokens)
+    {
+    }
+
+    private static List<Bucket> buckets(final CompiledCatalog catalog, final Limiter limiter, final long at)
+    {
+        final List<Bucket> buckets = new ArrayList<>();
+        for (int m = 0; m < catalog.modelCount(); m++)
+        {
+            final double requests = limiter.requestsLeft(m, at);
+            final double tokens = limiter.tokensLeft(m, at);
+            if (!Double.isNaN(requests) || !Double.isNaN(tokens))
+            {
+                buckets.add(new Bucket(catalog.id(m), catalog.definition().models().get(catalog.id(m)).limits(),
+                    requests, tokens));
+            }
+        }
+        return buckets;
     }
 
     private static String left(final double value)

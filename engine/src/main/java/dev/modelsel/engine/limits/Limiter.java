@@ -151,18 +151,16 @@ public final class Limiter
         {
             return false;
         }
-        final AtomicBuffer buffer = bucketBuffers[model];
-        if (buffer == null)
-        {
-            return true;
-        }
         final long now = relative(nowMs);
-        final int offset = bucketOffsets[model];
-        final RateBucket.Scale rpmScale = rpm[model];
-        final RateBucket.Scale tpmScale = tpm[model];
-        return (rpmScale == null || RateBucket.level(buffer, offset, rpmScale, now) >= rpmScale.units(1)) &&
-            (tpmScale == null || (tokens <= tpmScale.full() && RateBucket.level(buffer, offset + RateBucket.LENGTH,
-            tpmScale, now) >= tpmScale.units(tokens)));
+        return holds(model, 0, rpm[model], 1, now) && holds(model, RateBucket.LENGTH, tpm[model], tokens, now);
+    }
+
+    /** Whether the bucket (none: yes) holds {@code count} requests or tokens at {@code now}. */
+    private boolean holds(final int model, final int bucket, final RateBucket.Scale scale, final long count,
+        final long now)
+    {
+        return scale == null || (count <= scale.full() / scale.unitsPerCount() &&
+            RateBucket.level(bucketBuffers[model], bucketOffsets[model] + bucket, scale, now) >= scale.units(count));
     }
 
     /**
@@ -191,8 +189,7 @@ public final class Limiter
         final RateBucket.Scale rpmScale = rpm[model];
         final RateBucket.Scale tpmScale = tpm[model];
         // the tpm bucket is looked at first, so that a refusal by it writes nothing (rpm's is its own compare-and-set)
-        if (rpmScale != null && tpmScale != null && (tokens > tpmScale.full() || RateBucket.level(buffer,
-            offset + RateBucket.LENGTH, tpmScale, now) < tpmScale.units(tokens)))
+        if (rpmScale != null && !holds(model, RateBucket.LENGTH, tpmScale, tokens, now))
         {
             return false;
         }
