@@ -4,6 +4,7 @@ import dev.modelsel.catalog.CompiledCatalog;
 import dev.modelsel.catalog.Complexity;
 import dev.modelsel.engine.Fallback;
 import dev.modelsel.engine.Selection;
+import dev.modelsel.engine.limits.Limiter;
 import dev.modelsel.engine.Status;
 import dev.modelsel.engine.availability.AvailabilityRecord;
 import dev.modelsel.engine.availability.AvailabilityTable;
@@ -22,15 +23,19 @@ final class Explainer
 {
     private final CompiledCatalog catalog;
     private final AvailabilityTable table;
+    /** SPEC §7 as the selection found it (copies of the shared words), or null when the catalog has no limits. */
+    private final Limiter limiter;
     private final long tokens;
     private final long nowMs;
     private final List<String> lines = new ArrayList<>();
     private final AvailabilityRecord record = new AvailabilityRecord();
 
-    private Explainer(final CompiledCatalog catalog, final AvailabilityTable table, final long tokens, final long nowMs)
+    private Explainer(final CompiledCatalog catalog, final AvailabilityTable table, final Limiter limiter,
+        final long tokens, final long nowMs)
     {
         this.catalog = catalog;
         this.table = table;
+        this.limiter = limiter;
         this.tokens = tokens;
         this.nowMs = nowMs;
     }
@@ -43,7 +48,20 @@ final class Explainer
         final long nowMs,
         final Selection answer)
     {
-        return new Explainer(catalog, table, tokens, nowMs).story(complexity, answer);
+        return explain(catalog, table, null, complexity, tokens, nowMs, answer);
+    }
+
+    /** @param limiter the catalog's SPEC §7 limits as the selection found them, or null. */
+    static List<String> explain(
+        final CompiledCatalog catalog,
+        final AvailabilityTable table,
+        final Limiter limiter,
+        final Complexity complexity,
+        final long tokens,
+        final long nowMs,
+        final Selection answer)
+    {
+        return new Explainer(catalog, table, limiter, tokens, nowMs).story(complexity, answer);
     }
 
     private List<String> story(final Complexity complexity, final Selection answer)
@@ -218,6 +236,7 @@ final class Explainer
         {
             return "cooling until " + record.cooldownUntilMs() + " (" + Display.relative(record.cooldownUntilMs(), nowMs) + ")";
         }
-        return "available";
+        final String refusal = limiter == null ? null : limiter.refusal(model, tokens, nowMs);
+        return refusal == null ? "available" : Display.printable(refusal);
     }
 }

@@ -5,6 +5,10 @@ import dev.modelsel.catalog.Complexity;
 import dev.modelsel.catalog.LoadedCatalog;
 import dev.modelsel.engine.Selection;
 import dev.modelsel.engine.Selector;
+import dev.modelsel.engine.limits.SnapshotLimitsStore;
+import dev.modelsel.engine.limits.LimitsStore;
+import dev.modelsel.engine.limits.Limiter;
+import dev.modelsel.engine.limits.InMemoryLimitsStore;
 import dev.modelsel.engine.Status;
 import dev.modelsel.engine.availability.AvailabilityTable;
 import dev.modelsel.engine.protocol.AnswerWriter;
@@ -18,6 +22,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -54,6 +59,12 @@ final class SelectCommand implements Callable<Integer>
 
     @Option(names = "--explain", description = "Walk through the selection: tiers, models, verdicts, fallback steps.")
     boolean explain;
+
+    @Option(names = "--counters", paramLabel = "PATH", arity = "0..1", fallbackValue = "",
+        description = "Apply the catalog's limits and budgets (SPEC section 7) as this host's processes share them in " +
+            "the counters file at PATH (alone: the default file); an OK answer reserves there, except with --explain. " +
+            "Without it they start full, for this one select.")
+    String counters;
 
     @Override
     public Integer call()
@@ -92,10 +103,16 @@ final class SelectCommand implements Callable<Integer>
 
     private int select(final CompiledCatalog compiled, final AvailabilityTable table, final long now, final PrintWriter out)
     {
-        final Selection answer = Selector.create(compiled, table).select(complexity, tokens, now, new Selection());
+        // SPEC §7: the shared limits when asked for; an explanation looks at copies, so that it takes nothing
+        final LimitsStore shared = counters == null ? new InMemoryLimitsStore() :
+            CountersSource.openShared(counters.isEmpty() ? null : Path.of(counters));
+        final Limiter before = explain ? Limiter.of(compiled, new SnapshotLimitsStore(shared)) : null;
+        final Selection answer = Selector.create(compiled, table, explain ? new SnapshotLimitsStore(shared) : shared)
+            .select(complexity, tokens, now, new Selection());
         StartupTrace.lap("select");
 
-        final List<String> story = explain ? Explainer.explain(compiled, table, complexity, tokens, now, answer) : List.of();
+        final List<String> story = explain ? Explainer.explain(compiled, table, before, complexity, tokens, now, answer) :
+            List.of();
         if (json)
         {
             out.println(jsonAnswer(answer, story));

@@ -267,6 +267,39 @@ public final class Limiter
         }
     }
 
+    /**
+     * Why the model would not take the request at {@code nowMs}, in words ({@code select --explain}): a budget
+     * exhausted until its period ends, or the bucket that does not hold it; null when it would.
+     */
+    public String refusal(final int model, final long tokens, final long nowMs)
+    {
+        for (final int b : budgetsOfModel[model])
+        {
+            final long period = budgetPeriods[b].index(nowMs);
+            if (BudgetSpend.spent(budgetBuffers[b], budgetOffsets[b], period) >= budgetLimits[b])
+            {
+                return "held by budget " + budgetDefinitions[b].name() + ", exhausted until " +
+                    java.time.Instant.ofEpochMilli(budgetPeriods[b].endOfIndex(period));
+            }
+        }
+        if (bucketBuffers[model] == null)
+        {
+            return null;
+        }
+        final long now = relative(nowMs);
+        if (!holds(model, 0, rpm[model], 1, now))
+        {
+            return String.format(java.util.Locale.ROOT, "over rpm (%.2f requests left of %d a minute)",
+                requestsLeft(model, nowMs), rpm[model].full() / rpm[model].unitsPerCount());
+        }
+        if (!holds(model, RateBucket.LENGTH, tpm[model], tokens, now))
+        {
+            return String.format(java.util.Locale.ROOT, "over tpm (%.2f tokens left, %d asked)",
+                tokensLeft(model, nowMs), tokens);
+        }
+        return null;
+    }
+
     // ---- what `modelsel limits show` reports
 
     /** Requests the rpm bucket holds at {@code nowMs}, with the fraction refilled so far; NaN without an rpm limit. */

@@ -46,4 +46,37 @@ class LimitsCommandTest
         assertTrue(LimitsCommand.json(catalog, limiter, at + 30_000).contains("\"requests_left\": 500, \"tpm\": " +
             "30000, \"tokens_left\": 30000"), "refilled");
     }
+
+    /** select --explain says why each model was passed over, and an explanation takes nothing from the buckets. */
+    @Test
+    void shouldExplainWhatHoldsAModelBackWithoutTakingAnything() throws Exception
+    {
+        final java.nio.file.Path directory = java.nio.file.Files.createTempDirectory("limits-explain");
+        final java.nio.file.Path catalogFile = java.nio.file.Files.writeString(directory.resolve("catalog.yaml"),
+            CATALOG);
+        final java.nio.file.Path counters = directory.resolve("counters");
+        final long at = 1_764_540_000_000L;
+        final String[] select = {"select", "--catalog", catalogFile.toString(), "--counters", counters.toString(),
+            "--complexity", "high", "--tokens", "25000", "--now-ms", String.valueOf(at)};
+        final java.io.StringWriter out = new java.io.StringWriter();
+        assertEquals(0, ModelselCommand.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(
+            new java.io.StringWriter()), select));
+        assertTrue(out.toString().startsWith("gpt-4o"), out.toString()); // it reserved 25,000 of gpt-4o's 30,000
+        final String[] explain = java.util.Arrays.copyOf(select, select.length + 1);
+        explain[select.length] = "--explain";
+        for (int twice = 0; twice < 2; twice++)
+        {
+            final java.io.StringWriter story = new java.io.StringWriter();
+            ModelselCommand.execute(new java.io.PrintWriter(story), new java.io.PrintWriter(new java.io.StringWriter()),
+                explain);
+            assertTrue(story.toString().contains("over tpm (5000.00 tokens left, 25000 asked)") &&
+                story.toString().contains("Answer: OK other"), story.toString());
+        }
+        try (dev.modelsel.engine.cost.SharedPhaseCounters shared =
+                 dev.modelsel.engine.cost.SharedPhaseCounters.open(counters))
+        {
+            assertEquals(5_000, Limiter.of(CatalogLoader.parse("catalog.yaml", CATALOG, false).compile(), shared)
+                .tokensLeft(0, at), "the explanations took nothing");
+        }
+    }
 }
