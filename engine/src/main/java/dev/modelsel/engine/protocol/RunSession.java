@@ -49,6 +49,8 @@ public final class RunSession
     private final StringBuilder answer = new StringBuilder(256);
     /** The table moved, and the selector has not yet read availability from the new one. */
     private boolean reloadPending;
+    /** How far a request's time may be from the clock when the limits are shared: see sharedLimitsTimeProblem. */
+    static final long MAX_SHARED_SKEW_MS = 86_400_000L;
 
     /**
      * @param selector selects, and holds the availability table that availability ops write to.
@@ -244,6 +246,11 @@ public final class RunSession
         {
             return problem;
         }
+        final String timeProblem = sharedLimitsTimeProblem();
+        if (timeProblem != null)
+        {
+            return timeProblem;
+        }
         followFiles(true);
         costs.record(outcome, nowMs());
         answer.append("{\"status\": \"OK\", \"cost_usd\": ")
@@ -335,7 +342,30 @@ public final class RunSession
                 return problem;
             }
         }
-        return request.optionalProblem(Field.NOW_MS);
+        final String nowProblem = request.optionalProblem(Field.NOW_MS);
+        return nowProblem != null ? nowProblem : sharedLimitsTimeProblem();
+    }
+
+    /**
+     * With the host's shared limits ({@code run --counters}), a {@code now_ms} more than a day from this host's
+     * clock is refused: a bucket taken at a time far ahead sees no refill before it, for every process on the host,
+     * until then (SPEC §7 has no such bound; SPEC §3 caps cooldowns at a day for the same reason). In a process's
+     * own memory, any time goes, as SPEC's scripts and replays need.
+     */
+    private String sharedLimitsTimeProblem()
+    {
+        if (followedCounters == null || selector.limiter() == null || !request.has(Field.NOW_MS))
+        {
+            return null;
+        }
+        final long nowMs = request.integer(Field.NOW_MS);
+        final long clock = clockMs.getAsLong();
+        if (Math.abs(nowMs - clock) <= MAX_SHARED_SKEW_MS)
+        {
+            return null;
+        }
+        return "now_ms " + nowMs + " is more than a day from this host's clock (" + clock + "): the limits this " +
+            "host's processes share (--counters) take no time that far off";
     }
 
     private String complexityProblem()
