@@ -50,6 +50,12 @@ public final class BenchmarksMain
                 case PropagationWriter.COMMAND:
                     PropagationWriter.main(rest);
                     break;
+                case LimitsContention.COMMAND:
+                    LimitsContention.main(rest);
+                    break;
+                case LimitsContention.WORKER:
+                    LimitsContention.worker(rest);
+                    break;
                 case "regression":
                     System.exit(RegressionRun.run(rest));
                     break;
@@ -94,6 +100,7 @@ public final class BenchmarksMain
             "  propagation  how long a write in one JVM takes to reach selections in another (--hosts: on " +
                 "another host, beside one host and Redis; needs root)",
             "  regression   the short suite's ratios against benchmarks/baseline.json (--smoke: one short iteration)",
+            "  limits-contention  SPEC section 7's reservations from separate processes on one counters file",
             "Each takes --help. Anything else is JMH's: a benchmark regex and its options (-h lists them), e.g.",
             "  " + JAR + " 'SelectBenchmark\\.(modelsel|naive)$' -p catalog=seed,litellm -prof gc"));
     }

@@ -17,12 +17,12 @@ import java.util.Set;
  * Values are checked where they are read, which each harness does before any work, so that a mistake is one line
  * (a {@link UsageError}) and not a stack trace minutes into a run.
  */
-final class HarnessOptions
+public final class HarnessOptions
 {
     /** One option: its name without dashes, its default, what it means, and whether it is a flag (no value). */
-    record Option(String name, String defaultValue, String description, boolean flag)
+    public record Option(String name, String defaultValue, String description, boolean flag)
     {
-        Option(final String name, final String defaultValue, final String description)
+        public Option(final String name, final String defaultValue, final String description)
         {
             this(name, defaultValue, description, false);
         }
@@ -69,7 +69,7 @@ final class HarnessOptions
      * @return the options, or {@code null} when {@code --help} was asked for and printed.
      * @throws UsageError for an unknown option or one without its value.
      */
-    static HarnessOptions parse(final String usage, final String[] args, final List<Option> options, final PrintStream out)
+    public static HarnessOptions parse(final String usage, final String[] args, final List<Option> options, final PrintStream out)
     {
         final Map<String, Option> byName = new LinkedHashMap<>();
         options.forEach(option -> byName.put(option.name(), option));
@@ -85,7 +85,7 @@ final class HarnessOptions
         return new HarnessOptions(args, byName);
     }
 
-    String text(final String name)
+    public String text(final String name)
     {
         return values.get(name);
     }
@@ -114,7 +114,7 @@ final class HarnessOptions
     }
 
     /** A whole number, underscores allowed ({@code 200_000}), at least {@code min}. */
-    long number(final String name, final long min)
+    public long number(final String name, final long min)
     {
         final String value = values.get(name);
         final long number;
