@@ -107,10 +107,30 @@ final class ChronicleAvailabilityMap implements AutoCloseable
     /** Allocation-free: the entry is read into this thread's scratch copy and checked in place. */
     boolean read(final String modelId, final AvailabilityRecord into)
     {
-        final AvailabilityEntry entry;
+        final AvailabilityEntry entry = lookUp(modelId);
+        if (entry == null)
+        {
+            into.clear();
+            return false;
+        }
+        if (!entry.intact(modelId))
+        {
+            into.setCorrupt();
+            return true;
+        }
+        entry.toRecord(into);
+        return true;
+    }
+
+    /**
+     * The model's entry, read into this thread's scratch copy (null when there is none), Chronicle's failures
+     * translated: a stuck segment, damage, or a fault of the mapping (see {@link TableFaults}).
+     */
+    private AvailabilityEntry lookUp(final String modelId)
+    {
         try
         {
-            entry = map.getUsing(modelId, readScratch.get());
+            return map.getUsing(modelId, readScratch.get());
         }
         catch (final InterProcessDeadLockException stuck)
         {
@@ -124,22 +144,10 @@ final class ChronicleAvailabilityMap implements AutoCloseable
         {
             throw faults.damaged("reading \"" + modelId + "\"", broken);
         }
-        catch (final InternalError fault)
+        catch (final InternalError fault) // see TableFaults.fault
         {
             throw faults.fault("reading \"" + modelId + "\"", fault);
         }
-        if (entry == null)
-        {
-            into.clear();
-            return false;
-        }
-        if (!entry.intact(modelId))
-        {
-            into.setCorrupt();
-            return true;
-        }
-        entry.toRecord(into);
-        return true;
     }
 
     /** A local write of SPEC §6's table, made at version (clock, host). */
@@ -158,23 +166,7 @@ final class ChronicleAvailabilityMap implements AutoCloseable
      */
     boolean readReplicated(final String modelId, final ReplicatedRecord into)
     {
-        final AvailabilityEntry entry;
-        try
-        {
-            entry = map.getUsing(modelId, readScratch.get());
-        }
-        catch (final InterProcessDeadLockException stuck)
-        {
-            throw faults.stuck(segmentHolding(modelId));
-        }
-        catch (final ChronicleHashClosedException closed)
-        {
-            throw closed;
-        }
-        catch (final RuntimeException broken)
-        {
-            throw faults.damaged("reading \"" + modelId + "\"", broken);
-        }
+        final AvailabilityEntry entry = lookUp(modelId);
         if (entry == null || !entry.intact(modelId))
         {
             into.clear();
