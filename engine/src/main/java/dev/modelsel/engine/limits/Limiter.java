@@ -151,16 +151,15 @@ public final class Limiter
         {
             return false;
         }
-        final long now = relative(nowMs);
-        return holds(model, 0, rpm[model], 1, now) && holds(model, RateBucket.LENGTH, tpm[model], tokens, now);
+        return holds(model, 0, rpm[model], 1, nowMs) && holds(model, RateBucket.LENGTH, tpm[model], tokens, nowMs);
     }
 
-    /** Whether the bucket (none: yes) holds {@code count} requests or tokens at {@code now}. */
+    /** Whether the bucket (none: yes) holds {@code count} requests or tokens at {@code nowMs}. */
     private boolean holds(final int model, final int bucket, final RateBucket.Scale scale, final long count,
-        final long now)
+        final long nowMs)
     {
         return scale == null || (count <= scale.full() / scale.unitsPerCount() &&
-            RateBucket.level(bucketBuffers[model], bucketOffsets[model] + bucket, scale, now) >= scale.units(count));
+            RateBucket.level(bucketBuffers[model], bucketOffsets[model] + bucket, scale, nowMs) >= scale.units(count));
     }
 
     /**
@@ -184,25 +183,24 @@ public final class Limiter
         {
             return true;
         }
-        final long now = relative(nowMs);
         final int offset = bucketOffsets[model];
         final RateBucket.Scale rpmScale = rpm[model];
         final RateBucket.Scale tpmScale = tpm[model];
         // the tpm bucket is looked at first, so that a refusal by it writes nothing (rpm's is its own compare-and-set)
-        if (rpmScale != null && !holds(model, RateBucket.LENGTH, tpmScale, tokens, now))
+        if (rpmScale != null && !holds(model, RateBucket.LENGTH, tpmScale, tokens, nowMs))
         {
             return false;
         }
-        if (rpmScale != null && !RateBucket.tryTake(buffer, offset, rpmScale, now, rpmScale.units(1)))
+        if (rpmScale != null && !RateBucket.tryTake(buffer, offset, rpmScale, nowMs, rpmScale.units(1)))
         {
             return false;
         }
         if (tpmScale != null && (tokens > tpmScale.full() ||
-            !RateBucket.tryTake(buffer, offset + RateBucket.LENGTH, tpmScale, now, tpmScale.units(tokens))))
+            !RateBucket.tryTake(buffer, offset + RateBucket.LENGTH, tpmScale, nowMs, tpmScale.units(tokens))))
         {
             if (rpmScale != null)
             {
-                RateBucket.forceTake(buffer, offset, rpmScale, now, -rpmScale.units(1)); // the request back
+                RateBucket.forceTake(buffer, offset, rpmScale, nowMs, -rpmScale.units(1)); // the request back
             }
             return false;
         }
@@ -230,18 +228,17 @@ public final class Limiter
         {
             return at;
         }
-        final long now = relative(nowMs);
         final int offset = bucketOffsets[model];
         if (rpm[model] != null)
         {
-            at = Math.max(at, absolute(RateBucket.admitsAt(buffer, offset, rpm[model], now, rpm[model].units(1)),
+            at = Math.max(at, absolute(RateBucket.admitsAt(buffer, offset, rpm[model], nowMs, rpm[model].units(1)),
                 nowMs));
         }
         if (tpm[model] != null)
         {
             final RateBucket.Scale scale = tpm[model];
             at = Math.max(at, tokens > scale.full() ? NEVER : absolute(RateBucket.admitsAt(buffer,
-                offset + RateBucket.LENGTH, scale, now, scale.units(tokens)), nowMs));
+                offset + RateBucket.LENGTH, scale, nowMs, scale.units(tokens)), nowMs));
         }
         return at;
     }
@@ -259,7 +256,7 @@ public final class Limiter
         if (model >= 0 && tpm[model] != null)
         {
             RateBucket.forceTake(bucketBuffers[model], bucketOffsets[model] + RateBucket.LENGTH, tpm[model],
-                relative(nowMs), tpm[model].units(Math.min(outputTokens, RateBucket.MAX_COUNT)));
+                nowMs, tpm[model].units(Math.min(outputTokens, RateBucket.MAX_COUNT)));
         }
         for (final int b : budgets)
         {
@@ -286,13 +283,12 @@ public final class Limiter
         {
             return null;
         }
-        final long now = relative(nowMs);
-        if (!holds(model, 0, rpm[model], 1, now))
+        if (!holds(model, 0, rpm[model], 1, nowMs))
         {
             return String.format(java.util.Locale.ROOT, "over rpm (%.2f requests left of %d a minute)",
                 requestsLeft(model, nowMs), rpm[model].full() / rpm[model].unitsPerCount());
         }
-        if (!holds(model, RateBucket.LENGTH, tpm[model], tokens, now))
+        if (!holds(model, RateBucket.LENGTH, tpm[model], tokens, nowMs))
         {
             return String.format(java.util.Locale.ROOT, "over tpm (%.2f tokens left, %d asked)",
                 tokensLeft(model, nowMs), tokens);
@@ -320,7 +316,7 @@ public final class Limiter
         {
             return Double.NaN;
         }
-        return (double)RateBucket.level(bucketBuffers[model], bucketOffsets[model] + bucket, scale, relative(nowMs)) /
+        return (double)RateBucket.level(bucketBuffers[model], bucketOffsets[model] + bucket, scale, nowMs) /
             scale.unitsPerCount();
     }
 
@@ -350,12 +346,6 @@ public final class Limiter
             }
         }
         return true;
-    }
-
-    /** Bucket times are epoch ms; one before 1970 counts as 0. */
-    private static long relative(final long nowMs)
-    {
-        return Math.max(0, nowMs);
     }
 
     private static long absolute(final long at, final long nowMs)

@@ -34,7 +34,7 @@ import org.agrona.concurrent.AtomicBuffer;
  *  |                                                               |
  *  +---------------------------------------------------------------+
  * </pre>
- * Times before 1970 count as 0.
+ * Times before 1970 count as 1970 ({@code last} starts at 0 and a time is never taken below it).
  * <p>
  * Stateless and thread-safe.
  */
@@ -91,14 +91,14 @@ public final class RateBucket
     public static boolean tryTake(final AtomicBuffer buffer, final int offset, final Scale scale, final long now,
         final long units)
     {
-        return take(buffer, offset, scale, Math.max(0, now), units, true);
+        return take(buffer, offset, scale, now, units, true);
     }
 
     /** Takes {@code units} at {@code now} whatever the level: it may go below zero (a recorded outcome's tokens). */
     public static void forceTake(final AtomicBuffer buffer, final int offset, final Scale scale, final long now,
         final long units)
     {
-        take(buffer, offset, scale, Math.max(0, now), units, false);
+        take(buffer, offset, scale, now, units, false);
     }
 
     /**
