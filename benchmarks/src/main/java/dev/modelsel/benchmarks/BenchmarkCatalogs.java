@@ -1,8 +1,12 @@
 package dev.modelsel.benchmarks;
 
+import dev.modelsel.catalog.CatalogDefinition;
 import dev.modelsel.catalog.CatalogException;
 import dev.modelsel.catalog.CatalogLoader;
+import dev.modelsel.catalog.CompiledCatalog;
 import dev.modelsel.catalog.LoadedCatalog;
+import dev.modelsel.catalog.ModelDefinition;
+import dev.modelsel.catalog.RateLimits;
 import dev.modelsel.catalog.litellm.ImportOptions;
 import dev.modelsel.catalog.litellm.ImportedCatalog;
 import dev.modelsel.catalog.litellm.LiteLlmImport;
@@ -12,6 +16,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -116,5 +122,17 @@ final class BenchmarkCatalogs
         {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /** The catalog with {@code limits} on every model: what SPEC §7's cost on a select is measured with. */
+    static CompiledCatalog withLimits(final CompiledCatalog catalog, final RateLimits limits)
+    {
+        final CatalogDefinition definition = catalog.definition();
+        final Map<String, ModelDefinition> models = new LinkedHashMap<>();
+        definition.models().forEach((id, m) -> models.put(id, new ModelDefinition(m.id(), m.contextWindow(),
+            m.inputCostPerMtok(), m.outputCostPerMtok(), m.capability(), m.provider(), limits, m.declared())));
+        return new LoadedCatalog(new CatalogDefinition(definition.source(), definition.safetyMargin(),
+            definition.defaults(), definition.initialTiers(), definition.escalation(), models, definition.tiers(),
+            definition.budgets()), List.of()).compile();
     }
 }

@@ -1,10 +1,6 @@
 package dev.modelsel.benchmarks;
 
 import dev.modelsel.benchmarks.latency.HarnessOptions;
-import dev.modelsel.catalog.CatalogDefinition;
-import dev.modelsel.catalog.CompiledCatalog;
-import dev.modelsel.catalog.LoadedCatalog;
-import dev.modelsel.catalog.ModelDefinition;
 import dev.modelsel.catalog.RateLimits;
 import dev.modelsel.engine.Selection;
 import dev.modelsel.engine.Selector;
@@ -16,10 +12,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -122,7 +116,8 @@ final class LimitsContention
         final boolean limits = Boolean.parseBoolean(args[4]);
         try (SharedPhaseCounters counters = SharedPhaseCounters.open(Path.of(args[1])))
         {
-            final Selector selector = Selector.create(limits ? withTpm(workload.catalog) : workload.catalog,
+            final Selector selector = Selector.create(limits ? BenchmarkCatalogs.withLimits(workload.catalog,
+                new RateLimits(0, RateLimits.MAX)) : workload.catalog,
                 table(workload), limits ? (LimitsStore)counters : null);
             final Selection selection = new Selection();
             long now = Workload.NOW_MS + 120_000;
@@ -167,18 +162,5 @@ final class LimitsContention
         final InMemoryAvailabilityTable table = new InMemoryAvailabilityTable();
         workload.applyTo(table);
         return table;
-    }
-
-    /** The catalog with a tpm limit of 10^9 a minute on every model. */
-    static CompiledCatalog withTpm(final CompiledCatalog catalog)
-    {
-        final CatalogDefinition definition = catalog.definition();
-        final Map<String, ModelDefinition> models = new LinkedHashMap<>();
-        definition.models().forEach((id, m) -> models.put(id, new ModelDefinition(m.id(), m.contextWindow(),
-            m.inputCostPerMtok(), m.outputCostPerMtok(), m.capability(), m.provider(), new RateLimits(0,
-            RateLimits.MAX), m.declared())));
-        return new LoadedCatalog(new CatalogDefinition(definition.source(), definition.safetyMargin(),
-            definition.defaults(), definition.initialTiers(), definition.escalation(), models, definition.tiers(),
-            definition.budgets()), List.of()).compile();
     }
 }

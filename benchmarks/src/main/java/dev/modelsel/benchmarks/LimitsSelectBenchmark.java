@@ -1,9 +1,6 @@
 package dev.modelsel.benchmarks;
 
-import dev.modelsel.catalog.CatalogDefinition;
 import dev.modelsel.catalog.CompiledCatalog;
-import dev.modelsel.catalog.LoadedCatalog;
-import dev.modelsel.catalog.ModelDefinition;
 import dev.modelsel.catalog.RateLimits;
 import dev.modelsel.engine.Selection;
 import dev.modelsel.engine.Selector;
@@ -21,8 +18,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,18 +58,8 @@ public class LimitsSelectBenchmark extends BenchmarkDefaults
     public void setUp()
     {
         workload = new Workload(catalog);
-        CompiledCatalog compiled = workload.catalog;
-        if (!limits.equals("none"))
-        {
-            final CatalogDefinition definition = compiled.definition();
-            final Map<String, ModelDefinition> models = new LinkedHashMap<>();
-            definition.models().forEach((id, m) -> models.put(id, new ModelDefinition(m.id(), m.contextWindow(),
-                m.inputCostPerMtok(), m.outputCostPerMtok(), m.capability(), m.provider(),
-                new RateLimits(limits.equals("every") ? RateLimits.MAX : 0, RateLimits.MAX), m.declared())));
-            compiled = new LoadedCatalog(new CatalogDefinition(definition.source(), definition.safetyMargin(),
-                definition.defaults(), definition.initialTiers(), definition.escalation(), models, definition.tiers(),
-                definition.budgets()), java.util.List.of()).compile();
-        }
+        final CompiledCatalog compiled = limits.equals("none") ? workload.catalog : BenchmarkCatalogs.withLimits(
+            workload.catalog, new RateLimits(limits.equals("every") ? RateLimits.MAX : 0, RateLimits.MAX));
         final InMemoryAvailabilityTable table = new InMemoryAvailabilityTable();
         workload.applyTo(table);
         selector = Selector.create(compiled, table, limits.equals("none") ? null : new InMemoryLimitsStore());
