@@ -17,6 +17,8 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import static dev.modelsel.engine.cost.CountersDescriptor.COUNTERS_PER_RECORD;
+import static dev.modelsel.engine.cost.CountersDescriptor.KIND_BUCKETS;
+import static dev.modelsel.engine.cost.CountersDescriptor.KIND_BUDGET_HERE;
 import static dev.modelsel.engine.cost.CountersDescriptor.KIND_CATEGORY;
 import static dev.modelsel.engine.cost.CountersDescriptor.KIND_MODEL;
 import static dev.modelsel.engine.cost.CountersDescriptor.LAST_HEARD_OFFSET;
@@ -180,6 +182,67 @@ public final class CounterSlots
         {
             throw new IllegalArgumentException("kind " + kind + ", neither a model nor a category");
         }
+        checkCounters(counters);
+        final SharedPhaseCounters slotCounters = slot.counters;
+        final int record = slotCounters.recordOf(kind, name);
+        boolean rose = false;
+        for (int i = 0; i < COUNTERS_PER_RECORD; i++)
+        {
+            rose |= slotCounters.raise(record, i, counters[i]);
+        }
+        return rose;
+    }
+
+    /** Applies what a host took from SPEC §7's limits since its slot's values ({@link #raiseTakes}). */
+    @FunctionalInterface
+    public interface TakesApplier
+    {
+        /** @param before the slot's values for the record (zeros if new); @param after the values received. */
+        void apply(long[] before, long[] after);
+    }
+
+    /**
+     * For a record of SPEC §7's limits ({@link CountersDescriptor#KIND_BUCKETS} or {@link
+     * CountersDescriptor#KIND_BUDGET_HERE}, issue 14): hands the slot's values and those received to {@code
+     * applier}, which applies the increase to this host's limits, then raises the slot's to them, so that the next
+     * message applies only what is new. Applied before raised: a replicator killed between the two applies the
+     * increase again when it next hears from the host, which errs towards refusing, never towards admitting twice.
+     *
+     * @param counters the record's 8 values, absolute, none negative.
+     * @return whether any rose.
+     * @throws CountersFullException when the slot has no room for another record.
+     */
+    public boolean raiseTakes(final String host, final int kind, final String name, final long[] counters,
+        final TakesApplier applier)
+    {
+        final Open slot = open.get(host);
+        if (slot == null)
+        {
+            throw new IllegalStateException("no slot begun for host " + host);
+        }
+        if (kind != KIND_BUCKETS && kind != KIND_BUDGET_HERE)
+        {
+            throw new IllegalArgumentException("kind " + kind + ", not of SPEC §7's limits");
+        }
+        checkCounters(counters);
+        final SharedPhaseCounters slotCounters = slot.counters;
+        final int record = slotCounters.recordOf(kind, name);
+        final long[] before = new long[COUNTERS_PER_RECORD];
+        for (int i = 0; i < COUNTERS_PER_RECORD; i++)
+        {
+            before[i] = slotCounters.get(record, i);
+        }
+        applier.apply(before, counters);
+        boolean rose = false;
+        for (int i = 0; i < COUNTERS_PER_RECORD; i++)
+        {
+            rose |= slotCounters.raise(record, i, counters[i]);
+        }
+        return rose;
+    }
+
+    private static void checkCounters(final long[] counters)
+    {
         if (counters.length != COUNTERS_PER_RECORD)
         {
             throw new IllegalArgumentException(counters.length + " counters, not " + COUNTERS_PER_RECORD);
@@ -191,14 +254,6 @@ public final class CounterSlots
                 throw new IllegalArgumentException("a negative counter");
             }
         }
-        final SharedPhaseCounters slotCounters = slot.counters;
-        final int record = slotCounters.recordOf(kind, name);
-        boolean rose = false;
-        for (int i = 0; i < COUNTERS_PER_RECORD; i++)
-        {
-            rose |= slotCounters.raise(record, i, counters[i]);
-        }
-        return rose;
     }
 
     /**

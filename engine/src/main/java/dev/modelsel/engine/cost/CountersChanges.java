@@ -1,5 +1,9 @@
 package dev.modelsel.engine.cost;
 
+import dev.modelsel.engine.limits.OtherHostsTakes;
+
+import static dev.modelsel.engine.cost.CountersDescriptor.KIND_BUCKETS;
+import static dev.modelsel.engine.cost.CountersDescriptor.KIND_BUDGET_HERE;
 import static dev.modelsel.engine.cost.CountersDescriptor.KIND_CATEGORY;
 import static dev.modelsel.engine.cost.CountersDescriptor.KIND_MODEL;
 import static dev.modelsel.engine.cost.CountersDescriptor.COUNTERS_PER_RECORD;
@@ -15,6 +19,11 @@ import static dev.modelsel.engine.cost.CountersDescriptor.RECORD_COUNT;
  * counters are read one after another while processes add to them, so one entry may mix moments; each value was
  * true once, and the next collect sends the later ones.
  * <p>
+ * SPEC §7's limits (issue 14) are collected apart ({@code limits}): what this host's processes took from each
+ * model's buckets ({@link OtherHostsTakes#bucketsEntry}, a record of kind {@link CountersDescriptor#KIND_BUCKETS}
+ * sent only once something was taken) and this host's own part of each budget ({@link
+ * CountersDescriptor#KIND_BUDGET_HERE}); never a budget's total, which holds the other hosts' spend too.
+ * <p>
  * Not thread-safe: the replicator's thread. Allocates a name once per record, the first time it is sent.
  */
 public final class CountersChanges
@@ -24,7 +33,9 @@ public final class CountersChanges
     public interface Entry
     {
         /**
-         * @param kind     {@link CountersDescriptor#KIND_MODEL} or {@link CountersDescriptor#KIND_CATEGORY}.
+         * @param kind     {@link CountersDescriptor#KIND_MODEL} or {@link CountersDescriptor#KIND_CATEGORY}; when
+         *                 collecting limits, {@link CountersDescriptor#KIND_BUCKETS} (an entry of {@link
+         *                 OtherHostsTakes#bucketsEntry}) or {@link CountersDescriptor#KIND_BUDGET_HERE}.
          * @param name     as the file holds it (a name over 232 bytes shortened, see {@link CountersDescriptor}).
          * @param counters its 8 counters, absolute; a holder reused for the next entry.
          */
@@ -35,6 +46,7 @@ public final class CountersChanges
     private final long[] sent = new long[RECORD_COUNT * COUNTERS_PER_RECORD];
     private final String[] names = new String[RECORD_COUNT];
     private final long[] values = new long[COUNTERS_PER_RECORD];
+    private final long[] words = new long[COUNTERS_PER_RECORD];
 
     public CountersChanges(final SharedPhaseCounters counters)
     {
@@ -50,18 +62,29 @@ public final class CountersChanges
      * Hands every ready record to {@code entry} ({@code all}), or only those not handed over before and those whose
      * counters changed since they were.
      *
+     * @param limits the records of SPEC §7's limits that are sent (see the class comment), else the counters'.
      * @return how many records were handed over.
      */
-    public int collect(final boolean all, final Entry entry)
+    public int collect(final boolean all, final boolean limits, final Entry entry)
     {
         final SharedPhaseCounters file = counters;
         int collected = 0;
         for (int record = 0; record < RECORD_COUNT; record++)
         {
             final int kind = file.readyKind(record);
-            if (kind != KIND_MODEL && kind != KIND_CATEGORY) // free, or SPEC §7's limits: this host's own state
+            if (limits ? kind != KIND_BUCKETS && kind != KIND_BUDGET_HERE : kind != KIND_MODEL && kind != KIND_CATEGORY)
             {
-                continue;
+                continue; // free, or of the other collection (a budget's total is never sent)
+            }
+            for (int i = 0; i < COUNTERS_PER_RECORD; i++)
+            {
+                words[i] = file.get(record, i);
+            }
+            final boolean any = kind == KIND_BUCKETS ? OtherHostsTakes.bucketsEntry(words, values) :
+                copyNonNegative(words, values);
+            if (limits && !any)
+            {
+                continue; // this host took nothing from them yet
             }
             boolean changed = all;
             if (names[record] == null)
@@ -72,11 +95,9 @@ public final class CountersChanges
             final int base = record * COUNTERS_PER_RECORD;
             for (int i = 0; i < COUNTERS_PER_RECORD; i++)
             {
-                final long value = file.get(record, i);
-                values[i] = value;
-                if (sent[base + i] != value)
+                if (sent[base + i] != values[i])
                 {
-                    sent[base + i] = value;
+                    sent[base + i] = values[i];
                     changed = true;
                 }
             }
@@ -87,5 +108,22 @@ public final class CountersChanges
             }
         }
         return collected;
+    }
+
+    /**
+     * Copies the counters, a negative one (a budget word of a period past the year 2209, or damage) as 0, which no
+     * receiver takes.
+     *
+     * @return whether any is non-zero.
+     */
+    private static boolean copyNonNegative(final long[] from, final long[] to)
+    {
+        boolean any = false;
+        for (int i = 0; i < from.length; i++)
+        {
+            to[i] = Math.max(0, from[i]);
+            any |= to[i] != 0;
+        }
+        return any;
     }
 }

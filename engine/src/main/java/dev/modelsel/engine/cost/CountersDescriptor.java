@@ -37,7 +37,13 @@ package dev.modelsel.engine.cost;
  *  |  Host Id (ASCII, up to 32 bytes): a slot's host; in a host's   |  60
  *  |  own file, the id its replicator sends it as                   |
  *  +---------------------------------------------------------------+
- *  |                     Reserved to 4096                          |  92
+ *  |                     Reserved (int)                            |  92
+ *  +---------------------------------------------------------------+
+ *  |  Limits Replicated (long): 0, or the wall ms a replicator      |  96
+ *  |  first sent this host's own file; from then every process      |
+ *  |  also counts its own takes of SPEC §7's limits (issue 14)      |
+ *  +---------------------------------------------------------------+
+ *  |                     Reserved to 4096                          |  104
  *
  * Record i, at 4096 + i * 512
  *  +---------------------------------------------------------------+
@@ -45,7 +51,8 @@ package dev.modelsel.engine.cost;
  *  +-------------------------------+-------------------------------+
  *  |  Kind (int): 1 model, 2 category, |  Name Length (int, bytes)  |  8
  *  |  3 a model's rate buckets, 4 a    |                            |
- *  |  budget's spend (SPEC §7)         |                            |
+ *  |  budget's spend (SPEC §7), 5 this |                            |
+ *  |  host's own spend of a budget     |                            |
  *  +-------------------------------+-------------------------------+
  *  |  Name Hash (long, FNV-1a of the kind and the name's UTF-8)     |  16
  *  +---------------------------------------------------------------+
@@ -59,8 +66,12 @@ package dev.modelsel.engine.cost;
  *  |             defaults, output unpriced                         |
  *  |   category: phases, escalations                               |
  *  |   buckets:  rpm drawn, rpm last, tpm drawn, tpm last          |
- *  |             (RateBucket), then four zeros                     |
+ *  |             (RateBucket), requests and tokens taken by this   |
+ *  |             host's processes (counted once Limits Replicated  |
+ *  |             is set), then two zeros                           |
  *  |   budget:   the spend of its last eight periods (BudgetSpend) |
+ *  |   budget here: the same, of this host's outcomes alone        |
+ *  |             (written once Limits Replicated is set)           |
  *  +---------------------------------------------------------------+
  *  |  Reserved to 512                                              |  320
  * </pre>
@@ -96,6 +107,8 @@ public final class CountersDescriptor
     public static final int HOST_LENGTH_OFFSET = LAST_HEARD_OFFSET + 8;
     public static final int HOST_OFFSET = HOST_LENGTH_OFFSET + 4;
     public static final int MAX_HOST_BYTES = 32;
+    /** See the header's diagram: set by a replicator, read by every process that takes from the limits. */
+    public static final int LIMITS_REPLICATED_OFFSET = 96;
     public static final int HEADER_LENGTH = 4096;
 
     /** An incarnation not set yet (a file made before the field existed), or none (a host's own file's source). */
@@ -132,6 +145,14 @@ public final class CountersDescriptor
     public static final int KIND_BUCKETS = 3;
     /** A budget's spend in its last eight periods ({@code BudgetSpend}), the eight counters, named by the budget. */
     public static final int KIND_BUDGET = 4;
+    /**
+     * This host's own part of a budget's spend, as {@link #KIND_BUDGET}, under the same name: what the host's
+     * replicator sends the others (issue 14), who add it to theirs. Written only while {@link
+     * #LIMITS_REPLICATED_OFFSET} is set.
+     */
+    public static final int KIND_BUDGET_HERE = 5;
+    /** The highest kind a record may have. */
+    public static final int LAST_KIND = KIND_BUDGET_HERE;
 
     public static final int ATTEMPTS = 0;
     public static final int FAILURES = 1;

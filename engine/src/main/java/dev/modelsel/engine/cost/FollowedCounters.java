@@ -105,6 +105,18 @@ public final class FollowedCounters implements PhaseCounters, LimitsStore
         return ((SharedPhaseCounters)adding()).budget(budgetName);
     }
 
+    @Override
+    public Slot budgetHere(final String budgetName)
+    {
+        return ((SharedPhaseCounters)adding()).budgetHere(budgetName);
+    }
+
+    @Override
+    public Slot limitsReplicated()
+    {
+        return ((SharedPhaseCounters)adding()).limitsReplicated();
+    }
+
     private PhaseCounters adding()
     {
         final PhaseCounters counters = counting;

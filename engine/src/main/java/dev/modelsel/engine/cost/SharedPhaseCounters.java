@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,6 +32,9 @@ import static dev.modelsel.engine.cost.CountersDescriptor.INCARNATION_RANDOM_BIT
 import static dev.modelsel.engine.cost.CountersDescriptor.INPUT_TOKENS;
 import static dev.modelsel.engine.cost.CountersDescriptor.KIND_BUCKETS;
 import static dev.modelsel.engine.cost.CountersDescriptor.KIND_BUDGET;
+import static dev.modelsel.engine.cost.CountersDescriptor.KIND_BUDGET_HERE;
+import static dev.modelsel.engine.cost.CountersDescriptor.LAST_KIND;
+import static dev.modelsel.engine.cost.CountersDescriptor.LIMITS_REPLICATED_OFFSET;
 import static dev.modelsel.engine.cost.CountersDescriptor.KIND_CATEGORY;
 import static dev.modelsel.engine.cost.CountersDescriptor.KIND_MODEL;
 import static dev.modelsel.engine.cost.CountersDescriptor.KIND_OFFSET;
@@ -84,16 +89,18 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
     private final Path path;
     private final FileIdentity file;
     private final UnsafeBuffer buffer;
-    private final ConcurrentHashMap<String, Integer> modelRecords = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Integer> categoryRecords = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Integer> bucketRecords = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Integer> budgetRecords = new ConcurrentHashMap<>();
+    /** The records this process found, by kind (the list's index) and name. */
+    private final List<ConcurrentHashMap<String, Integer>> recordsByKind = new ArrayList<>();
 
     private SharedPhaseCounters(final Path path, final Object fileKey, final UnsafeBuffer buffer)
     {
         this.path = path;
         this.file = FileIdentity.fixedLength(path, fileKey, CountersDescriptor.FILE_LENGTH);
         this.buffer = buffer;
+        for (int kind = 0; kind <= LAST_KIND; kind++)
+        {
+            recordsByKind.add(new ConcurrentHashMap<>());
+        }
     }
 
     /**
@@ -328,8 +335,8 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
     {
         try
         {
-            record(modelRecords, KIND_MODEL, model);
-            record(categoryRecords, KIND_CATEGORY, category);
+            record(KIND_MODEL, model);
+            record(KIND_CATEGORY, category);
         }
         catch (final InternalError fault)
         {
@@ -350,7 +357,7 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
     {
         try
         {
-            final int record = record(modelRecords, KIND_MODEL, model);
+            final int record = record(KIND_MODEL, model);
             add(record, ATTEMPTS, 1);
             add(record, FAILURES, failed ? 1 : 0);
             add(record, ESCALATIONS, escalated ? 1 : 0);
@@ -371,7 +378,7 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
     {
         try
         {
-            final int record = record(categoryRecords, KIND_CATEGORY, category);
+            final int record = record(KIND_CATEGORY, category);
             add(record, PHASES, 1);
             add(record, CATEGORY_ESCALATIONS, escalated ? 1 : 0);
         }
@@ -480,20 +487,47 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
     @Override
     public Slot buckets(final String modelId)
     {
-        return new Slot(buffer, counterOffset(record(bucketRecords, KIND_BUCKETS, modelId), 0));
+        return new Slot(buffer, counterOffset(record(KIND_BUCKETS, modelId), 0));
     }
 
     /** SPEC §7: the budget's spend, in the counters of a record of its own. */
     @Override
     public Slot budget(final String budgetName)
     {
-        return new Slot(buffer, counterOffset(record(budgetRecords, KIND_BUDGET, budgetName), 0));
+        return new Slot(buffer, counterOffset(record(KIND_BUDGET, budgetName), 0));
+    }
+
+    /**
+     * This host's own spend of the budget (issue 14): added to beside {@link #budget} while {@link
+     * #limitsReplicated()} says so, for the host's replicator to send the other hosts.
+     */
+    @Override
+    public Slot budgetHere(final String budgetName)
+    {
+        return new Slot(buffer, counterOffset(record(KIND_BUDGET_HERE, budgetName), 0));
+    }
+
+    /** The header's Limits Replicated word: non-zero once a replicator sends this file. */
+    @Override
+    public Slot limitsReplicated()
+    {
+        return new Slot(buffer, LIMITS_REPLICATED_OFFSET);
+    }
+
+    /**
+     * For the host's replicator, before it first sends the file: from now on every process that takes from the
+     * limits also counts what it took as this host's own (a word it reads on each reservation), which is what the
+     * replicator sends. What was taken before is not counted: the other hosts never hear of it.
+     */
+    public void markLimitsReplicated(final long nowMs)
+    {
+        buffer.compareAndSetLong(LIMITS_REPLICATED_OFFSET, 0, Math.max(1, nowMs));
     }
 
     /** The record of a name, claimed if need be. @throws CountersFullException when there is no room. */
     int recordOf(final int kind, final String name)
     {
-        return record(kind == KIND_MODEL ? modelRecords : categoryRecords, kind, name);
+        return record(kind, name);
     }
 
     /** @return the kind of a ready, undamaged record, else 0 (free, being claimed, or damaged). */
@@ -513,8 +547,9 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
         return new String(name, StandardCharsets.UTF_8);
     }
 
-    private int record(final ConcurrentHashMap<String, Integer> records, final int kind, final String name)
+    private int record(final int kind, final String name)
     {
+        final ConcurrentHashMap<String, Integer> records = recordsByKind.get(kind);
         final Integer known = records.get(name);
         if (known != null)
         {
@@ -642,10 +677,10 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
     private String corruption(final int offset)
     {
         final int kind = buffer.getInt(offset + KIND_OFFSET);
-        if (kind < KIND_MODEL || kind > KIND_BUDGET)
+        if (kind < KIND_MODEL || kind > LAST_KIND)
         {
             return "kind " + kind + ", not a model (" + KIND_MODEL + "), a category (" + KIND_CATEGORY + "), buckets (" +
-                KIND_BUCKETS + ") or a budget (" + KIND_BUDGET + ")";
+                KIND_BUCKETS + ") or a budget's spend (" + KIND_BUDGET + ", " + KIND_BUDGET_HERE + " this host's)";
         }
         final int length = buffer.getInt(offset + NAME_LENGTH_OFFSET);
         if (length < 1 || length > MAX_NAME_BYTES)

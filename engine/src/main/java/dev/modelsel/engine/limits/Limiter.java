@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * SPEC §7 for one catalog over a {@link LimitsStore}: whether a model admits a request, its reservation, when it
@@ -26,6 +28,8 @@ public final class Limiter
     private static final int[] NO_BUDGETS = new int[0];
     /** Between an id and what its words mean, in a store's names: no id or budget name is expected to hold it. */
     private static final char NAME_SEPARATOR = '\u0000';
+    /** The limits part of a {@link #bucketsName}. */
+    private static final Pattern BUCKETS_NAME_LIMITS = Pattern.compile("rpm=(0|[1-9][0-9]{0,9}),tpm=(0|[1-9][0-9]{0,9})");
 
     private final CompiledCatalog catalog;
     private final AtomicBuffer[] bucketBuffers;
@@ -34,6 +38,12 @@ public final class Limiter
     private final RateBucket.Scale[] tpm;
     private final AtomicBuffer[] budgetBuffers;
     private final int[] budgetOffsets;
+    /** This host's own part of each budget (issue 14): null where the store is never replicated. */
+    private final AtomicBuffer[] budgetHereBuffers;
+    private final int[] budgetHereOffsets;
+    /** The store's Limits Replicated word, or null: see {@link #replicated()}. */
+    private final AtomicBuffer replicatedBuffer;
+    private final int replicatedOffset;
     private final long[] budgetLimits;
     private final BudgetPeriod[] budgetPeriods;
     private final BudgetDefinition[] budgetDefinitions;
@@ -65,6 +75,11 @@ public final class Limiter
         final List<BudgetDefinition> budgets = catalog.definition().budgets();
         budgetBuffers = new AtomicBuffer[budgets.size()];
         budgetOffsets = new int[budgets.size()];
+        budgetHereBuffers = new AtomicBuffer[budgets.size()];
+        budgetHereOffsets = new int[budgets.size()];
+        final LimitsStore.Slot replicatedWord = store.limitsReplicated();
+        replicatedBuffer = replicatedWord == null ? null : replicatedWord.buffer();
+        replicatedOffset = replicatedWord == null ? 0 : replicatedWord.offset();
         budgetLimits = new long[budgets.size()];
         budgetPeriods = new BudgetPeriod[budgets.size()];
         budgetDefinitions = budgets.toArray(new BudgetDefinition[0]);
@@ -80,6 +95,12 @@ public final class Limiter
             final LimitsStore.Slot slot = store.budget(budgetName(budget));
             budgetBuffers[b] = slot.buffer();
             budgetOffsets[b] = slot.offset();
+            final LimitsStore.Slot here = replicatedWord == null ? null : store.budgetHere(budgetName(budget));
+            if (here != null)
+            {
+                budgetHereBuffers[b] = here.buffer();
+                budgetHereOffsets[b] = here.offset();
+            }
             budgetLimits[b] = budget.limitMicros();
             budgetPeriods[b] = budget.period();
             boolean any = false;
@@ -114,6 +135,36 @@ public final class Limiter
     static String bucketsName(final String modelId, final RateLimits limits)
     {
         return modelId + NAME_SEPARATOR + "rpm=" + limits.rpm() + ",tpm=" + limits.tpm();
+    }
+
+    /**
+     * The limits a {@link #bucketsName} gives, or null when it is not one (another version's, or a name too long
+     * for the counters file, kept shortened there): how a replicator, which has no catalog, applies another host's
+     * takes to this host's buckets of the same name.
+     */
+    static RateLimits limitsOfBucketsName(final String name)
+    {
+        final int separator = name.lastIndexOf(NAME_SEPARATOR);
+        final String limits = separator < 0 ? "" : name.substring(separator + 1);
+        final Matcher matcher = BUCKETS_NAME_LIMITS.matcher(limits);
+        if (!matcher.matches())
+        {
+            return null;
+        }
+        try
+        {
+            final long rpm = Long.parseLong(matcher.group(1));
+            final long tpm = Long.parseLong(matcher.group(2));
+            if (rpm > RateLimits.MAX || tpm > RateLimits.MAX || (rpm == 0 && tpm == 0))
+            {
+                return null;
+            }
+            return new RateLimits(rpm, tpm);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return null;
+        }
     }
 
     /** The name a budget's spend is kept under: its name and period (a word holds a period's number, by kind). */
@@ -204,7 +255,34 @@ public final class Limiter
             }
             return false;
         }
+        if (replicated())
+        {
+            countTakenHere(buffer, offset, rpmScale == null ? 0 : 1, tpmScale == null ? 0 : tokens);
+        }
         return true;
+    }
+
+    /**
+     * Whether a replicator sends the store (issue 14): then what this host takes is also counted as its own, for
+     * the others to subtract. One plain read of a word every process shares, which stays in cache.
+     */
+    private boolean replicated()
+    {
+        return replicatedBuffer != null && replicatedBuffer.getLongVolatile(replicatedOffset) != 0;
+    }
+
+    /** Adds to this host's own takes: only ever up, so that the others take the highest value they saw. */
+    private static void countTakenHere(final AtomicBuffer buffer, final int offset, final long requests,
+        final long tokens)
+    {
+        if (requests != 0)
+        {
+            buffer.getAndAddLong(offset + LimitsStore.REQUESTS_TAKEN_HERE, requests);
+        }
+        if (tokens != 0)
+        {
+            buffer.getAndAddLong(offset + LimitsStore.TOKENS_TAKEN_HERE, tokens);
+        }
     }
 
     /**
@@ -253,14 +331,25 @@ public final class Limiter
     {
         final int model = catalog.indexOf(modelId);
         final int[] budgets = model >= 0 ? budgetsOfModel[model] : budgetsOfOtherIds.getOrDefault(modelId, NO_BUDGETS);
+        final boolean replicated = replicated();
         if (model >= 0 && tpm[model] != null)
         {
+            final long tokens = Math.min(Math.max(0, outputTokens), RateBucket.MAX_COUNT);
             RateBucket.forceTake(bucketBuffers[model], bucketOffsets[model] + RateBucket.LENGTH, tpm[model],
-                nowMs, tpm[model].units(Math.min(outputTokens, RateBucket.MAX_COUNT)));
+                nowMs, tpm[model].units(tokens));
+            if (replicated)
+            {
+                countTakenHere(bucketBuffers[model], bucketOffsets[model], 0, tokens);
+            }
         }
         for (final int b : budgets)
         {
-            BudgetSpend.add(budgetBuffers[b], budgetOffsets[b], budgetPeriods[b].index(nowMs), costMicros);
+            final long period = budgetPeriods[b].index(nowMs);
+            BudgetSpend.add(budgetBuffers[b], budgetOffsets[b], period, costMicros);
+            if (replicated && budgetHereBuffers[b] != null)
+            {
+                BudgetSpend.add(budgetHereBuffers[b], budgetHereOffsets[b], period, costMicros);
+            }
         }
     }
 

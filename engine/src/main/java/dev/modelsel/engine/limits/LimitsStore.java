@@ -11,8 +11,14 @@ import org.agrona.concurrent.AtomicBuffer;
  */
 public interface LimitsStore
 {
-    /** A model's buckets: the rpm bucket at {@code offset}, the tpm bucket at {@code offset + RateBucket.LENGTH}. */
-    int BUCKETS_LENGTH = 2 * RateBucket.LENGTH;
+    /**
+     * A model's words: the rpm bucket at {@code offset}, the tpm bucket at {@code offset + RateBucket.LENGTH}, then
+     * the requests ({@link #REQUESTS_TAKEN_HERE}) and tokens ({@link #TOKENS_TAKEN_HERE}) this host's processes
+     * took, counted only while {@link #limitsReplicated} is set: what a replicator sends the other hosts.
+     */
+    int REQUESTS_TAKEN_HERE = 2 * RateBucket.LENGTH;
+    int TOKENS_TAKEN_HERE = REQUESTS_TAKEN_HERE + Long.BYTES;
+    int BUCKETS_LENGTH = TOKENS_TAKEN_HERE + Long.BYTES;
 
     /** Words in a buffer. */
     record Slot(AtomicBuffer buffer, int offset)
@@ -22,6 +28,24 @@ public interface LimitsStore
     /** The model's buckets, made full if new. */
     Slot buckets(String modelId);
 
-    /** The budget's spend word, made empty if new. */
+    /** The budget's spend words ({@link BudgetSpend}), made empty if new. */
     Slot budget(String budgetName);
+
+    /**
+     * This host's own part of the budget's spend, in words of the same layout, which a replicator sends the other
+     * hosts; written only while {@link #limitsReplicated} is set. Null: the store is never replicated.
+     */
+    default Slot budgetHere(final String budgetName)
+    {
+        return null;
+    }
+
+    /**
+     * A word that is non-zero while a replicator sends this store to other hosts (issue 14): then a reservation
+     * and a record also count what they took as this host's own. Null: never (a store of one process).
+     */
+    default Slot limitsReplicated()
+    {
+        return null;
+    }
 }

@@ -2,7 +2,9 @@ package dev.modelsel.engine.replication;
 
 import dev.modelsel.engine.cost.CounterSlots;
 import dev.modelsel.engine.cost.CountersChanges;
+import dev.modelsel.engine.cost.CountersDescriptor;
 import dev.modelsel.engine.cost.SharedPhaseCounters;
+import dev.modelsel.engine.limits.OtherHostsTakes;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,6 +37,7 @@ public final class ClusterCounters implements AutoCloseable
         this.slots = CounterSlots.forWriting(path);
         this.local = new CountersChanges(local);
         local.assignIncarnation();
+        local.markLimitsReplicated(System.currentTimeMillis());
     }
 
     /**
@@ -103,14 +106,15 @@ public final class ClusterCounters implements AutoCloseable
         }
         final SharedPhaseCounters now = SharedPhaseCounters.open(path);
         now.assignIncarnationAbove(local.counters().incarnation()); // no higher, the others would ignore it
+        now.markLimitsReplicated(System.currentTimeMillis());
         local = new CountersChanges(now);
         return change;
     }
 
     /** See {@link CountersChanges#collect}. */
-    int collect(final boolean all, final CountersChanges.Entry entry)
+    int collect(final boolean all, final boolean limits, final CountersChanges.Entry entry)
     {
-        return local.collect(all, entry);
+        return local.collect(all, limits, entry);
     }
 
     /** See {@link CounterSlots#begin}. */
@@ -119,9 +123,22 @@ public final class ClusterCounters implements AutoCloseable
         return slots.begin(host, incarnation, nowMs);
     }
 
-    /** See {@link CounterSlots#raise}. */
-    boolean raise(final String host, final int kind, final String name, final long[] counters)
+    /**
+     * See {@link CounterSlots#raise}; for SPEC §7's limits, {@link CounterSlots#raiseTakes}, applying what the host
+     * took to this host's own buckets and budgets ({@link OtherHostsTakes}).
+     */
+    boolean raise(final String host, final int kind, final String name, final long[] counters, final long nowMs)
     {
+        if (kind == CountersDescriptor.KIND_BUCKETS)
+        {
+            return slots.raiseTakes(host, kind, name, counters,
+                (before, after) -> OtherHostsTakes.applyBuckets(local(), name, before, after, nowMs));
+        }
+        if (kind == CountersDescriptor.KIND_BUDGET_HERE)
+        {
+            return slots.raiseTakes(host, kind, name, counters,
+                (before, after) -> OtherHostsTakes.applyBudget(local(), name, before, after));
+        }
         return slots.raise(host, kind, name, counters);
     }
 }

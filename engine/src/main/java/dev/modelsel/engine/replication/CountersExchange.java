@@ -11,6 +11,10 @@ import java.io.IOException;
  * other host's into its slot ({@link ClusterCounters}). Values are absolute and slots keep the highest, so a message
  * repeated or lost costs only a late value. Counters received are never sent on: each host sends only its own.
  * <p>
+ * SPEC §7's limits ride along (issue 14): each host's takes from its buckets and its own part of each budget, sent
+ * as totals the same way, and applied by the receiver to its own limits ({@code OtherHostsTakes}), so that every
+ * host counts what the others took, one send interval plus the network late.
+ * <p>
  * Its own encoder: a COUNTERS message is built and sent whole between two of the replicator's RECORDS messages.
  * Not thread-safe: the replicator's thread.
  */
@@ -79,12 +83,19 @@ final class CountersExchange
         flags = snapshot ? WireDescriptor.FLAG_SNAPSHOT : 0;
         messagesSent = 0;
         encoder.beginCounters(flags, nowMs, counters.incarnation());
-        final int collected = counters.collect(snapshot, this::add);
-        stats.countersSent += collected;
+        int collected = counters.collect(snapshot, false, this::add);
         if (encoder.entries() > 0 || (snapshot && messagesSent == 0))
         {
             sendMessage();
         }
+        // SPEC §7's takes in messages of their own: a replicator of the version before drops a message with a kind
+        // it does not know, and so still takes the counters (issue 14)
+        collected += counters.collect(snapshot, true, this::add);
+        if (encoder.entries() > 0)
+        {
+            sendMessage();
+        }
+        stats.countersSent += collected;
         return collected == 0 ? 0 : 1;
     }
 
@@ -168,7 +179,7 @@ final class CountersExchange
         }
         try
         {
-            if (counters.raise(fromHost, kind, name, values))
+            if (counters.raise(fromHost, kind, name, values, nowMs))
             {
                 stats.remoteCountersRaised++;
             }

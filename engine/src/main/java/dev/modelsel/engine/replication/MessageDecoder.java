@@ -218,7 +218,7 @@ final class MessageDecoder
     private String readCounters(final ByteBuffer in)
     {
         final int kind = in.get();
-        if (kind != KIND_MODEL && kind != KIND_CATEGORY)
+        if (kind != KIND_MODEL && kind != KIND_CATEGORY && kind != KIND_BUCKET_TAKES && kind != KIND_BUDGET_HERE)
         {
             return "a counters kind of " + kind;
         }

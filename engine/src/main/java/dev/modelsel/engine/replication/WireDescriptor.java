@@ -31,7 +31,11 @@ package dev.modelsel.engine.replication;
  *  | cooldown host |
  *
  * Type COUNTERS: each entry one of the sender's own counters records (see CountersDescriptor), absolute values:
- *  | kind (byte: 1 model, 2 category) | name length (short) | name (UTF-8) | 8 counters (long each, none negative) |
+ *  | kind (byte: 1 model, 2 category, 3 bucket takes, 5 budget here) | name length (short) | name (UTF-8) |
+ *  | 8 counters (long each, none negative) |
+ * Kinds 3 and 5 (SPEC §7's limits, issue 14, see OtherHostsTakes for their values) travel in COUNTERS messages of
+ * their own, after those of kinds 1 and 2: a receiver of the version before them drops those messages whole (an
+ * unknown kind) and still takes the others, so protocol version 1 is kept.
  * </pre>
  * A COUNTERS message may have no entries: it still tells the incarnation (a host's counters file made anew, empty).
  * Only a host's own counters are sent, never those it received (see CounterSlots).
@@ -52,6 +56,10 @@ public final class WireDescriptor
     public static final byte FLAG_SNAPSHOT = 1;
     public static final byte KIND_MODEL = 1;
     public static final byte KIND_CATEGORY = 2;
+    /** SPEC §7 (issue 14): what the sender took from a model's buckets (see OtherHostsTakes). */
+    public static final byte KIND_BUCKET_TAKES = 3;
+    /** SPEC §7 (issue 14): the sender's own part of a budget's spend, by period (see OtherHostsTakes). */
+    public static final byte KIND_BUDGET_HERE = 5;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = MAGIC_OFFSET + 4;

@@ -348,19 +348,19 @@ class CounterSlotsTest
         final Map<String, String> seen = new TreeMap<>();
         final CountersChanges.Entry collect = (kind, name, counters) ->
             seen.put(kind + " " + name, java.util.Arrays.toString(counters));
-        assertEquals(0, changes.collect(true, collect));
+        assertEquals(0, changes.collect(true, false, collect));
 
         file.addAttempt("gpt-4o", false, false, 100, 10, 7, false, false);
         file.addPhase("docs", true);
-        assertEquals(2, changes.collect(false, collect), "new records");
+        assertEquals(2, changes.collect(false, false, collect), "new records");
         assertEquals(Map.of("1 gpt-4o", "[1, 0, 0, 100, 10, 7, 0, 0]", "2 docs", "[1, 1, 0, 0, 0, 0, 0, 0]"), seen);
-        assertEquals(0, changes.collect(false, collect), "nothing changed");
+        assertEquals(0, changes.collect(false, false, collect), "nothing changed");
 
         seen.clear();
         file.addAttempt("gpt-4o", true, false, 1, 1, 1, false, false);
-        assertEquals(1, changes.collect(false, collect));
+        assertEquals(1, changes.collect(false, false, collect));
         assertEquals(Map.of("1 gpt-4o", "[2, 1, 0, 101, 11, 8, 0, 0]"), seen, "absolute values");
-        assertEquals(2, changes.collect(true, collect), "all");
+        assertEquals(2, changes.collect(true, false, collect), "all");
     }
 
     private static final String[] NAMES = {"m0", "m1", "m2", "c0", "c1"};

@@ -1,8 +1,11 @@
 package dev.modelsel.engine.replication;
 
+import dev.modelsel.catalog.CatalogLoader;
+import dev.modelsel.catalog.CompiledCatalog;
 import dev.modelsel.engine.cost.CounterSlots;
 import dev.modelsel.engine.cost.PhaseCounters;
 import dev.modelsel.engine.cost.SharedPhaseCounters;
+import dev.modelsel.engine.limits.Limiter;
 import io.aeron.logbuffer.Header;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +132,68 @@ class ReplicatorCountersTest
         assertEquals(droppedBefore + 2, replicators[0].stats().messagesDropped);
         assertEquals(slotBefore, slotOf(0, "host-1"));
         assertTrue(log.stream().anyMatch(line -> line.contains("a negative counter")), log.toString());
+    }
+
+    /**
+     * SPEC §7 across hosts (issue 14): each host's takes from a model's buckets and its spend reach every other
+     * host's limits, once each, and a replayed total moves nothing.
+     */
+    @Test
+    void shouldSubtractFromEveryHostsLimitsWhatTheOtherHostsTook() throws Exception
+    {
+        final long at = System.currentTimeMillis() + 60_000; // a minute ahead: no refill while the test runs
+        final CompiledCatalog catalog = CatalogLoader.parse("catalog.yaml", String.join("\n",
+            "version: 1",
+            "models:",
+            "  m: {input_cost_per_mtok: 1000, provider: p, limits: {rpm: 100, tpm: 10000}}",
+            "tiers:",
+            "  - {tier: 1, models: [m]}",
+            "budgets:",
+            "  - {name: hourly, provider: p, usd: 1, period: hour}",
+            ""), false).compile();
+        final int[] ports = Loopback.freePorts(3);
+        final Limiter[] limiters = new Limiter[3];
+        final Replicator[] replicators = new Replicator[3];
+        for (int i = 0; i < 3; i++)
+        {
+            final ClusterCounters counters = open(counters(i));
+            limiters[i] = Limiter.of(catalog, counters.local());
+            replicators[i] = replicator(i, ports, counters, 600_000);
+        }
+        Loopback.await(replicators, () -> transports.stream().allMatch(t -> t.connectedPeers() == 2));
+
+        for (int i = 0; i < 3; i++)
+        {
+            for (int n = 0; n <= i; n++)
+            {
+                assertTrue(limiters[i].reserve(0, 1_000, at));
+            }
+            limiters[i].record("m", 100 * (i + 1), 10_000, at);
+        }
+        // 6 requests of 1,000 tokens, 600 output tokens, $0.03: on every host
+        Loopback.await(replicators, () -> Arrays.stream(limiters).allMatch(limiter ->
+            limiter.requestsLeft(0, at) == 94 && limiter.tokensLeft(0, at) == 10_000 - 6_000 - 600 &&
+                limiter.spentMicros(0, at) == 30_000));
+
+        final String name = "m\0rpm=100,tpm=10000";
+        final long applied = replicators[0].stats().remoteCountersRaised;
+        deliver(replicators[0], limitsMessage("host-2", counters(2), name, new long[] {3, 3_300, at, at, 0, 0, 0, 0}));
+        deliver(replicators[0], limitsMessage("host-2", counters(2), name, new long[] {1, 1_000, at, at, 0, 0, 0, 0}));
+        assertEquals(applied, replicators[0].stats().remoteCountersRaised, "host-2's totals again, and older ones");
+        assertEquals(94, limiters[0].requestsLeft(0, at));
+        deliver(replicators[0], limitsMessage("host-2", counters(2), name, new long[] {4, 3_300, at, at, 0, 0, 0, 0}));
+        assertEquals(93, limiters[0].requestsLeft(0, at), "one more request of host-2's");
+    }
+
+    private static byte[] limitsMessage(final String host, final Path countersFile, final String name,
+        final long[] values) throws IOException
+    {
+        final MessageEncoder encoder = new MessageEncoder("test", host, KEY);
+        encoder.beginCounters((byte)0, System.currentTimeMillis(), SharedPhaseCounters.open(countersFile).incarnation());
+        assertTrue(encoder.addCounters(WireDescriptor.KIND_BUCKET_TAKES, name, values));
+        final byte[] message = new byte[encoder.finish()];
+        encoder.buffer().getBytes(0, message);
+        return message;
     }
 
     @Test
@@ -249,7 +315,7 @@ class ReplicatorCountersTest
     {
         for (int i = 0; i + part.length <= bytes.length; i++)
         {
-            if (java.util.Arrays.equals(bytes, i, i + part.length, part, 0, part.length))
+            if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length))
             {
                 return i;
             }
