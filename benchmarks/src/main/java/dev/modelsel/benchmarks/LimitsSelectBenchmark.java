@@ -5,7 +5,9 @@ import dev.modelsel.catalog.RateLimits;
 import dev.modelsel.engine.Selection;
 import dev.modelsel.engine.Selector;
 import dev.modelsel.engine.availability.InMemoryAvailabilityTable;
+import dev.modelsel.engine.cost.SharedPhaseCounters;
 import dev.modelsel.engine.limits.InMemoryLimitsStore;
+import dev.modelsel.engine.limits.LimitsStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Measurement;
@@ -15,16 +17,22 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
  * SPEC §7's cost on the select path (issue 14): the production selector on the {@link Workload}, {@code limits}
  * {@code none} (the catalog as it is), {@code tpm} (every model given a tpm limit of 10^9 a minute: each OK answer
  * reserves with one compare-and-set) or {@code every} (rpm and tpm limits: two, one per bucket), the buckets in an
- * {@link InMemoryLimitsStore}. The clock
+ * {@link InMemoryLimitsStore}; or {@code replicated} (the limits of {@code every}, in a counters file a replicator has
+ * marked, as on a host of a cluster: each OK answer also counts its request and tokens as this host's own, two
+ * atomic additions more; issue 14). The clock
  * moves 100 ms a call in both, so the buckets refill faster than any request drains them: what is measured is the
  * admission and the reservation, never a model refused. {@code twoThreads}: two threads on one selector and one
  * store, each reserving from the same buckets.
@@ -39,7 +47,7 @@ public class LimitsSelectBenchmark extends BenchmarkDefaults
     @Param({BenchmarkCatalogs.SEED, BenchmarkCatalogs.LITELLM})
     public String catalog;
 
-    @Param({"none", "tpm", "every"})
+    @Param({"none", "tpm", "every", "replicated"})
     public String limits;
 
     Workload workload;
@@ -54,15 +62,43 @@ public class LimitsSelectBenchmark extends BenchmarkDefaults
         long nowMs = Workload.NOW_MS + 120_000; // past the workload's cooldowns: the view stays as it is
     }
 
+    private Path countersDirectory;
+
     @Setup
-    public void setUp()
+    public void setUp() throws IOException
     {
         workload = new Workload(catalog);
         final CompiledCatalog compiled = limits.equals("none") ? workload.catalog : BenchmarkCatalogs.withLimits(
-            workload.catalog, new RateLimits(limits.equals("every") ? RateLimits.MAX : 0, RateLimits.MAX));
+            workload.catalog, new RateLimits(limits.equals("tpm") ? 0 : RateLimits.MAX, RateLimits.MAX));
         final InMemoryAvailabilityTable table = new InMemoryAvailabilityTable();
         workload.applyTo(table);
-        selector = Selector.create(compiled, table, limits.equals("none") ? null : new InMemoryLimitsStore());
+        selector = Selector.create(compiled, table, store());
+    }
+
+    private LimitsStore store() throws IOException
+    {
+        switch (limits)
+        {
+            case "none":
+                return null;
+            case "replicated":
+                countersDirectory = Files.createTempDirectory("modelsel-limits-benchmark");
+                final SharedPhaseCounters counters = SharedPhaseCounters.open(countersDirectory.resolve("counters"));
+                counters.markLimitsReplicated(System.currentTimeMillis());
+                return counters;
+            default:
+                return new InMemoryLimitsStore();
+        }
+    }
+
+    @TearDown
+    public void tearDown() throws IOException
+    {
+        if (countersDirectory != null)
+        {
+            Files.deleteIfExists(countersDirectory.resolve("counters"));
+            Files.deleteIfExists(countersDirectory);
+        }
     }
 
     @Benchmark

@@ -106,8 +106,8 @@ class MessageCodecTest
             decoder.decode(encoder.buffer(), 0, encoder.finish(), NOW_MS, collect));
 
         encoder.beginCounters((byte)0, 1, 99);
-        assertTrue(encoder.addCounters(3, "gpt-4o", good));
-        assertEquals("entry 0: a counters kind of 3",
+        assertTrue(encoder.addCounters(4, "gpt-4o", good));
+        assertEquals("entry 0: a counters kind of 4",
             decoder.decode(encoder.buffer(), 0, encoder.finish(), NOW_MS, collect));
 
         encoder.beginCounters((byte)0, 1, 0);
