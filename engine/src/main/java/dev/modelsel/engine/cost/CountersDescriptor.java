@@ -47,7 +47,8 @@ package dev.modelsel.engine.cost;
  *
  * Record i, at 4096 + i * 512
  *  +---------------------------------------------------------------+
- *  |  State (long): 0 free, pid << 8 | 1 being claimed, 2 ready     |  0
+ *  |  State (long): 0 free, pid << 8 | 1 being claimed, 2 ready,   |  0
+ *  |  3 abandoned (never ready, never claimed again)               |
  *  +-------------------------------+-------------------------------+
  *  |  Kind (int): 1 model, 2 category, |  Name Length (int, bytes)  |  8
  *  |  3 a model's rate buckets, 4 a    |                            |
@@ -77,9 +78,12 @@ package dev.modelsel.engine.cost;
  * </pre>
  * <b>Claiming.</b> A name's record is searched from {@code hash mod count} onwards. A free record is claimed with
  * a compare-and-set of its state from 0 to {@code pid << 8 | 1}; the claimer writes kind, length, hash and name,
- * then sets the state to ready (a volatile store). A process that finds a record being claimed waits for it to be
- * ready (and gives up on it after a while: its claimer died) before comparing names. Readers skip records that are
- * not ready.
+ * then sets the state to ready with a compare-and-set from its own claiming state. A process that finds a record
+ * being claimed waits for it to be ready before comparing names; after a while (its claimer died, or stalls) it
+ * abandons it, a compare-and-set from that claiming state to 3, and searches on. The two compare-and-sets decide
+ * between them whether the record becomes the name's or is abandoned: a claimer that finds its record abandoned
+ * searches on too, and finds the record the name got further on (SharedPhaseCounters says why a name then has one
+ * record). An abandoned record is never ready and never claimed again. Readers skip records that are not ready.
  * <p>
  * <b>Across hosts</b> (issue 13, docs/costs.md). The incarnation is written when the file is made, so a file deleted
  * and made again (to count afresh) is told from the one before; in a file made before the field existed it is 0
@@ -135,6 +139,11 @@ public final class CountersDescriptor
     public static final long STATE_FREE = 0;
     public static final long STATE_CLAIMING = 1;
     public static final long STATE_READY = 2;
+    /**
+     * A claim that a prober waited on too long and gave up on: terminal, so the stalled claimer's late writes land in
+     * a record no one reads, and its own compare-and-set to ready fails (see {@code SharedPhaseCounters}).
+     */
+    public static final long STATE_ABANDONED = 3;
 
     public static final int KIND_MODEL = 1;
     public static final int KIND_CATEGORY = 2;

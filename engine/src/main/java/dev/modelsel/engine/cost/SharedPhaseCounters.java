@@ -53,6 +53,7 @@ import static dev.modelsel.engine.cost.CountersDescriptor.RECORD_COUNT_OFFSET;
 import static dev.modelsel.engine.cost.CountersDescriptor.RECORD_LENGTH;
 import static dev.modelsel.engine.cost.CountersDescriptor.RECORD_LENGTH_OFFSET;
 import static dev.modelsel.engine.cost.CountersDescriptor.SPEND_MICROS;
+import static dev.modelsel.engine.cost.CountersDescriptor.STATE_ABANDONED;
 import static dev.modelsel.engine.cost.CountersDescriptor.STATE_CLAIMING;
 import static dev.modelsel.engine.cost.CountersDescriptor.STATE_FREE;
 import static dev.modelsel.engine.cost.CountersDescriptor.STATE_READY;
@@ -67,6 +68,24 @@ import static dev.modelsel.engine.cost.CountersDescriptor.recordOffset;
  * (claimed with a compare-and-set if no process has it yet) and then kept in a map of this process, so recording a
  * name seen before allocates nothing. Thread-safe.
  * <p>
+ * <b>One record per name.</b> A process caches the record it found for a name for good, so a name must never get
+ * two: processes would split its counts, and SPEC §7's buckets would admit a limit twice. Records are never freed,
+ * and a search never passes a free record (it claims it), so every process searching for a name passes the same
+ * records in the same order up to the name's record; it could only get a second one by passing the first while that
+ * was still being claimed. A prober does pass a claim it has waited on for {@code CLAIM_WAIT_NS} (its claimer may
+ * have died), but first abandons it, a compare-and-set from the claimer's claiming state to {@link
+ * CountersDescriptor#STATE_ABANDONED}, and the claimer publishes its record with a compare-and-set from the same
+ * state to ready. Exactly one of the two succeeds: either the record was ready first, and the prober compares
+ * names (its abandon fails and it reads ready), or it was abandoned first, and the claimer, however late (descheduled,
+ * stopped and resumed), fails to publish and searches on from there, to the record of the name that the prober (or
+ * another process) claimed further on, or a free one it claims itself. An abandoned record is never ready and never
+ * claimed again: a stalled claimer's late writes land where no one reads, and no count was ever added to it, as
+ * only a ready record is handed out. So no rescan after publishing is needed, and there is no window. Each claim
+ * outwaited costs one record until the file is deleted (as a dead claimer's did before); later probers pass an
+ * abandoned record at once instead of waiting on it again. A {@code modelsel} from before this rule (same layout)
+ * skips abandoned records, but its claimer publishes with a plain store and its prober passes a stalled claim
+ * without abandoning it: the rule holds only among processes that follow it.
+ * <p>
  * An instance keeps mapping the file it opened even after someone deletes it and another process makes a new one at
  * the path: what it adds then reaches no other process. {@link #staleReason()} tells (one {@code stat}), and
  * {@link #reopenIfReplaced()} opens the file now at the path (see docs/costs.md).
@@ -79,7 +98,7 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
     static final MappedFiles.Kind KIND = new MappedFiles.Kind("modelsel counters file", CountersDescriptor.MAGIC,
         CountersDescriptor.MAGIC_OFFSET, CountersDescriptor.LAYOUT_VERSION_OFFSET, CountersDescriptor.LAYOUT_VERSION,
         CountersDescriptor.FILE_LENGTH);
-    /** A claim not finished by then was left by a process that died. */
+    /** A claim not finished by then was left by a process that died, or stalls: it is abandoned (class comment). */
     private static final long CLAIM_WAIT_NS = 1_000_000_000L;
     private static final long CLAIMING_STATE = ProcessHandle.current().pid() << 8 | STATE_CLAIMING;
 
@@ -91,6 +110,11 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
     private final UnsafeBuffer buffer;
     /** The records this process found, by kind (the list's index) and name. */
     private final List<ConcurrentHashMap<String, Integer>> recordsByKind = new ArrayList<>();
+    /**
+     * Tests only, set before this instance is used: run by a claimer between writing a record's name and publishing
+     * it, to stand for a claimer that stalls there; {@code null} in production.
+     */
+    Runnable whileClaiming;
 
     private SharedPhaseCounters(final Path path, final Object fileKey, final UnsafeBuffer buffer)
     {
@@ -581,8 +605,15 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
                 buffer.putInt(offset + NAME_LENGTH_OFFSET, stored.length);
                 buffer.putLong(offset + NAME_HASH_OFFSET, hash);
                 buffer.putBytes(offset + NAME_OFFSET, stored);
-                buffer.putLongVolatile(offset, STATE_READY);
-                return record;
+                if (whileClaiming != null)
+                {
+                    whileClaiming.run();
+                }
+                if (buffer.compareAndSetLong(offset, CLAIMING_STATE, STATE_READY))
+                {
+                    return record;
+                }
+                continue; // abandoned by a prober that outwaited us: the name's record, if any, is further on
             }
             state = awaitClaim(offset);
             if (state == STATE_READY && holds(offset, kind, hash, stored))
@@ -594,14 +625,26 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
             "no process records, to start counting afresh");
     }
 
-    /** Waits while another process claims the record; @return its state then (still claiming: its claimer died). */
+    /**
+     * Waits while another process claims the record; after {@code CLAIM_WAIT_NS} abandons the claim (its claimer
+     * died or stalls), with a compare-and-set that fails only if the claimer published first (class comment).
+     *
+     * @return its state then: ready, abandoned, or anything else a damaged file holds; never claiming.
+     */
     private long awaitClaim(final int offset)
     {
         final long giveUpAt = System.nanoTime() + CLAIM_WAIT_NS;
         long state = buffer.getLongVolatile(offset);
-        while ((state & 0xFF) == STATE_CLAIMING && System.nanoTime() < giveUpAt)
+        while ((state & 0xFF) == STATE_CLAIMING)
         {
-            Thread.onSpinWait();
+            if (System.nanoTime() - giveUpAt < 0)
+            {
+                Thread.onSpinWait();
+            }
+            else if (buffer.compareAndSetLong(offset, state, STATE_ABANDONED))
+            {
+                return STATE_ABANDONED;
+            }
             state = buffer.getLongVolatile(offset);
         }
         return state;
