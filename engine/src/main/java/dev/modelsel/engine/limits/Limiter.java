@@ -151,20 +151,13 @@ public final class Limiter
         {
             return null;
         }
-        try
-        {
-            final long rpm = Long.parseLong(matcher.group(1));
-            final long tpm = Long.parseLong(matcher.group(2));
-            if (rpm > RateLimits.MAX || tpm > RateLimits.MAX || (rpm == 0 && tpm == 0))
-            {
-                return null;
-            }
-            return new RateLimits(rpm, tpm);
-        }
-        catch (final NumberFormatException ex)
+        final long rpm = Long.parseLong(matcher.group(1)); // at most ten digits: no overflow
+        final long tpm = Long.parseLong(matcher.group(2));
+        if (rpm > RateLimits.MAX || tpm > RateLimits.MAX || (rpm == 0 && tpm == 0))
         {
             return null;
         }
+        return new RateLimits(rpm, tpm);
     }
 
     /** The name a budget's spend is kept under: its name and period (a word holds a period's number, by kind). */

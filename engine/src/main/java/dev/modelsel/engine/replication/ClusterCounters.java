@@ -12,7 +12,9 @@ import java.nio.file.Path;
 /**
  * Spend across hosts (issue 13), as one host's {@link Replicator} sees it: the host's own counters file, whose
  * records it sends (each host only its own), and the other hosts' slots ({@link CounterSlots}), into which it takes
- * theirs. See docs/costs.md, "Spend across hosts".
+ * theirs. See docs/costs.md, "Spend across hosts". SPEC §7's limits ride along (issue 14): opening the file marks it,
+ * so that the host's processes count their own takes, which are sent the same way, and what the other hosts took is
+ * applied to this host's own buckets and budgets as it arrives (docs/limits.md, "Across hosts").
  * <p>
  * The own file is followed: deleted and made again (to count afresh) or replaced, the replicator moves to the file
  * now at the path (making one if there is none), sends it whole, and its new incarnation replaces this host's slot
