@@ -207,14 +207,7 @@ class ReplicationNamespacesIT
             await("relay " + i + " listening", () -> relay.output().contains("relay: seed"));
             replicators[i] = start(i, KEY);
         }
-        for (int i = 0; i < 3; i++)
-        {
-            final Running replicator = replicators[i];
-            final int host = i;
-            // Up (so that writers stamp this host's id) and hearing both peers through the relays.
-            await("host " + i + " hears both peers", () -> replicator.output().contains("peer host-" + (host + 1) % 3 +
-                " joined") && replicator.output().contains("peer host-" + (host + 2) % 3 + " joined"));
-        }
+        awaitEveryHostHearsBothPeers(); // up (so that writers stamp this host's id), through the relays
 
         // On every host at once: ten models set down, spread over the hosts, and a cooldown on host 1; then a set_up
         // on host 2 of a model host 0 set down.
@@ -302,13 +295,7 @@ class ReplicationNamespacesIT
         {
             replicators[i] = start(i, KEY);
         }
-        for (int i = 0; i < 3; i++)
-        {
-            final Running replicator = replicators[i];
-            final int host = i;
-            await("host " + i + " hears both peers", () -> replicator.output().contains("peer host-" + (host + 1) % 3 +
-                " joined") && replicator.output().contains("peer host-" + (host + 2) % 3 + " joined"));
-        }
+        awaitEveryHostHearsBothPeers();
 
         // In turn, at one instant (no refill): 100 on host 0, 150 on host 1, and host 2 gets the 50 left of 300.
         final long at = System.currentTimeMillis();
@@ -410,6 +397,17 @@ class ReplicationNamespacesIT
      * for a core on this shared 2-core machine.
      */
     private static final long BOUND_DELAY_MS = 150;
+
+    private void awaitEveryHostHearsBothPeers() throws Exception
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            final Running replicator = replicators[i];
+            final int host = i;
+            await("host " + i + " hears both peers", () -> replicator.output().contains("peer host-" + (host + 1) % 3 +
+                " joined") && replicator.output().contains("peer host-" + (host + 2) % 3 + " joined"));
+        }
+    }
 
     private Path oneModelCatalog(final String model, final int rpm) throws IOException
     {
