@@ -1,5 +1,7 @@
 package dev.modelsel.benchmarks;
 
+import dev.modelsel.catalog.BudgetDefinition;
+import dev.modelsel.catalog.BudgetPeriod;
 import dev.modelsel.catalog.CatalogDefinition;
 import dev.modelsel.catalog.CatalogException;
 import dev.modelsel.catalog.CatalogLoader;
@@ -15,6 +17,8 @@ import dev.modelsel.catalog.litellm.PricedModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,5 +138,22 @@ final class BenchmarkCatalogs
         return new LoadedCatalog(new CatalogDefinition(definition.source(), definition.safetyMargin(),
             definition.defaults(), definition.initialTiers(), definition.escalation(), models, definition.tiers(),
             definition.budgets()), List.of()).compile();
+    }
+
+    /**
+     * The catalog with a budget on every model (the seed catalog names no providers), none of them ever exhausted
+     * ($4,000,000 a period): each select also reads the spend of the budget of each model it reserves from.
+     */
+    static CompiledCatalog withBudgets(final CompiledCatalog catalog, final BudgetPeriod period)
+    {
+        final CatalogDefinition definition = catalog.definition();
+        final List<BudgetDefinition> budgets = new ArrayList<>();
+        for (final String id : definition.models().keySet())
+        {
+            budgets.add(new BudgetDefinition(id + "-" + period.key(), null, id, BigDecimal.valueOf(4_000_000), period));
+        }
+        return new LoadedCatalog(new CatalogDefinition(definition.source(), definition.safetyMargin(),
+            definition.defaults(), definition.initialTiers(), definition.escalation(), definition.models(),
+            definition.tiers(), budgets), List.of()).compile();
     }
 }

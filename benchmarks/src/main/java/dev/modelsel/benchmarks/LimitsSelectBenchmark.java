@@ -1,5 +1,6 @@
 package dev.modelsel.benchmarks;
 
+import dev.modelsel.catalog.BudgetPeriod;
 import dev.modelsel.catalog.CompiledCatalog;
 import dev.modelsel.catalog.RateLimits;
 import dev.modelsel.engine.Selection;
@@ -32,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * reserves with one compare-and-set) or {@code every} (rpm and tpm limits: two, one per bucket), the buckets in an
  * {@link InMemoryLimitsStore}; or {@code replicated} (the limits of {@code every}, in a counters file a replicator has
  * marked, as on a host of a cluster: each OK answer also counts its request and tokens as this host's own, two
- * atomic additions more; issue 14). The clock
+ * atomic additions more; issue 14); or {@code budgets} (the limits of {@code every} and a monthly budget on every
+ * model, never exhausted, so each reservation also reads the spend of its model's budget). The clock
  * moves 100 ms a call in both, so the buckets refill faster than any request drains them: what is measured is the
  * admission and the reservation, never a model refused. {@code twoThreads}: two threads on one selector and one
  * store, each reserving from the same buckets.
@@ -47,7 +49,7 @@ public class LimitsSelectBenchmark extends BenchmarkDefaults
     @Param({BenchmarkCatalogs.SEED, BenchmarkCatalogs.LITELLM})
     public String catalog;
 
-    @Param({"none", "tpm", "every", "replicated"})
+    @Param({"none", "tpm", "every", "replicated", "budgets"})
     public String limits;
 
     Workload workload;
@@ -68,8 +70,10 @@ public class LimitsSelectBenchmark extends BenchmarkDefaults
     public void setUp() throws IOException
     {
         workload = new Workload(catalog);
-        final CompiledCatalog compiled = limits.equals("none") ? workload.catalog : BenchmarkCatalogs.withLimits(
+        final CompiledCatalog limited = limits.equals("none") ? workload.catalog : BenchmarkCatalogs.withLimits(
             workload.catalog, new RateLimits(limits.equals("tpm") ? 0 : RateLimits.MAX, RateLimits.MAX));
+        final CompiledCatalog compiled = limits.equals("budgets") ?
+            BenchmarkCatalogs.withBudgets(limited, BudgetPeriod.MONTH) : limited;
         final InMemoryAvailabilityTable table = new InMemoryAvailabilityTable();
         workload.applyTo(table);
         selector = Selector.create(compiled, table, store());

@@ -46,6 +46,12 @@ public final class Limiter
     private final int replicatedOffset;
     private final long[] budgetLimits;
     private final BudgetPeriod[] budgetPeriods;
+    /**
+     * Each budget's period last asked for: nearly every select falls in it, and its number is then two comparisons
+     * rather than the calendar's arithmetic (8 ns a select for a monthly budget). Replaced, one small object, when a
+     * time outside it comes; threads racing to replace it only compute it twice.
+     */
+    private final Period[] periods;
     private final BudgetDefinition[] budgetDefinitions;
     private final int[][] budgetsOfModel;
     /** Budgets naming a model the catalog lacks: its recorded outcomes count for them (SPEC §7). */
@@ -82,6 +88,7 @@ public final class Limiter
         replicatedOffset = replicatedWord == null ? 0 : replicatedWord.offset();
         budgetLimits = new long[budgets.size()];
         budgetPeriods = new BudgetPeriod[budgets.size()];
+        periods = new Period[budgets.size()];
         budgetDefinitions = budgets.toArray(new BudgetDefinition[0]);
         final List<List<Integer>> covering = new ArrayList<>();
         for (int m = 0; m < models; m++)
@@ -103,6 +110,7 @@ public final class Limiter
             }
             budgetLimits[b] = budget.limitMicros();
             budgetPeriods[b] = budget.period();
+            periods[b] = new Period(0, -1, 0); // holds no time
             boolean any = false;
             for (int m = 0; m < models; m++)
             {
@@ -288,7 +296,7 @@ public final class Limiter
         long at = nowMs;
         for (final int b : budgetsOfModel[model])
         {
-            final long period = budgetPeriods[b].index(nowMs);
+            final long period = periodIndex(b, nowMs);
             if (BudgetSpend.spent(budgetBuffers[b], budgetOffsets[b], period) >= budgetLimits[b])
             {
                 at = Math.max(at, budgetPeriods[b].endOfIndex(period));
@@ -337,7 +345,7 @@ public final class Limiter
         }
         for (final int b : budgets)
         {
-            final long period = budgetPeriods[b].index(nowMs);
+            final long period = periodIndex(b, nowMs);
             BudgetSpend.add(budgetBuffers[b], budgetOffsets[b], period, costMicros);
             if (replicated && budgetHereBuffers[b] != null)
             {
@@ -354,7 +362,7 @@ public final class Limiter
     {
         for (final int b : budgetsOfModel[model])
         {
-            final long period = budgetPeriods[b].index(nowMs);
+            final long period = periodIndex(b, nowMs);
             if (BudgetSpend.spent(budgetBuffers[b], budgetOffsets[b], period) >= budgetLimits[b])
             {
                 return "held by budget " + budgetDefinitions[b].name() + ", exhausted until " +
@@ -415,19 +423,41 @@ public final class Limiter
     /** Micro-dollars spent in the budget's period that contains {@code nowMs}. */
     public long spentMicros(final int budget, final long nowMs)
     {
-        return BudgetSpend.spent(budgetBuffers[budget], budgetOffsets[budget], budgetPeriods[budget].index(nowMs));
+        return BudgetSpend.spent(budgetBuffers[budget], budgetOffsets[budget], periodIndex(budget, nowMs));
     }
 
     private boolean budgetsAllow(final int model, final long nowMs)
     {
         for (final int b : budgetsOfModel[model])
         {
-            if (BudgetSpend.spent(budgetBuffers[b], budgetOffsets[b], budgetPeriods[b].index(nowMs)) >= budgetLimits[b])
+            if (BudgetSpend.spent(budgetBuffers[b], budgetOffsets[b], periodIndex(b, nowMs)) >= budgetLimits[b])
             {
                 return false;
             }
         }
         return true;
+    }
+
+    /** A period's bounds, {@code [firstMs, lastMs]}, and its number ({@link BudgetPeriod#index}). */
+    private record Period(long firstMs, long lastMs, long index)
+    {
+    }
+
+    /** {@code budgetPeriods[budget].index(nowMs)}, from the period last asked for where it holds the time. */
+    private long periodIndex(final int budget, final long nowMs)
+    {
+        final Period period = periods[budget];
+        if (nowMs >= period.firstMs && nowMs <= period.lastMs)
+        {
+            return period.index;
+        }
+        final BudgetPeriod kind = budgetPeriods[budget];
+        final long index = kind.index(nowMs);
+        // the first and the last period hold every time before and after them (index clamps both ends)
+        final long firstMs = index == 0 ? Long.MIN_VALUE : kind.startMs(nowMs);
+        final long lastMs = index == kind.index(Long.MAX_VALUE) ? Long.MAX_VALUE : kind.endOfIndex(index) - 1;
+        periods[budget] = new Period(firstMs, lastMs, index);
+        return index;
     }
 
     private static long absolute(final long at, final long nowMs)
