@@ -152,6 +152,58 @@ class AcrossHostsLimitsTest
         assertFalse(OtherHostsTakes.applyBuckets(store, "m", none, ten, AT), "not a buckets name");
     }
 
+    /**
+     * A host that hears another's totals after a long while (its replicator stopped, a partition healed, a host new
+     * to the cluster or a slot deleted): the increase spans many minutes of takes, all but the last minute's long
+     * refilled. Taking it whole at the sender's latest take time put the bucket in a debt of all of them, and the
+     * model was refused on that host for as many minutes as the sender had taken buckets.
+     */
+    @Test
+    void shouldNotLockAModelOutForTakesHeardOfLate() throws Exception
+    {
+        final Path cluster = directory.resolve("late");
+        final Host a = new Host(cluster, 0);
+        final Host b = new Host(cluster, 1);
+        assertTrue(a.limiter.reserve(0, 1, AT));
+        receiveAt(b, a, a.send(true), AT);
+        long last = AT;
+        for (int minute = 1; minute <= 100; minute++) // b hears nothing of a for 100 minutes
+        {
+            last = AT + minute * 60_000L;
+            while (a.limiter.reserve(0, 1, last))
+            {
+            }
+        }
+        receiveAt(b, a, a.send(false), last + 100);
+        final long later = last + 120_000; // two minutes on, nobody took anything since
+        assertEquals(RPM, a.limiter.requestsLeft(0, later), 1e-9, "the sender's own bucket refilled");
+        assertTrue(b.limiter.requestsLeft(0, later) >= 0, "b refuses for " + -b.limiter.requestsLeft(0, later) /
+            RPM + " more minutes");
+        assertTrue(b.limiter.reserve(0, 1, later));
+    }
+
+    private static void receiveAt(final Host to, final Host from, final List<Object[]> entries, final long nowMs)
+        throws Exception
+    {
+        to.slots.begin(from.id, from.file.incarnation(), nowMs);
+        for (final Object[] entry : entries)
+        {
+            final int kind = (Integer)entry[0];
+            final String name = (String)entry[1];
+            to.slots.raiseTakes(from.id, kind, name, (long[])entry[2], (before, after) ->
+            {
+                if (kind == CountersDescriptor.KIND_BUCKETS)
+                {
+                    OtherHostsTakes.applyBuckets(to.file, name, before, after, nowMs);
+                }
+                else
+                {
+                    OtherHostsTakes.applyBudget(to.file, name, before, after);
+                }
+            });
+        }
+    }
+
     @Test
     void shouldAddAnotherHostsSpendPeriodByPeriod() throws Exception
     {
