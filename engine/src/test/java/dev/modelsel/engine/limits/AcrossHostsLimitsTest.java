@@ -136,7 +136,9 @@ class AcrossHostsLimitsTest
         final long[] none = new long[8];
         final long[] ten = {10, 1_000, AT, AT, 0, 0, 0, 0};
         assertTrue(OtherHostsTakes.applyBuckets(store, name, none, ten, AT + 60_000));
-        assertEquals(RPM - 10, limiter.requestsLeft(0, AT), "taken at the sender's time, not this host's later one");
+        assertEquals(RPM - 10, limiter.requestsLeft(0, AT));
+        assertEquals(RPM, limiter.requestsLeft(0, AT + 60_000), "taken at the sender's time, not this host's later " +
+            "one: refilled a minute later");
         assertEquals(TPM - 1_000, limiter.tokensLeft(0, AT));
         assertFalse(OtherHostsTakes.applyBuckets(store, name, ten, ten, AT), "the same totals again: nothing");
         assertFalse(OtherHostsTakes.applyBuckets(store, name, ten, new long[] {9, 900, AT, AT, 0, 0, 0, 0}, AT),
