@@ -83,11 +83,19 @@ public final class OtherHostsTakes
         return applied;
     }
 
+    /**
+     * At most a full bucket at once: an increase larger than that was taken over more than a minute (heard of late:
+     * this replicator stopped, a partition healed, a slot new to this host), and a bucket refills whole in a
+     * minute, so all but its last bucket's worth was refilled by the sender's latest take. Taken whole at that time
+     * it would leave a debt of every take since, refusing the model here for as many minutes as buckets were taken.
+     * Only an outcome recorded above a whole bucket (a debt on the sender) is then taken short here, by less than
+     * what the other host took during one replication delay (SPEC §7's bound).
+     */
     private static boolean take(final LimitsStore.Slot slot, final int bucket, final RateBucket.Scale scale,
         final long atMs, final long count)
     {
         RateBucket.forceTake(slot.buffer(), slot.offset() + bucket, scale, atMs,
-            scale.units(Math.min(count, RateBucket.MAX_COUNT)));
+            Math.min(scale.units(Math.min(count, RateBucket.MAX_COUNT)), scale.full()));
         return true;
     }
 

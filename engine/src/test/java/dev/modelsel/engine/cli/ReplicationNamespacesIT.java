@@ -284,7 +284,7 @@ class ReplicationNamespacesIT
      * file) until host 1's bucket shows it. Then all three hosts at once (threads here, on the three files), each
      * paced at {@link #PACED_PER_SECOND} requests a second, on one bucket at one instant: together they may admit
      * more than its capacity only by what the other hosts took during one replication delay (SPEC §7's bound).
-     * The test allows a delay of {@link #BOUND_DELAY_MS} ms, five times the counters' send interval, and prints
+     * The test allows a delay of {@link #BOUND_DELAY_MS} ms, fifteen times the takes' send interval, and prints
      * what it measured. Without replication each host would admit the whole bucket.
      */
     @Test

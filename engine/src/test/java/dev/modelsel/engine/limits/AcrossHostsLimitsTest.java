@@ -136,7 +136,9 @@ class AcrossHostsLimitsTest
         final long[] none = new long[8];
         final long[] ten = {10, 1_000, AT, AT, 0, 0, 0, 0};
         assertTrue(OtherHostsTakes.applyBuckets(store, name, none, ten, AT + 60_000));
-        assertEquals(RPM - 10, limiter.requestsLeft(0, AT), "taken at the sender's time, not this host's later one");
+        assertEquals(RPM - 10, limiter.requestsLeft(0, AT));
+        assertEquals(RPM, limiter.requestsLeft(0, AT + 60_000), "taken at the sender's time, not this host's later " +
+            "one: refilled a minute later");
         assertEquals(TPM - 1_000, limiter.tokensLeft(0, AT));
         assertFalse(OtherHostsTakes.applyBuckets(store, name, ten, ten, AT), "the same totals again: nothing");
         assertFalse(OtherHostsTakes.applyBuckets(store, name, ten, new long[] {9, 900, AT, AT, 0, 0, 0, 0}, AT),
@@ -150,6 +152,58 @@ class AcrossHostsLimitsTest
         assertEquals(RPM - 16, limiter.requestsLeft(0, AT), "a peer's clock ahead is taken at this host's");
 
         assertFalse(OtherHostsTakes.applyBuckets(store, "m", none, ten, AT), "not a buckets name");
+    }
+
+    /**
+     * A host that hears another's totals after a long while (its replicator stopped, a partition healed, a host new
+     * to the cluster or a slot deleted): the increase spans many minutes of takes, all but the last minute's long
+     * refilled. Taking it whole at the sender's latest take time put the bucket in a debt of all of them, and the
+     * model was refused on that host for as many minutes as the sender had taken buckets.
+     */
+    @Test
+    void shouldNotLockAModelOutForTakesHeardOfLate() throws Exception
+    {
+        final Path cluster = directory.resolve("late");
+        final Host a = new Host(cluster, 0);
+        final Host b = new Host(cluster, 1);
+        assertTrue(a.limiter.reserve(0, 1, AT));
+        receiveAt(b, a, a.send(true), AT);
+        long last = AT;
+        for (int minute = 1; minute <= 100; minute++) // b hears nothing of a for 100 minutes
+        {
+            last = AT + minute * 60_000L;
+            while (a.limiter.reserve(0, 1, last))
+            {
+            }
+        }
+        receiveAt(b, a, a.send(false), last + 100);
+        final long later = last + 120_000; // two minutes on, nobody took anything since
+        assertEquals(RPM, a.limiter.requestsLeft(0, later), 1e-9, "the sender's own bucket refilled");
+        assertTrue(b.limiter.requestsLeft(0, later) >= 0, "b refuses for " + -b.limiter.requestsLeft(0, later) /
+            RPM + " more minutes");
+        assertTrue(b.limiter.reserve(0, 1, later));
+    }
+
+    private static void receiveAt(final Host to, final Host from, final List<Object[]> entries, final long nowMs)
+        throws Exception
+    {
+        to.slots.begin(from.id, from.file.incarnation(), nowMs);
+        for (final Object[] entry : entries)
+        {
+            final int kind = (Integer)entry[0];
+            final String name = (String)entry[1];
+            to.slots.raiseTakes(from.id, kind, name, (long[])entry[2], (before, after) ->
+            {
+                if (kind == CountersDescriptor.KIND_BUCKETS)
+                {
+                    OtherHostsTakes.applyBuckets(to.file, name, before, after, nowMs);
+                }
+                else
+                {
+                    OtherHostsTakes.applyBudget(to.file, name, before, after);
+                }
+            });
+        }
     }
 
     @Test
