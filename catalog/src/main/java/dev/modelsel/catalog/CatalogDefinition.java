@@ -43,4 +43,10 @@ public record CatalogDefinition(
     {
         return tiers.get(number - 1);
     }
+
+    /** Whether the catalog gives any limit or budget (SPEC §7); without, selection is exactly SPEC §3's. */
+    public boolean hasLimits()
+    {
+        return !budgets.isEmpty() || models.values().stream().anyMatch(model -> model.limits().any());
+    }
 }

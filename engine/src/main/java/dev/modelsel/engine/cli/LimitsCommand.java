@@ -70,7 +70,7 @@ final class LimitsCommand implements Runnable
             final CompiledCatalog compiled = catalog.load().compile();
             final PrintWriter out = spec.commandLine().getOut();
             final long at = nowMs == null ? System.currentTimeMillis() : nowMs;
-            if (!Limiter.hasLimits(compiled))
+            if (!compiled.definition().hasLimits())
             {
                 out.println(json ? "{\"at_ms\": " + at + ", \"models\": {}, \"budgets\": {}}" :
                     "the catalog gives no limits and no budgets");

@@ -7,9 +7,11 @@ import dev.modelsel.catalog.ModelDefinition;
 import dev.modelsel.catalog.RateLimits;
 import org.agrona.concurrent.AtomicBuffer;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -177,18 +179,11 @@ public final class Limiter
     /** @return the catalog's limiter over the store, or null when either is absent or the catalog has no limits. */
     public static Limiter of(final CompiledCatalog catalog, final LimitsStore store)
     {
-        if (store == null || !hasLimits(catalog))
+        if (store == null || !catalog.definition().hasLimits())
         {
             return null;
         }
         return new Limiter(catalog, store);
-    }
-
-    /** Whether the catalog gives any limit or budget (else selection is exactly SPEC §3's). */
-    public static boolean hasLimits(final CompiledCatalog catalog)
-    {
-        return !catalog.definition().budgets().isEmpty() ||
-            catalog.definition().models().values().stream().anyMatch(model -> model.limits().any());
     }
 
     public CompiledCatalog catalog()
@@ -296,10 +291,9 @@ public final class Limiter
         long at = nowMs;
         for (final int b : budgetsOfModel[model])
         {
-            final long period = periodIndex(b, nowMs);
-            if (BudgetSpend.spent(budgetBuffers[b], budgetOffsets[b], period) >= budgetLimits[b])
+            if (exhausted(b, nowMs))
             {
-                at = Math.max(at, budgetPeriods[b].endOfIndex(period));
+                at = Math.max(at, periodEndMs(b, nowMs));
             }
         }
         final AtomicBuffer buffer = bucketBuffers[model];
@@ -362,11 +356,10 @@ public final class Limiter
     {
         for (final int b : budgetsOfModel[model])
         {
-            final long period = periodIndex(b, nowMs);
-            if (BudgetSpend.spent(budgetBuffers[b], budgetOffsets[b], period) >= budgetLimits[b])
+            if (exhausted(b, nowMs))
             {
                 return "held by budget " + budgetDefinitions[b].name() + ", exhausted until " +
-                    java.time.Instant.ofEpochMilli(budgetPeriods[b].endOfIndex(period));
+                    Instant.ofEpochMilli(periodEndMs(b, nowMs));
             }
         }
         if (bucketBuffers[model] == null)
@@ -375,12 +368,12 @@ public final class Limiter
         }
         if (!holds(model, 0, rpm[model], 1, nowMs))
         {
-            return String.format(java.util.Locale.ROOT, "over rpm (%.2f requests left of %d a minute)",
+            return String.format(Locale.ROOT, "over rpm (%.2f requests left of %d a minute)",
                 requestsLeft(model, nowMs), rpm[model].full() / rpm[model].unitsPerCount());
         }
         if (!holds(model, RateBucket.LENGTH, tpm[model], tokens, nowMs))
         {
-            return String.format(java.util.Locale.ROOT, "over tpm (%.2f tokens left, %d asked)",
+            return String.format(Locale.ROOT, "over tpm (%.2f tokens left, %d asked)",
                 tokensLeft(model, nowMs), tokens);
         }
         return null;
@@ -430,12 +423,24 @@ public final class Limiter
     {
         for (final int b : budgetsOfModel[model])
         {
-            if (BudgetSpend.spent(budgetBuffers[b], budgetOffsets[b], periodIndex(b, nowMs)) >= budgetLimits[b])
+            if (exhausted(b, nowMs))
             {
                 return false;
             }
         }
         return true;
+    }
+
+    /** SPEC §7: spent at least its limit in the period of {@code nowMs}. */
+    private boolean exhausted(final int budget, final long nowMs)
+    {
+        return spentMicros(budget, nowMs) >= budgetLimits[budget];
+    }
+
+    /** The end (exclusive) of the budget's period that holds {@code nowMs}. */
+    private long periodEndMs(final int budget, final long nowMs)
+    {
+        return budgetPeriods[budget].endOfIndex(periodIndex(budget, nowMs));
     }
 
     /** A period's bounds, {@code [firstMs, lastMs]}, and its number ({@link BudgetPeriod#index}). */
