@@ -359,8 +359,8 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
     {
         try
         {
-            record(KIND_MODEL, model);
-            record(KIND_CATEGORY, category);
+            recordOf(KIND_MODEL, model);
+            recordOf(KIND_CATEGORY, category);
         }
         catch (final InternalError fault)
         {
@@ -381,7 +381,7 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
     {
         try
         {
-            final int record = record(KIND_MODEL, model);
+            final int record = recordOf(KIND_MODEL, model);
             add(record, ATTEMPTS, 1);
             add(record, FAILURES, failed ? 1 : 0);
             add(record, ESCALATIONS, escalated ? 1 : 0);
@@ -402,7 +402,7 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
     {
         try
         {
-            final int record = record(KIND_CATEGORY, category);
+            final int record = recordOf(KIND_CATEGORY, category);
             add(record, PHASES, 1);
             add(record, CATEGORY_ESCALATIONS, escalated ? 1 : 0);
         }
@@ -511,14 +511,14 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
     @Override
     public Slot buckets(final String modelId)
     {
-        return new Slot(buffer, counterOffset(record(KIND_BUCKETS, modelId), 0));
+        return new Slot(buffer, counterOffset(recordOf(KIND_BUCKETS, modelId), 0));
     }
 
     /** SPEC §7: the budget's spend, in the counters of a record of its own. */
     @Override
     public Slot budget(final String budgetName)
     {
-        return new Slot(buffer, counterOffset(record(KIND_BUDGET, budgetName), 0));
+        return new Slot(buffer, counterOffset(recordOf(KIND_BUDGET, budgetName), 0));
     }
 
     /**
@@ -528,7 +528,7 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
     @Override
     public Slot budgetHere(final String budgetName)
     {
-        return new Slot(buffer, counterOffset(record(KIND_BUDGET_HERE, budgetName), 0));
+        return new Slot(buffer, counterOffset(recordOf(KIND_BUDGET_HERE, budgetName), 0));
     }
 
     /** The header's Limits Replicated word: non-zero once a replicator sends this file. */
@@ -548,11 +548,6 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
         buffer.compareAndSetLong(LIMITS_REPLICATED_OFFSET, 0, Math.max(1, nowMs));
     }
 
-    /** The record of a name, claimed if need be. @throws CountersFullException when there is no room. */
-    int recordOf(final int kind, final String name)
-    {
-        return record(kind, name);
-    }
 
     /** @return the kind of a ready, undamaged record, else 0 (free, being claimed, or damaged). */
     int readyKind(final int record)
@@ -571,7 +566,8 @@ public final class SharedPhaseCounters implements PhaseCounters, LimitsStore
         return new String(name, StandardCharsets.UTF_8);
     }
 
-    private int record(final int kind, final String name)
+    /** The record of a name, claimed if need be. @throws CountersFullException when there is no room. */
+    int recordOf(final int kind, final String name)
     {
         final ConcurrentHashMap<String, Integer> records = recordsByKind.get(kind);
         final Integer known = records.get(name);

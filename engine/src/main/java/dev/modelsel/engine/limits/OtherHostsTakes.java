@@ -70,17 +70,17 @@ public final class OtherHostsTakes
             return false;
         }
         final LimitsStore.Slot slot = local.buckets(name);
-        boolean applied = false;
-        if (requests > 0 && limits.rpm() > 0)
+        final boolean takesRequests = requests > 0 && limits.rpm() > 0;
+        final boolean takesTokens = tokens > 0 && limits.tpm() > 0;
+        if (takesRequests)
         {
-            applied = take(slot, 0, RateBucket.Scale.of(limits.rpm()), Math.min(after[RPM_LAST], nowMs), requests);
+            take(slot, 0, RateBucket.Scale.of(limits.rpm()), Math.min(after[RPM_LAST], nowMs), requests);
         }
-        if (tokens > 0 && limits.tpm() > 0)
+        if (takesTokens)
         {
-            applied |= take(slot, RateBucket.LENGTH, RateBucket.Scale.of(limits.tpm()),
-                Math.min(after[TPM_LAST], nowMs), tokens);
+            take(slot, RateBucket.LENGTH, RateBucket.Scale.of(limits.tpm()), Math.min(after[TPM_LAST], nowMs), tokens);
         }
-        return applied;
+        return takesRequests || takesTokens;
     }
 
     /**
@@ -91,12 +91,11 @@ public final class OtherHostsTakes
      * Only an outcome recorded above a whole bucket (a debt on the sender) is then taken short here, by less than
      * what the other host took during one replication delay (SPEC §7's bound).
      */
-    private static boolean take(final LimitsStore.Slot slot, final int bucket, final RateBucket.Scale scale,
+    private static void take(final LimitsStore.Slot slot, final int bucket, final RateBucket.Scale scale,
         final long atMs, final long count)
     {
         RateBucket.forceTake(slot.buffer(), slot.offset() + bucket, scale, atMs,
             Math.min(scale.units(Math.min(count, RateBucket.MAX_COUNT)), scale.full()));
-        return true;
     }
 
     /**
