@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Checks a parsed catalog against SPEC §2 and builds its {@link CatalogDefinition}. Finds every problem it
@@ -514,7 +515,7 @@ final class CatalogValidator
                 warning(path + ".provider", provider.value().line(), "no model of the catalog has provider \"" +
                     providerName + "\": the budget covers nothing yet" + CatalogPaths.didYouMean(providerName,
                     models.values().stream().map(ModelDefinition::provider).filter(p -> p != null)
-                    .collect(java.util.stream.Collectors.toCollection(TreeSet::new))));
+                    .collect(Collectors.toCollection(TreeSet::new))));
             }
             if (modelId != null && !models.containsKey(modelId))
             {
@@ -573,20 +574,11 @@ final class CatalogValidator
 
     private BudgetPeriod period(final SourceNode.Entry entry, final String path, final int itemLine)
     {
-        if (entry == null)
+        final String text = requiredText(entry, path, itemLine);
+        final BudgetPeriod period = text == null ? null : BudgetPeriod.of(text);
+        if (text != null && period == null)
         {
-            error(path, itemLine, "required key is missing: hour, day or month");
-            return null;
-        }
-        if (!expect(entry.value(), path, SourceNode.Kind.STRING))
-        {
-            return null;
-        }
-        final BudgetPeriod period = BudgetPeriod.of(entry.value().text());
-        if (period == null)
-        {
-            error(path, entry.value().line(), "must be hour, day or month (UTC), not \"" + entry.value().text() +
-                "\"");
+            error(path, entry.value().line(), "must be hour, day or month (UTC), not \"" + text + "\"");
         }
         return period;
     }
